@@ -1,0 +1,55 @@
+#pragma once
+// The decision trace (spec/decision_trace.md DT-1..DT-5, schema
+// spec/decision-trace.schema.json): JSON Lines, append-only, byte-deterministic. Every
+// selection, install, fault, stage, validation, commit and rejection is one line.
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace clawvm {
+
+inline constexpr int decision_trace_version = 1;
+
+class trace_sink {
+ public:
+  trace_sink() = default;
+  trace_sink(const trace_sink&) = delete;
+  trace_sink& operator=(const trace_sink&) = delete;
+  virtual ~trace_sink() = default;
+  virtual void write_line(std::string_view line) = 0;
+};
+
+class memory_trace_sink final : public trace_sink {
+ public:
+  void write_line(std::string_view line) override { lines.emplace_back(line); }
+  std::vector<std::string> lines;
+};
+
+class ostream_trace_sink final : public trace_sink {
+ public:
+  explicit ostream_trace_sink(std::ostream& out) : out_(out) {}
+  void write_line(std::string_view line) override { out_ << line << '\n'; }
+
+ private:
+  std::ostream& out_;
+};
+
+// Numbers each line and stamps version, sequence and turn. Keys are sorted (nlohmann's
+// std::map objects), so the bytes depend only on the content.
+class decision_trace {
+ public:
+  explicit decision_trace(trace_sink* sink) : sink_(sink) {}
+  bool enabled() const noexcept { return sink_ != nullptr; }
+  void emit(std::string_view event, std::uint64_t turn, nlohmann::json fields);
+
+ private:
+  trace_sink* sink_;
+  std::uint64_t seq_ = 0;
+};
+
+}  // namespace clawvm

@@ -1,0 +1,144 @@
+#pragma once
+// The engine: the harness hooks of ClawVM (brief §1-§4, spec/engine.md EN-1..EN-10).
+// The harness calls one hook per lifecycle event; the engine owns the page table, the
+// selector, the journal and the fault observer, and writes one decision-trace line per
+// decision. tla/ClawVM.tla is its model; each hook names its action.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "clawvm/committed_state.hpp"
+#include "clawvm/decision_trace.hpp"
+#include "clawvm/faults.hpp"
+#include "clawvm/journal.hpp"
+#include "clawvm/page_table.hpp"
+#include "clawvm/policy.hpp"
+#include "clawvm/selector.hpp"
+
+namespace clawvm {
+
+struct engine_config {
+  engine_policy policy = policy_clawvm();
+  std::uint32_t tokens_budget = 500;
+  principal writer{};
+};
+
+enum class demand_outcome : std::uint8_t { hit = 0, miss = 1, refetch_fault = 2, unknown_page = 3 };
+enum class tool_outcome : std::uint8_t {
+  new_call = 0,
+  duplicate_signature_alert = 1,  // result still resident: not re-run
+  duplicate_tool_fault = 2,       // result evicted: re-run
+  rejected = 3,                   // result page or arguments invalid (see reason)
+};
+constexpr std::string_view to_string(demand_outcome o) noexcept {
+  switch (o) {
+    case demand_outcome::hit: return "hit";
+    case demand_outcome::miss: return "miss";
+    case demand_outcome::refetch_fault: return "refetch";
+    case demand_outcome::unknown_page: return "unknown_page";
+  }
+  return "?";
+}
+constexpr std::string_view to_string(tool_outcome o) noexcept {
+  switch (o) {
+    case tool_outcome::new_call: return "new_call";
+    case tool_outcome::duplicate_signature_alert: return "duplicate_signature_alert";
+    case tool_outcome::duplicate_tool_fault: return "duplicate_tool";
+    case tool_outcome::rejected: return "rejected";
+  }
+  return "?";
+}
+
+struct tool_result {
+  tool_outcome outcome = tool_outcome::new_call;
+  reason_code reason = reason_code::ok;
+  std::string signature;
+};
+
+struct recall_result {
+  std::optional<committed_value> value;  // engaged when the lookup found something
+  reason_code reason = reason_code::ok;  // why it is empty (recall_*), ok when found
+  bool silent = false;                   // empty and the harness was not told why (fault)
+};
+
+struct boundary_report {
+  boundary kind = boundary::compaction;
+  std::size_t written_back = 0;   // committed
+  std::size_t rejected = 0;       // rejected with a reason (accounted for, not lost)
+  std::size_t flush_misses = 0;   // dirty pages destroyed uncommitted
+  std::size_t pages_destroyed = 0;
+};
+
+class engine {
+ public:
+  // `state` must outlive the engine; `sink` may be null (no trace).
+  engine(engine_config config, committed_state& state, trace_sink* sink = nullptr);
+
+  // ---- hooks (EN-1) ----
+  void on_session_start(std::string_view session_id);
+  // tla/PageResidency.tla Ingest.
+  reason_code on_ingest(const page_spec& spec);
+  // The agent changed a page: new representations and the typed update that persists the
+  // change at the next writeback (tla/ClawVM.tla Edit, via page_table::mark_dirty).
+  reason_code on_update(const page_spec& spec, update pending);
+  // tla/PageResidency.tla Demand.
+  demand_outcome on_demand(std::string_view page_id, level wanted);
+  tool_result on_tool_call(std::string_view tool_name, std::string_view arguments_json,
+                           const page_spec& result);
+  recall_result on_recall(clawvm::scope s, std::string_view field,
+                          std::optional<reason_code> backend_outcome = std::nullopt);
+  // Oracle: demands per page id in the next h turns, for the next assembly only.
+  void set_lookahead(std::vector<std::pair<std::string, std::uint32_t>> future_demands);
+  // tla/PageResidency.tla Assemble (+ Upgrade/Degrade/Evict through the selector).
+  const selection& on_assemble();
+  // End of turn: recency decays x0.88 (EN-6).
+  void on_post_model();
+
+  // Lifecycle boundaries (tla/ClawVM.tla Compaction, Pruning, MemoryFlush, Reset,
+  // SessionEnd; Shutdown is SessionEnd for every session).
+  boundary_report on_compaction();
+  boundary_report on_pruning();
+  boundary_report on_memory_flush();
+  boundary_report on_reset();
+  boundary_report on_session_end();
+  boundary_report on_shutdown();
+
+  // ---- observation ----
+  const fault_counters& counters() const noexcept { return counters_; }
+  const page_table& pages() const noexcept { return pages_; }
+  const journal& writeback_journal() const noexcept { return journal_; }
+  const selection& last_selection() const noexcept { return selection_; }
+  const engine_config& config() const noexcept { return config_; }
+  std::uint64_t turn() const noexcept { return turn_; }
+  std::size_t pending_updates() const noexcept;
+
+ private:
+  boundary_report cross_boundary(boundary b);
+  // Writes back every dirty page through the journal (EN-4); tla/ClawVM.tla WriteBack.
+  void write_back_dirty_pages(boundary b, boundary_report& report);
+  void restore_after_boundary();
+  void count_fault(fault_kind f, std::string_view page_id, std::string_view detail);
+  nlohmann::json page_ref(page_index i) const;
+
+  engine_config config_;
+  committed_state* state_;
+  decision_trace trace_;
+  page_table pages_;
+  journal journal_;
+  fault_counters counters_;
+  selection selection_;
+  selector_scratch scratch_;
+  std::vector<demand> demands_;
+  std::vector<std::uint32_t> future_demands_;
+  std::map<std::string, std::vector<update>> pending_;  // by page id: ordered, deterministic
+  std::map<std::string, std::string> tool_results_;     // signature -> result page id
+  std::string session_id_;
+  std::uint64_t turn_ = 0;
+};
+
+}  // namespace clawvm

@@ -1,0 +1,78 @@
+#pragma once
+// A page: one piece of agent state with its precomputed representations (brief §1,
+// spec/pages.md PG-5). All representations and token counts are computed when the page is
+// created or updated, never under budget pressure (PG-6): selection is table lookups.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "clawvm/page_traits.hpp"
+#include "clawvm/page_type.hpp"
+
+namespace clawvm {
+
+struct representation {
+  std::string content;
+  std::uint32_t tokens = 0;
+
+  friend bool operator==(const representation&, const representation&) = default;
+};
+
+// What a harness hands to ingest: every optional field falls back to the type's default.
+struct page_spec {
+  std::string id;
+  std::string type_name;  // wire name; an unknown one is rejected (unknown_page_type)
+  std::optional<clawvm::scope> scope;
+  std::optional<pin_class> pin;
+  std::string provenance;  // tool call id or transcript span that produced the page
+  double recompute_cost = 0.0;
+  double base_utility = 0.0;
+  // Indexed by level; [none] must stay empty.
+  std::array<std::optional<representation>, level_count> representations{};
+};
+
+// Limits on ingest (PG-7).
+inline constexpr std::size_t page_id_bytes_max = 256;
+
+struct page {
+  std::string id;
+  std::string provenance;
+  std::array<representation, level_count> representations{};  // by level
+  double recency = 0.0;
+  double recompute_cost = 0.0;
+  double base_utility = 0.0;
+  page_type type = page_type::conversation;
+  clawvm::scope scope = clawvm::scope::session;
+  pin_class pin = pin_class::none;
+  std::uint8_t present_levels = 0;  // bit i set: a representation at level i exists
+  bool dirty = false;
+  bool ever_resident = false;  // was resident at some level since ingest (refetch needs it)
+  level resident = level::none;  // level chosen by the last assembly or boundary
+
+  constexpr bool has(level l) const noexcept {
+    return (present_levels & (1U << index_of(l))) != 0U;
+  }
+  std::uint32_t tokens_at(level l) const noexcept {
+    return l == level::none ? 0U : representations[index_of(l)].tokens;
+  }
+  level floor() const noexcept { return floor_of(type); }
+
+  // The next level up that this page has a representation for (from none: its floor).
+  std::optional<level> next_up_level(level current) const noexcept {
+    for (auto l = next_up(type, current); l; l = next_up(type, *l)) {
+      if (has(*l)) return l;
+    }
+    return std::nullopt;
+  }
+  // The lowest present level at or above `wanted` (a demand is served at or above it).
+  std::optional<level> lowest_present_at_least(level wanted) const noexcept {
+    for (auto l = std::optional<level>{floor()}; l; l = next_up(type, *l)) {
+      if (*l >= wanted && has(*l)) return l;
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace clawvm

@@ -1,0 +1,134 @@
+#pragma once
+// The representation selector (brief §2, spec/selector.md SEL-1..SEL-9): a greedy,
+// deterministic multiple-choice knapsack. tla/PageResidency.tla actions Assemble,
+// Upgrade, Degrade, Evict are all realised by one call of select_representations.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <gsl/span>
+
+#include "clawvm/page.hpp"
+#include "clawvm/page_table.hpp"
+#include "clawvm/reason_code.hpp"
+
+namespace clawvm {
+
+enum class upgrade_mode : std::uint8_t {
+  none = 0,     // no step 3
+  lru = 1,      // rank by recency alone
+  recency = 2,  // compaction-hybrid: base + 0.9 recency + 0.1 recompute
+  clawvm = 3,   // base + pin boost + 0.6 recency + 0.4 recompute
+  oracle = 4,   // clawvm + 2.2 x demands in the next h turns
+};
+constexpr std::string_view to_string(upgrade_mode m) noexcept {
+  switch (m) {
+    case upgrade_mode::none: return "none";
+    case upgrade_mode::lru: return "lru";
+    case upgrade_mode::recency: return "recency";
+    case upgrade_mode::clawvm: return "clawvm";
+    case upgrade_mode::oracle: return "oracle";
+  }
+  return "?";
+}
+
+// Reference weights of the artifact (brief §2), SEL-6.
+struct utility_weights {
+  double pin_hard = 2.0;
+  double pin_soft = 0.6;
+  double recency = 0.6;
+  double recompute = 0.4;
+  double future = 2.2;
+  // compaction-hybrid (upgrade_mode::recency)
+  double hybrid_recency = 0.9;
+  double hybrid_recompute = 0.1;
+};
+
+struct selector_policy {
+  bool auto_pin = true;           // hard-pinned pages are required at their floor
+  bool prefetch_pointers = true;  // step 2
+  upgrade_mode upgrades = upgrade_mode::clawvm;
+  utility_weights weights{};
+};
+
+struct demand {
+  page_index page = 0;
+  level wanted = level::full;
+};
+
+struct selection_request {
+  gsl::span<const page> pages;
+  std::uint32_t tokens_budget = 0;
+  gsl::span<const demand> demands;
+  // Oracle only: demands of each page (by index) in the next h turns; empty otherwise.
+  gsl::span<const std::uint32_t> future_demands;
+};
+
+enum class install_step : std::uint8_t { required = 0, prefetch = 1, upgrade = 2 };
+constexpr std::string_view to_string(install_step s) noexcept {
+  switch (s) {
+    case install_step::required: return "required";
+    case install_step::prefetch: return "prefetch";
+    case install_step::upgrade: return "upgrade";
+  }
+  return "?";
+}
+
+struct install_decision {
+  page_index page = 0;
+  level from = level::none;
+  level to = level::none;
+  install_step step = install_step::required;
+  std::uint32_t tokens_extra = 0;
+};
+
+struct unmet_requirement {
+  page_index page = 0;
+  level wanted = level::none;       // the level the required set asked for
+  level installed = level::none;    // what fitted instead (the floor, or none)
+  std::uint32_t tokens_needed = 0;  // tokens of the wanted level
+  reason_code reason = reason_code::required_does_not_fit;
+};
+
+struct selection {
+  std::vector<level> levels;  // by page index
+  std::uint32_t tokens_used = 0;
+  std::uint32_t tokens_budget = 0;
+  std::uint32_t floor_set_tokens = 0;  // hard-pinned pages at their floor
+  bool floor_set_fits = true;
+  std::vector<unmet_requirement> unmet;
+  std::vector<install_decision> decisions;  // only when asked to record them
+};
+
+// Reusable buffers (no allocation per turn in steady state) and the cached prefetch
+// order, which depends only on static page attributes.
+struct selector_scratch {
+  std::vector<page_index> order;
+  struct candidate {
+    double score;
+    page_index page;
+    level from;
+    level to;
+    std::uint32_t tokens_extra;
+  };
+  std::vector<candidate> candidates;
+  std::vector<level> required;
+};
+
+// The level a demand for `wanted` is served at (SEL-3): the lowest present level at or
+// above max(wanted, floor); a page without one is served at its highest level.
+level serving_level(const page& p, level wanted) noexcept;
+
+double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
+                    std::uint32_t future_demands) noexcept;
+
+// Fills `out` (resized to the page count). Deterministic: the same request and policy
+// give the same selection, byte for byte, whatever the scratch held before.
+void select_representations(const selection_request& request, const selector_policy& policy,
+                            selection& out, selector_scratch& scratch, bool record_decisions);
+
+// Convenience for tests and one-off callers.
+selection select_representations(const selection_request& request, const selector_policy& policy);
+
+}  // namespace clawvm

@@ -1,0 +1,89 @@
+// clawvm: the command-line tool. Exit codes (spec/cli.md): 0 ok, 1 a check failed,
+// 2 bad input or usage.
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "clawvm/reason_code.hpp"
+#include "demo.hpp"
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_check_failed = 1;
+constexpr int exit_bad_input = 2;
+
+std::optional<clawvm::engine_policy> policy_named(const std::string& name) {
+  using namespace clawvm;
+  for (auto p : {policy_retrieval(), policy_retrieval_cache(), policy_compaction_hybrid(), policy_lru(),
+                 policy_clawvm(), policy_oracle()}) {
+    if (p.name == name) return p;
+  }
+  return std::nullopt;
+}
+
+void print_counters(const std::string& policy, const clawvm::fault_counters& c) {
+  fmt::print("{:<18} faults={:<3}", policy, c.total_faults());
+  for (auto f : clawvm::all_fault_kinds) fmt::print(" {}={}", clawvm::to_string(f), c[f]);
+  fmt::print(" hits={} alerts={} commits={} rejections={} thrash={:.3f}\n", c.hits,
+             c.duplicate_signature_alerts, c.commits, c.rejections, c.thrash_index());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"clawvm: harness-managed virtual memory for tool-using LLM agents (reference implementation)"};
+  app.require_subcommand(1);
+
+  auto* demo = app.add_subcommand("demo", "Run the built-in demo session and print its decision trace and fault counts");
+  std::string policy_name = "clawvm";
+  std::uint32_t budget = 300;
+  bool compare = true;
+  bool quiet = false;
+  demo->add_option("--policy", policy_name,
+                   "retrieval, retrieval_cache, compaction_hybrid, lru, clawvm or oracle")
+      ->capture_default_str();
+  demo->add_option("--budget", budget, "token budget")->capture_default_str()->check(CLI::Range(1U, 1000000000U));
+  demo->add_flag("!--no-compare", compare, "do not also print every policy's fault counts");
+  demo->add_flag("--quiet", quiet, "do not print the decision trace");
+
+  auto* codes = app.add_subcommand("reason-codes", "Print the reason-code table (name, number, family, meaning) as TSV");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? exit_ok : exit_bad_input;
+  }
+
+  if (*codes) {
+    for (const auto& info : clawvm::all_reason_codes) {
+      fmt::print("{}\t{}\t{}\t{}\n", info.number, info.name, info.family, info.meaning);
+    }
+    return exit_ok;
+  }
+
+  const auto policy = policy_named(policy_name);
+  if (!policy) {
+    fmt::print(stderr, "clawvm demo: --policy: unknown policy '{}'\n", policy_name);
+    return exit_bad_input;
+  }
+  clawvm::ostream_trace_sink sink(std::cout);
+  const auto counters = clawvm::cli::run_demo_session(*policy, budget, quiet ? nullptr : &sink);
+  fmt::print("\n# demo session, budget {} tokens\n", budget);
+  print_counters(policy->name, counters);
+  if (compare) {
+    for (const char* other : {"retrieval", "retrieval_cache", "compaction_hybrid", "lru", "clawvm", "oracle"}) {
+      if (other == policy->name) continue;
+      print_counters(other, clawvm::cli::run_demo_session(*policy_named(other), budget, nullptr));
+    }
+  }
+  // The demo's own check: ClawVM must show no policy-controllable fault.
+  if (policy->name == "clawvm" && counters.total_faults() != 0) {
+    fmt::print(stderr, "clawvm demo: ClawVM showed {} faults\n", counters.total_faults());
+    return exit_check_failed;
+  }
+  return exit_ok;
+}

@@ -1,0 +1,386 @@
+// The engine: spec/engine.md EN-1..EN-10; tla/ClawVM.tla.
+#include "clawvm/engine.hpp"
+
+#include <gsl/assert>
+
+#include "clawvm/tool_signature.hpp"
+
+namespace clawvm {
+
+namespace {
+constexpr double recency_decay = 0.88;        // per turn (EN-6)
+constexpr double recency_zero_below = 1e-4;   // decayed values below this become 0
+constexpr double recency_gain_per_demand = 1.0;
+
+void set_content(page& p) { p.ever_resident = p.ever_resident || p.resident != level::none; }
+}  // namespace
+
+engine::engine(engine_config config, committed_state& state, trace_sink* sink)
+    : config_(std::move(config)),
+      state_(&state),
+      trace_(sink),
+      journal_(state.last_seq() + 1) {}
+
+nlohmann::json engine::page_ref(page_index i) const {
+  const page& p = pages_.at(i);
+  return {{"page", p.id}, {"type", to_string(p.type)}};
+}
+
+void engine::count_fault(fault_kind f, std::string_view page_id, std::string_view detail) {
+  ++counters_[f];
+  if (trace_.enabled()) {
+    trace_.emit("fault", turn_, {{"fault", to_string(f)}, {"page", page_id}, {"detail", detail}});
+  }
+}
+
+void engine::on_session_start(std::string_view session_id) {
+  session_id_ = session_id;
+  if (trace_.enabled()) {
+    trace_.emit("session_start", turn_,
+                {{"session", session_id_}, {"policy", config_.policy.name},
+                 {"tokens_budget", config_.tokens_budget}});
+  }
+}
+
+reason_code engine::on_ingest(const page_spec& spec) {
+  const reason_code rc = pages_.ingest(spec);
+  if (trace_.enabled()) {
+    nlohmann::json f{{"page", spec.id}, {"reason", to_string(rc)}};
+    if (rc == reason_code::ok) {
+      const page& p = pages_.at(*pages_.find(spec.id));
+      f["type"] = to_string(p.type);
+      f["pin"] = to_string(p.pin);
+      f["scope"] = to_string(p.scope);
+    }
+    trace_.emit(rc == reason_code::ok ? "ingest" : "ingest_rejected", turn_, std::move(f));
+  }
+  return rc;
+}
+
+reason_code engine::on_update(const page_spec& spec, update pending) {
+  reason_code rc = pages_.replace(spec);
+  if (rc == reason_code::ok) rc = pages_.mark_dirty(spec.id);
+  if (trace_.enabled()) {
+    trace_.emit(rc == reason_code::ok ? "update" : "update_rejected", turn_,
+                {{"page", spec.id}, {"field", pending.field}, {"op", to_string(pending.op)},
+                 {"reason", to_string(rc)}});
+  }
+  if (rc == reason_code::ok) pending_[spec.id].push_back(std::move(pending));
+  return rc;
+}
+
+demand_outcome engine::on_demand(std::string_view page_id, level wanted) {
+  const auto where = pages_.find(page_id);
+  if (!where) {
+    if (trace_.enabled()) {
+      trace_.emit("demand", turn_, {{"page", page_id}, {"wanted", to_string(wanted)},
+                                    {"outcome", to_string(demand_outcome::unknown_page)}});
+    }
+    return demand_outcome::unknown_page;
+  }
+  page& p = pages_.at(*where);
+  // Served from what the last assembly left resident (FT-2): at the serving level, or any
+  // resident evidence representation, whose pointer resolves deterministically to the full
+  // result in the durable tier when the policy resolves pointers.
+  const bool served = (p.resident != level::none && p.resident >= serving_level(p, wanted)) ||
+                      (p.type == page_type::evidence && p.resident >= level::pointer &&
+                       config_.policy.pointers_resolve_evidence);
+  demand_outcome outcome = demand_outcome::miss;
+  if (served) {
+    outcome = demand_outcome::hit;
+    ++counters_.hits;
+  } else if (p.type == page_type::evidence && p.ever_resident) {
+    outcome = demand_outcome::refetch_fault;
+  } else {
+    ++counters_.misses;
+  }
+  p.recency += recency_gain_per_demand;
+  demands_.push_back({*where, wanted});
+  if (trace_.enabled()) {
+    trace_.emit("demand", turn_, {{"page", p.id}, {"wanted", to_string(wanted)},
+                                  {"resident", to_string(p.resident)}, {"outcome", to_string(outcome)}});
+  }
+  if (outcome == demand_outcome::refetch_fault) count_fault(fault_kind::refetch, p.id, "evicted tool result re-retrieved");
+  return outcome;
+}
+
+tool_result engine::on_tool_call(std::string_view tool_name, std::string_view arguments_json,
+                                 const page_spec& result) {
+  tool_result out;
+  auto signature = canonical_tool_signature(tool_name, arguments_json);
+  if (!signature) {
+    out.outcome = tool_outcome::rejected;
+    out.reason = reason_code::schema_invalid;
+    if (trace_.enabled()) {
+      trace_.emit("tool_call", turn_, {{"tool", tool_name}, {"outcome", to_string(out.outcome)},
+                                       {"reason", to_string(out.reason)}});
+    }
+    return out;
+  }
+  out.signature = *signature;
+  std::string result_id = result.id;
+  auto known = tool_results_.find(out.signature);
+  std::optional<page_index> previous;
+  if (known != tool_results_.end()) previous = pages_.find(known->second);
+
+  if (previous) {
+    page& p = pages_.at(*previous);
+    result_id = p.id;
+    // The result is still usable if its content is resident, or its pointer resolves.
+    const bool usable = p.resident >= level::structured ||
+                        (p.resident == level::pointer && config_.policy.pointers_resolve_evidence);
+    if (usable) {
+      out.outcome = tool_outcome::duplicate_signature_alert;
+      ++counters_.duplicate_signature_alerts;
+    } else {
+      out.outcome = tool_outcome::duplicate_tool_fault;
+      page_spec rerun = result;
+      rerun.id = p.id;  // the re-run refreshes the same evidence page
+      out.reason = pages_.replace(rerun);
+    }
+  } else {
+    out.reason = pages_.ingest(result);
+    if (out.reason == reason_code::ok) tool_results_[out.signature] = result.id;
+  }
+  if (out.reason != reason_code::ok) out.outcome = tool_outcome::rejected;
+
+  if (trace_.enabled()) {
+    trace_.emit("tool_call", turn_, {{"tool", tool_name}, {"signature", out.signature},
+                                     {"page", result_id}, {"outcome", to_string(out.outcome)},
+                                     {"reason", to_string(out.reason)}});
+  }
+  if (out.outcome == tool_outcome::duplicate_tool_fault) {
+    count_fault(fault_kind::duplicate_tool, result_id, "equivalent call re-run after eviction");
+  }
+  if (out.outcome != tool_outcome::rejected) {
+    // The model reads the result this turn: demand it at full.
+    const auto where = pages_.find(result_id);
+    Expects(where.has_value());
+    page& p = pages_.at(*where);
+    p.recency += recency_gain_per_demand;
+    demands_.push_back({*where, level::full});
+  }
+  return out;
+}
+
+recall_result engine::on_recall(clawvm::scope s, std::string_view field,
+                                std::optional<reason_code> backend_outcome) {
+  recall_result out;
+  if (!backend_outcome || *backend_outcome == reason_code::ok) {
+    out.value = state_->find(s, field);
+    out.reason = out.value ? reason_code::ok : reason_code::recall_no_match;
+  } else {
+    out.reason = *backend_outcome;
+  }
+  if (!out.value) {
+    out.silent = !config_.policy.explain_empty_recall;
+    if (!out.silent) ++counters_.recalls_explained;
+  }
+  if (trace_.enabled()) {
+    trace_.emit("recall", turn_, {{"scope", to_string(s)}, {"field", field},
+                                  {"found", out.value.has_value()},
+                                  {"reason", out.silent ? std::string_view{} : to_string(out.reason)}});
+  }
+  if (out.silent) count_fault(fault_kind::silent_recall, "", field);
+  return out;
+}
+
+void engine::set_lookahead(std::vector<std::pair<std::string, std::uint32_t>> future_demands) {
+  future_demands_.assign(pages_.size(), 0U);
+  for (const auto& [id, count] : future_demands) {
+    if (auto where = pages_.find(id)) future_demands_[*where] += count;
+  }
+}
+
+const selection& engine::on_assemble() {
+  if (config_.policy.selector.upgrades != upgrade_mode::oracle || future_demands_.size() != pages_.size()) {
+    future_demands_.clear();
+  }
+  const selection_request request{pages_.pages(), config_.tokens_budget, demands_, future_demands_};
+  select_representations(request, config_.policy.selector, selection_, scratch_, trace_.enabled());
+
+  auto all = pages_.pages();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    all[i].resident = selection_.levels[i];
+    set_content(all[i]);
+  }
+  counters_.physical_insufficiency += selection_.unmet.size();
+
+  if (trace_.enabled()) {
+    for (const auto& d : selection_.decisions) {
+      auto f = page_ref(d.page);
+      f["from"] = to_string(d.from);
+      f["to"] = to_string(d.to);
+      f["step"] = to_string(d.step);
+      f["tokens_extra"] = d.tokens_extra;
+      trace_.emit("install", turn_, std::move(f));
+    }
+    for (const auto& u : selection_.unmet) {
+      auto f = page_ref(u.page);
+      f["wanted"] = to_string(u.wanted);
+      f["installed"] = to_string(u.installed);
+      f["tokens_needed"] = u.tokens_needed;
+      f["reason"] = to_string(u.reason);
+      trace_.emit("unmet", turn_, std::move(f));
+    }
+    trace_.emit("select", turn_, {{"tokens_used", selection_.tokens_used},
+                                  {"tokens_budget", selection_.tokens_budget},
+                                  {"floor_set_tokens", selection_.floor_set_tokens},
+                                  {"floor_set_fits", selection_.floor_set_fits},
+                                  {"pages", all.size()}, {"unmet", selection_.unmet.size()}});
+  }
+
+  // FT-6: a policy that auto-pins promises every hard-pinned page at its floor whenever
+  // the floor set fits. A miss here is a fault of the enforcement, not of the budget.
+  if (config_.policy.selector.auto_pin && selection_.floor_set_fits) {
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].pin == pin_class::hard && all[i].resident < all[i].floor()) {
+        count_fault(fault_kind::pinned_invariant_miss, all[i].id, "hard-pinned page below floor");
+      }
+    }
+  }
+  future_demands_.clear();
+  return selection_;
+}
+
+void engine::on_post_model() {
+  for (page& p : pages_.pages()) {
+    p.recency *= recency_decay;
+    if (p.recency < recency_zero_below) p.recency = 0.0;
+  }
+  demands_.clear();
+  if (trace_.enabled()) trace_.emit("turn_end", turn_, nlohmann::json::object());
+  ++turn_;
+}
+
+std::size_t engine::pending_updates() const noexcept {
+  std::size_t n = 0;
+  for (const auto& [id, list] : pending_) n += list.size();
+  return n;
+}
+
+void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
+  const validation_context ctx{state_, &pages_, config_.writer,
+                               config_.policy.validate_writeback ? validation_checks::all()
+                                                                 : validation_checks::schema_only()};
+  const merge_mode mode = config_.policy.validate_writeback ? merge_mode::non_destructive
+                                                            : merge_mode::permissive;
+  // Pages in ingest order, each page's updates in the order they were made.
+  for (page& p : pages_.pages()) {
+    if (!p.dirty) continue;
+    auto it = pending_.find(p.id);
+    if (it != pending_.end()) {
+      for (auto& u : it->second) {
+        if (trace_.enabled()) {
+          trace_.emit("stage", turn_, {{"seq", journal_.next_seq()}, {"page", u.page_id},
+                                       {"field", u.field}, {"op", to_string(u.op)},
+                                       {"scope", to_string(u.scope)}, {"boundary", to_string(b)}});
+        }
+        const journal_record rec = journal_.write_back(std::move(u), ctx, *state_, mode);
+        if (rec.phase == journal_phase::committed) {
+          ++report.written_back;
+          ++counters_.commits;
+          if (rec.overwrote_committed) ++counters_.destructive_commits;
+        } else {
+          ++report.rejected;
+          ++counters_.rejections;
+        }
+        if (trace_.enabled()) {
+          const bool ok = rec.phase == journal_phase::committed;
+          trace_.emit(ok ? "commit" : "reject", turn_,
+                      {{"seq", rec.seq}, {"page", rec.staged.page_id}, {"field", rec.staged.field},
+                       {"reason", to_string(rec.reason)}, {"version", rec.result.version},
+                       {"overwrote_committed", rec.overwrote_committed}});
+        }
+      }
+      pending_.erase(it);
+    }
+    // Committed, or rejected with a reason: either way accounted for (JR-8).
+    p.dirty = false;
+  }
+}
+
+void engine::restore_after_boundary() {
+  // The harness rebuilds the context right after the boundary, as at any assembly but
+  // with no demands: auto-pinned floors first, then pointers, then upgrades (EN-7).
+  const selection_request request{pages_.pages(), config_.tokens_budget, {}, {}};
+  select_representations(request, config_.policy.selector, selection_, scratch_, false);
+  auto all = pages_.pages();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    all[i].resident = selection_.levels[i];
+    set_content(all[i]);
+  }
+  if (trace_.enabled()) {
+    trace_.emit("restore", turn_, {{"tokens_used", selection_.tokens_used}});
+  }
+}
+
+boundary_report engine::cross_boundary(boundary b) {
+  boundary_report report;
+  report.kind = b;
+  if (trace_.enabled()) trace_.emit("boundary", turn_, {{"boundary", to_string(b)}});
+
+  // 1. Writeback before anything is destroyed (EN-4).
+  if (config_.policy.writes_back_at(b)) write_back_dirty_pages(b, report);
+
+  // 2. Destroy what the boundary destroys (EN-5). Dirty state still present is lost.
+  const bool ends_session = b == boundary::reset || b == boundary::session_end || b == boundary::shutdown;
+  auto destroys = [&](const page& p) {
+    switch (b) {
+      case boundary::memory_flush: return false;
+      case boundary::pruning: return p.type == page_type::evidence || p.type == page_type::conversation;
+      default: return true;
+    }
+  };
+  for (page& p : pages_.pages()) {
+    if (!destroys(p)) continue;
+    if (p.dirty) {
+      ++report.flush_misses;
+      count_fault(fault_kind::flush_miss, p.id, to_string(b));
+      pending_.erase(p.id);
+      p.dirty = false;
+    }
+    p.resident = level::none;
+  }
+  if (ends_session) {
+    report.pages_destroyed = pages_.remove_if([](const page& p) { return p.scope == scope::session; });
+    for (auto it = tool_results_.begin(); it != tool_results_.end();) {
+      it = pages_.find(it->second) ? std::next(it) : tool_results_.erase(it);
+    }
+    demands_.clear();
+  }
+
+  // 3. Restore required state (EN-7), then check bootstrap residency after compaction.
+  if (config_.policy.restore_after_boundary && b != boundary::memory_flush) restore_after_boundary();
+  if (b == boundary::compaction) {
+    std::uint64_t floor_tokens = 0;
+    for (const page& p : pages_.pages()) {
+      if (p.pin == pin_class::hard) floor_tokens += p.tokens_at(p.floor());
+    }
+    const bool fits = floor_tokens <= config_.tokens_budget;
+    for (const page& p : pages_.pages()) {
+      if (p.type != page_type::bootstrap || p.resident >= p.floor()) continue;
+      if (fits) {
+        count_fault(fault_kind::post_compaction_bootstrap, p.id, "bootstrap not resident after compaction");
+      } else {
+        ++counters_.physical_insufficiency;
+      }
+    }
+  }
+  if (trace_.enabled()) {
+    trace_.emit("boundary_done", turn_,
+                {{"boundary", to_string(b)}, {"written_back", report.written_back},
+                 {"rejected", report.rejected}, {"flush_misses", report.flush_misses},
+                 {"pages_destroyed", report.pages_destroyed}});
+  }
+  return report;
+}
+
+boundary_report engine::on_compaction() { return cross_boundary(boundary::compaction); }
+boundary_report engine::on_pruning() { return cross_boundary(boundary::pruning); }
+boundary_report engine::on_memory_flush() { return cross_boundary(boundary::memory_flush); }
+boundary_report engine::on_reset() { return cross_boundary(boundary::reset); }
+boundary_report engine::on_session_end() { return cross_boundary(boundary::session_end); }
+boundary_report engine::on_shutdown() { return cross_boundary(boundary::shutdown); }
+
+}  // namespace clawvm

@@ -1,0 +1,110 @@
+// Deterministic merge rules: spec/journal.md JR-6. tla/Journal.tla action Commit.
+#include "clawvm/merge_rules.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace clawvm {
+
+canonical_json_result canonical_json(std::string_view text) {
+  canonical_json_result out;
+  // allow_exceptions=false: malformed input is an expected outcome, not an error path.
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    out.error = "value is not valid JSON";
+    return out;
+  }
+  try {
+    // std::map-backed objects: keys sorted, so equal values dump to equal bytes.
+    out.text = parsed.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::strict);
+  } catch (const nlohmann::json::exception&) {
+    out.error = "value contains invalid UTF-8";
+    return out;
+  }
+  out.ok = true;
+  return out;
+}
+
+namespace {
+
+merge_result fresh(const update& u) {
+  merge_result r;
+  r.next.version = 1;
+  if (u.op == journal_op::append) {
+    nlohmann::json arr = nlohmann::json::array();
+    arr.push_back(nlohmann::json::parse(u.value_json));
+    r.next.value_json = arr.dump();
+  } else {
+    r.next.value_json = u.value_json;
+  }
+  return r;
+}
+
+// Replaces the committed value: allowed only in permissive mode, where it is flagged.
+merge_result overwrite(const committed_value& current, const update& u, merge_mode mode,
+                       reason_code refusal) {
+  merge_result r;
+  if (mode == merge_mode::non_destructive) {
+    r.outcome = refusal;
+    return r;
+  }
+  r.overwrote_committed = true;
+  r.next.version = current.version + 1;
+  if (u.op == journal_op::append) {
+    nlohmann::json arr = nlohmann::json::array();
+    arr.push_back(nlohmann::json::parse(u.value_json));
+    r.next.value_json = arr.dump();
+  } else {
+    r.next.value_json = u.value_json;
+  }
+  return r;
+}
+
+}  // namespace
+
+merge_result apply_merge_rule(const committed_value* current, const update& u, merge_mode mode) {
+  const nlohmann::json incoming = nlohmann::json::parse(u.value_json, nullptr, false);
+  if (incoming.is_discarded()) return {reason_code::schema_invalid, {}, false};
+  if (u.op == journal_op::merge && !incoming.is_object()) return {reason_code::schema_invalid, {}, false};
+
+  if (current == nullptr) {
+    // A new key: set_with_version must have expected "no value" (version 0).
+    if (u.op == journal_op::set_with_version && u.expected_version != 0) {
+      if (mode == merge_mode::non_destructive) return {reason_code::stale_version, {}, false};
+    }
+    return fresh(u);
+  }
+
+  nlohmann::json existing = nlohmann::json::parse(current->value_json, nullptr, false);
+  switch (u.op) {
+    case journal_op::append: {
+      // Append adds an element; a committed non-array would have to be replaced.
+      if (!existing.is_array()) return overwrite(*current, u, mode, reason_code::destructive_op);
+      existing.push_back(incoming);
+      return {reason_code::ok, {existing.dump(), current->version + 1}, false};
+    }
+    case journal_op::merge: {
+      if (!existing.is_object()) return overwrite(*current, u, mode, reason_code::destructive_op);
+      // Union of keys; a key present on both sides with different values is a conflict:
+      // merging would overwrite committed content.
+      for (auto it = incoming.begin(); it != incoming.end(); ++it) {
+        auto found = existing.find(it.key());
+        if (found != existing.end() && *found != it.value()) {
+          return overwrite(*current, u, mode, reason_code::destructive_op);
+        }
+      }
+      for (auto it = incoming.begin(); it != incoming.end(); ++it) existing[it.key()] = it.value();
+      return {reason_code::ok, {existing.dump(), current->version + 1}, false};
+    }
+    case journal_op::set_with_version: {
+      // Versioned replace: the writer saw the last committed version, so nothing it did
+      // not see is lost (the older value stays in the journal).
+      if (u.expected_version != current->version) {
+        return overwrite(*current, u, mode, reason_code::stale_version);
+      }
+      return {reason_code::ok, {u.value_json, current->version + 1}, false};
+    }
+  }
+  return {reason_code::schema_invalid, {}, false};
+}
+
+}  // namespace clawvm

@@ -1,0 +1,319 @@
+// Mirror of tla/ClawVM.tla.  Every operator and action of the spec has a
+// same-named counterpart here; read the two side by side.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bfs.hpp"
+#include "page_residency.hpp"  // PageType and its names
+#include "tla_value.hpp"
+
+namespace clawvm::tla::clawvm_spec {
+
+using page_residency::PageType;
+using page_residency::type_name;
+
+// "none" \cup Boundaries
+enum class Boundary : std::uint8_t { none, compaction, pruning, memory_flush, reset, session_end };
+enum class Phase : std::uint8_t { staged, validated, committed, rejected };
+enum class Reason : std::uint8_t { none, scope_denied };
+
+constexpr std::string_view boundary_name(Boundary b) {
+  constexpr std::array<std::string_view, 6> n{"none", "compaction", "pruning", "memory_flush", "reset", "session_end"};
+  return n[static_cast<std::size_t>(b)];
+}
+constexpr std::string_view phase_name(Phase p) {
+  constexpr std::array<std::string_view, 4> n{"staged", "validated", "committed", "rejected"};
+  return n[static_cast<std::size_t>(p)];
+}
+constexpr std::string_view reason_name(Reason r) { return r == Reason::none ? "none" : "SCOPE_DENIED"; }
+
+inline constexpr std::size_t max_pages = 5;
+inline constexpr std::size_t max_journal = 4;  // >= MaxTurns (see TypeOKInv)
+
+struct PageDecl {
+  std::string_view id;
+  PageType type;  // TypeOf[id]
+};
+
+struct Constants {
+  std::array<PageDecl, max_pages> pages{};  // Pages, with TypeOf
+  std::size_t page_count = 0;
+  std::array<std::string_view, max_pages> denied{};  // DeniedPages
+  std::size_t denied_count = 0;
+  int max_turns = 0;  // MaxTurns
+  bool skip_writeback_on_reset_bug = false;
+  bool skip_restore_after_compaction_bug = false;
+};
+
+struct JournalEntry {
+  std::uint8_t page = 0;  // index into Constants::pages
+  Phase phase = Phase::staged;
+  Reason reason = Reason::none;
+  constexpr auto operator<=>(const JournalEntry&) const = default;
+};
+
+struct State {
+  std::uint8_t resident = 0;  // bit p: resident[p]
+  std::uint8_t dirty = 0;     // bit p: dirty[p]
+  std::uint8_t journal_count = 0;
+  std::array<JournalEntry, max_journal> journal{};
+  Boundary pending = Boundary::none;
+  bool ended = false;
+  std::uint8_t turn = 0;
+  std::uint8_t lost = 0;  // bit p: p \in lost
+
+  constexpr auto operator<=>(const State&) const = default;
+  [[nodiscard]] constexpr std::uint64_t hash() const {
+    std::uint64_t h = mix(resident, (std::uint64_t{dirty} << 8U) | journal_count);
+    for (const auto& e : journal)
+      h = mix(h, (std::uint64_t{e.page} << 8U) | (static_cast<std::uint64_t>(e.phase) << 4U) |
+                     static_cast<std::uint64_t>(e.reason));
+    return mix(h, (static_cast<std::uint64_t>(pending) << 24U) | (std::uint64_t{ended} << 16U) |
+                      (std::uint64_t{turn} << 8U) | lost);
+  }
+};
+
+class Model {
+ public:
+  using State = clawvm_spec::State;
+  using Constants = clawvm_spec::Constants;
+
+  constexpr explicit Model(const Constants& c) : c_(c) {
+    for (std::size_t p = 0; p < c_.page_count; ++p) {
+      const PageType t = c_.pages[p].type;
+      if (t == PageType::bootstrap || t == PageType::constraint) pinned_ |= bit(p);
+      if (t == PageType::evidence || t == PageType::conversation) prunable_ |= bit(p);
+      for (std::size_t d = 0; d < c_.denied_count; ++d)
+        if (c_.denied[d] == c_.pages[p].id) denied_ |= bit(p);
+    }
+  }
+
+  [[nodiscard]] constexpr const Constants& constants() const { return c_; }
+
+  // ---- operators ---------------------------------------------------------
+  [[nodiscard]] constexpr unsigned all_pages() const { return (1U << c_.page_count) - 1U; }
+  [[nodiscard]] constexpr bool pinned(std::size_t p) const { return (pinned_ & bit(p)) != 0; }
+
+  [[nodiscard]] constexpr unsigned destroy_set(Boundary b) const {
+    switch (b) {
+      case Boundary::compaction:
+      case Boundary::reset:
+      case Boundary::session_end: return all_pages();
+      case Boundary::pruning: return prunable_;
+      case Boundary::memory_flush:
+      case Boundary::none: break;
+    }
+    return 0;
+  }
+  [[nodiscard]] constexpr unsigned writeback_set(Boundary b) const {
+    return b == Boundary::memory_flush ? all_pages() : destroy_set(b);
+  }
+  [[nodiscard]] constexpr bool restored(Boundary b, std::size_t p) const {
+    return pinned(p) && b != Boundary::session_end &&
+           !(c_.skip_restore_after_compaction_bug && b == Boundary::compaction);
+  }
+  [[nodiscard]] static constexpr bool open(const State& s, std::size_t p) {
+    for (std::size_t i = 0; i < s.journal_count; ++i)
+      if (s.journal[i].page == p && (s.journal[i].phase == Phase::staged || s.journal[i].phase == Phase::validated))
+        return true;
+    return false;
+  }
+  [[nodiscard]] static constexpr bool running(const State& s) { return s.pending == Boundary::none && !s.ended; }
+  [[nodiscard]] constexpr bool writeback_done(const State& s, Boundary b) const {
+    return (writeback_set(b) & s.dirty) == 0;
+  }
+
+  // ---- Init / Next -------------------------------------------------------
+  template <class Emit>
+  constexpr void init(Emit&& emit) const {
+    State s;
+    s.resident = static_cast<std::uint8_t>(pinned_);
+    emit(s);
+  }
+
+  template <class Emit>
+  constexpr void next(const State& s, Emit&& emit) const {
+    const std::size_t n = c_.page_count;
+    // \E p \in Pages : Load(p) \/ Evict(p) \/ Edit(p)
+    for (std::size_t p = 0; p < n; ++p) {
+      if (running(s) && (s.resident & bit(p)) == 0) {  // Load
+        State t = s;
+        t.resident = static_cast<std::uint8_t>(t.resident | bit(p));
+        emit("Load", t);
+      }
+      if (running(s) && (s.resident & bit(p)) != 0 && (s.dirty & bit(p)) == 0 && !pinned(p)) {  // Evict
+        State t = s;
+        t.resident = static_cast<std::uint8_t>(t.resident & ~bit(p));
+        emit("Evict", t);
+      }
+      if (running(s) && (s.resident & bit(p)) != 0 && static_cast<int>(s.turn) < c_.max_turns) {  // Edit
+        State t = s;
+        t.dirty = static_cast<std::uint8_t>(t.dirty | bit(p));
+        t.turn = static_cast<std::uint8_t>(t.turn + 1);
+        emit("Edit", t);
+      }
+    }
+    // Compaction \/ Pruning \/ MemoryFlush \/ Reset \/ SessionEnd  (Begin(b))
+    if (running(s)) {
+      constexpr std::array<std::pair<Boundary, const char*>, 5> begins{{{Boundary::compaction, "Compaction"},
+                                                                        {Boundary::pruning, "Pruning"},
+                                                                        {Boundary::memory_flush, "MemoryFlush"},
+                                                                        {Boundary::reset, "Reset"},
+                                                                        {Boundary::session_end, "SessionEnd"}}};
+      for (const auto& [b, name] : begins) {
+        State t = s;
+        t.pending = b;
+        emit(name, t);
+      }
+    }
+    // \E p \in Pages : WriteBackStage(p)
+    if (s.pending != Boundary::none) {
+      for (std::size_t p = 0; p < n; ++p) {
+        if ((writeback_set(s.pending) & bit(p)) == 0 || (s.dirty & bit(p)) == 0 || open(s, p)) continue;
+        if (s.journal_count >= max_journal) throw "clawvm-explore: journal capacity exceeded (raise max_journal)";
+        State t = s;
+        t.journal[t.journal_count] = JournalEntry{static_cast<std::uint8_t>(p), Phase::staged, Reason::none};
+        t.journal_count = static_cast<std::uint8_t>(t.journal_count + 1);
+        emit("WriteBackStage", t);
+      }
+    }
+    // \E i \in 1..Len(journal) : WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
+    for (std::size_t i = 0; i < s.journal_count; ++i) {
+      const JournalEntry e = s.journal[i];
+      const bool denied = (denied_ & bit(e.page)) != 0;
+      if (e.phase == Phase::staged && !denied) {  // WriteBackValidate
+        State t = s;
+        t.journal[i].phase = Phase::validated;
+        emit("WriteBackValidate", t);
+      }
+      if (e.phase == Phase::staged && denied) {  // WriteBackReject
+        State t = s;
+        t.journal[i].phase = Phase::rejected;
+        t.journal[i].reason = Reason::scope_denied;
+        t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
+        emit("WriteBackReject", t);
+      }
+      if (e.phase == Phase::validated) {  // WriteBackCommit
+        State t = s;
+        t.journal[i].phase = Phase::committed;
+        t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
+        emit("WriteBackCommit", t);
+      }
+    }
+    // FinishBoundary
+    if (s.pending != Boundary::none &&
+        (writeback_done(s, s.pending) || (c_.skip_writeback_on_reset_bug && s.pending == Boundary::reset))) {
+      const unsigned ds = destroy_set(s.pending);
+      State t = s;
+      t.lost = static_cast<std::uint8_t>(s.lost | (ds & s.dirty));
+      t.dirty = static_cast<std::uint8_t>(s.dirty & ~ds);
+      unsigned res = s.resident & ~ds;
+      for (std::size_t p = 0; p < n; ++p)
+        if ((ds & bit(p)) != 0 && restored(s.pending, p)) res |= bit(p);
+      t.resident = static_cast<std::uint8_t>(res);
+      t.ended = s.pending == Boundary::session_end;
+      t.pending = Boundary::none;
+      emit("FinishBoundary", t);
+    }
+    // Terminated
+    if (s.ended) emit("Terminated", s);
+  }
+
+  // ---- invariants --------------------------------------------------------
+  static constexpr std::array<std::string_view, 4> invariant_names{
+      "TypeOKInv", "LifecycleCompletenessInv", "PostCompactionBootstrapInv", "JournalQuiescentInv"};
+  static constexpr std::array<std::string_view, 0> property_names{};
+
+  [[nodiscard]] static constexpr int invariant_id(std::string_view name) { return index_of(invariant_names, name); }
+  [[nodiscard]] static constexpr int property_id(std::string_view /*name*/) { return -1; }
+
+  [[nodiscard]] constexpr bool invariant(int id, const State& s) const {
+    switch (id) {
+      case 0: return type_ok(s);
+      case 1: return s.lost == 0;  // LifecycleCompletenessInv: lost = {}
+      case 2: return post_compaction_bootstrap(s);
+      case 3: return journal_quiescent(s);
+      default: return false;
+    }
+  }
+  [[nodiscard]] constexpr bool property(int /*id*/, const State& /*from*/, const State& /*to*/) const { return false; }
+
+  [[nodiscard]] constexpr bool type_ok(const State& s) const {
+    const unsigned all = all_pages();
+    if ((s.resident & ~all) != 0 || (s.dirty & ~all) != 0 || (s.lost & ~all) != 0) return false;
+    if (static_cast<int>(s.journal_count) > c_.max_turns || static_cast<int>(s.turn) > c_.max_turns) return false;
+    for (std::size_t i = 0; i < s.journal_count; ++i)
+      if (s.journal[i].page >= c_.page_count) return false;
+    return true;
+  }
+  [[nodiscard]] constexpr bool post_compaction_bootstrap(const State& s) const {
+    if (!running(s)) return true;
+    return (pinned_ & ~static_cast<unsigned>(s.resident)) == 0;
+  }
+  [[nodiscard]] static constexpr bool journal_quiescent(const State& s) {
+    for (std::size_t i = 0; i < s.journal_count; ++i) {
+      const Phase ph = s.journal[i].phase;
+      if (s.pending == Boundary::none && ph != Phase::committed && ph != Phase::rejected) return false;
+      if ((ph == Phase::rejected) != (s.journal[i].reason != Reason::none)) return false;
+    }
+    return true;
+  }
+
+  // ---- printing ----------------------------------------------------------
+  [[nodiscard]] std::string print(const State& s) const {
+    std::vector<std::pair<std::string, std::string>> res;
+    std::vector<std::pair<std::string, std::string>> dirty;
+    std::vector<std::string> lost;
+    for (std::size_t p = 0; p < c_.page_count; ++p) {
+      const std::string id{c_.pages[p].id};
+      res.emplace_back(id, tla_bool((s.resident & bit(p)) != 0));
+      dirty.emplace_back(id, tla_bool((s.dirty & bit(p)) != 0));
+      if ((s.lost & bit(p)) != 0) lost.push_back(quote(id));
+    }
+    std::vector<std::string> js;
+    for (std::size_t i = 0; i < s.journal_count; ++i) {
+      const JournalEntry& e = s.journal[i];
+      js.push_back(tla_record({{"page", quote(c_.pages[e.page].id)},
+                               {"phase", quote(phase_name(e.phase))},
+                               {"reason", quote(reason_name(e.reason))}}));
+    }
+    return "/\\ resident = " + tla_fcn(res) + "\n/\\ dirty = " + tla_fcn(dirty) + "\n/\\ journal = " + tla_seq(js) +
+           "\n/\\ pending = " + quote(boundary_name(s.pending)) + "\n/\\ ended = " + tla_bool(s.ended) +
+           "\n/\\ turn = " + std::to_string(s.turn) + "\n/\\ lost = " + tla_set(lost) + "\n";
+  }
+
+  [[nodiscard]] ConstantMap constant_map() const {
+    ConstantMap m;
+    std::set<std::string> pages;
+    CfgValue::Fcn types;
+    std::set<std::string> denied;
+    for (std::size_t p = 0; p < c_.page_count; ++p) {
+      pages.emplace(c_.pages[p].id);
+      types.emplace(std::string{c_.pages[p].id}, std::string{type_name(c_.pages[p].type)});
+    }
+    for (std::size_t d = 0; d < c_.denied_count; ++d) denied.emplace(c_.denied[d]);
+    m["Pages"] = CfgValue{pages};
+    m["TypeOf"] = CfgValue{types};
+    m["DeniedPages"] = CfgValue{denied};
+    m["MaxTurns"] = CfgValue{std::int64_t{c_.max_turns}};
+    m["SkipWritebackOnResetBug"] = CfgValue{c_.skip_writeback_on_reset_bug};
+    m["SkipRestoreAfterCompactionBug"] = CfgValue{c_.skip_restore_after_compaction_bug};
+    return m;
+  }
+
+ private:
+  static constexpr unsigned bit(std::size_t p) { return 1U << p; }
+
+  Constants c_;
+  unsigned pinned_ = 0;
+  unsigned prunable_ = 0;
+  unsigned denied_ = 0;
+};
+
+}  // namespace clawvm::tla::clawvm_spec
