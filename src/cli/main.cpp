@@ -1,6 +1,7 @@
 // clawvm: the command-line tool. Exit codes (spec/cli.md): 0 ok, 1 a check failed,
 // 2 bad input or usage.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -42,12 +43,14 @@ int main(int argc, char** argv) {
   std::uint32_t budget = 300;
   bool compare = true;
   bool quiet = false;
+  std::string trace_path;
   demo->add_option("--policy", policy_name,
                    "retrieval, retrieval_cache, compaction_hybrid, lru, clawvm or oracle")
       ->capture_default_str();
   demo->add_option("--budget", budget, "token budget")->capture_default_str()->check(CLI::Range(1U, 1000000000U));
   demo->add_flag("!--no-compare", compare, "do not also print every policy's fault counts");
   demo->add_flag("--quiet", quiet, "do not print the decision trace");
+  demo->add_option("--trace", trace_path, "write the decision trace (JSON Lines) to this file instead of stdout");
 
   auto* codes = app.add_subcommand("reason-codes", "Print the reason-code table (name, number, family, meaning) as TSV");
 
@@ -70,8 +73,17 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "clawvm demo: --policy: unknown policy '{}'\n", policy_name);
     return exit_bad_input;
   }
-  clawvm::ostream_trace_sink sink(std::cout);
+  std::ofstream trace_file;
+  if (!trace_path.empty()) {
+    trace_file.open(trace_path, std::ios::binary | std::ios::trunc);
+    if (!trace_file) {
+      fmt::print(stderr, "clawvm demo: --trace: cannot write '{}'\n", trace_path);
+      return exit_bad_input;
+    }
+  }
+  clawvm::ostream_trace_sink sink(trace_path.empty() ? std::cout : trace_file);
   const auto counters = clawvm::cli::run_demo_session(*policy, budget, quiet ? nullptr : &sink);
+  trace_file.close();
   fmt::print("\n# demo session, budget {} tokens\n", budget);
   print_counters(policy->name, counters);
   if (compare) {

@@ -1,0 +1,26 @@
+#pragma once
+// Planted mutants (properties/README.md "Mutants"): a property suite that never fails
+// proves nothing, so each suite can be built against a deliberately wrong variant and
+// ctest checks that at least one property then fails (MongoDB's `_bug` configs, in
+// property form).
+//
+// The honest executables are built without CLAWVM_PROPERTY_MUTANT; the mutant ones with
+// -DCLAWVM_PROPERTY_MUTANT=<name>, <name> one of the enumerators below.
+
+namespace clawvm::props {
+
+enum class mutant {
+  none,
+  drop_pinned,   // selector_props: the selection under test loses one hard-pinned page
+  stale_commit,  // journal_props: the model believes a stale set_with_version commits
+  no_reset_writeback,  // engine_props: "ClawVM" under test skips writeback at reset (the
+                       // paper's ablation), so dirty state can be destroyed uncommitted
+};
+
+#ifdef CLAWVM_PROPERTY_MUTANT
+inline constexpr mutant active_mutant = mutant::CLAWVM_PROPERTY_MUTANT;
+#else
+inline constexpr mutant active_mutant = mutant::none;
+#endif
+
+}  // namespace clawvm::props

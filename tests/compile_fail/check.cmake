@@ -1,0 +1,18 @@
+# Compiles SRC with the project's include paths; EXPECT=fail requires a compile error whose
+# text matches ERROR_REGEX (so an unrelated error cannot pass), EXPECT=pass requires success.
+separate_arguments(_includes UNIX_COMMAND "${INCLUDES}")
+set(_args -std=c++20 -fsyntax-only ${EXTRA} ${_includes} "${SRC}")
+execute_process(COMMAND "${CXX}" ${_args} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+if(EXPECT STREQUAL "pass")
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "positive control failed to compile:\n${_err}")
+  endif()
+else()
+  if(_rc EQUAL 0)
+    message(FATAL_ERROR "${SRC} compiled, but it must not")
+  endif()
+  if(NOT _err MATCHES "${ERROR_REGEX}")
+    message(FATAL_ERROR "${SRC} failed for an unexpected reason:\n${_err}")
+  endif()
+  message(STATUS "rejected as expected")
+endif()

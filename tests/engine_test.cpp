@@ -1,0 +1,256 @@
+// spec/engine.md EN-*, spec/faults.md FT-*: hooks, boundaries, writeback before
+// destruction, restore, fault detection under ClawVM and the baselines.
+#include <catch2/catch.hpp>
+
+#include "clawvm/engine.hpp"
+#include "test_pages.hpp"
+
+using namespace clawvm;
+using clawvm::test::ladder;
+
+namespace {
+
+update status_update(std::string value, std::string page = "plan") {
+  update u;
+  u.page_id = std::move(page);
+  u.field = "plan.status";
+  u.op = journal_op::append;
+  u.value_json = std::move(value);
+  u.evidence_ref = "tool:read";
+  return u;
+}
+
+struct session {
+  memory_committed_state state;
+  memory_trace_sink sink;
+  engine e;
+  explicit session(engine_policy policy, std::uint32_t budget = 300)
+      : e({std::move(policy), budget, principal{}}, state, &sink) {
+    e.on_session_start("s1");
+    REQUIRE(e.on_ingest(ladder("boot", page_type::bootstrap, 90, 2, 9)) == reason_code::ok);
+    REQUIRE(e.on_ingest(ladder("plan", page_type::plan, 60, 6, 6)) == reason_code::ok);
+  }
+  void turn() {
+    e.on_assemble();
+    e.on_post_model();
+  }
+  tool_result call(const std::string& tool, const std::string& args = "{}") {
+    return e.on_tool_call(tool, args, ladder("tool:" + tool, page_type::evidence, 120, 8, 5));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("dirty state is written back before compaction destroys it", "[engine][EN-4][FT-5]") {
+  session c(policy_clawvm());
+  c.call("read");
+  c.turn();
+  REQUIRE(c.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), status_update(R"({"step":1})")) == reason_code::ok);
+  auto report = c.e.on_compaction();
+  CHECK(report.written_back == 1);
+  CHECK(report.flush_misses == 0);
+  CHECK(c.e.counters()[fault_kind::flush_miss] == 0);
+  CHECK(c.state.find(scope::session, "plan.status")->value_json == R"([{"step":1}])");
+
+  session r(policy_retrieval());
+  r.call("read");
+  r.turn();
+  REQUIRE(r.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), status_update(R"({"step":1})")) == reason_code::ok);
+  auto lost = r.e.on_compaction();
+  CHECK(lost.flush_misses == 1);
+  CHECK(r.e.counters()[fault_kind::flush_miss] == 1);
+  CHECK_FALSE(r.state.find(scope::session, "plan.status").has_value());
+}
+
+TEST_CASE("reset writes back, destroys session pages, keeps project pages", "[engine][EN-5]") {
+  session c(policy_clawvm());
+  c.call("read");
+  c.turn();
+  REQUIRE(c.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), status_update("1")) == reason_code::ok);
+  auto report = c.e.on_reset();
+  CHECK(report.written_back == 1);
+  CHECK(report.flush_misses == 0);
+  CHECK(c.e.pages().find("boot").has_value());     // bootstrap: project scope
+  CHECK_FALSE(c.e.pages().find("plan").has_value());
+  CHECK_FALSE(c.e.pages().find("tool:read").has_value());
+  CHECK(c.e.pending_updates() == 0);
+  // Restored after the boundary: the bootstrap page is back at its floor.
+  CHECK(c.e.pages().at(*c.e.pages().find("boot")).resident >= level::structured);
+}
+
+TEST_CASE("compaction-hybrid writes back at compaction only", "[engine][EN-9]") {
+  session h(policy_compaction_hybrid());
+  h.call("read");
+  h.turn();
+  REQUIRE(h.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), status_update("1")) == reason_code::ok);
+  CHECK(h.e.on_compaction().written_back == 1);
+  REQUIRE(h.e.on_update(ladder("plan", page_type::plan, 66, 6, 6), status_update("2")) == reason_code::ok);
+  CHECK(h.e.on_reset().flush_misses == 1);
+}
+
+TEST_CASE("post-compaction bootstrap: restored under ClawVM, a fault without auto-pin", "[engine][FT-4]") {
+  session c(policy_clawvm());
+  c.turn();
+  c.e.on_compaction();
+  CHECK(c.e.counters()[fault_kind::post_compaction_bootstrap] == 0);
+
+  session h(policy_compaction_hybrid());
+  h.turn();
+  h.e.on_compaction();
+  CHECK(h.e.counters()[fault_kind::post_compaction_bootstrap] == 1);
+}
+
+TEST_CASE("refetch: an evicted tool result demanded again", "[engine][FT-2]") {
+  // Budget 160: the new tool result (120 at full) and the bootstrap floor (30) leave room
+  // for a pointer (4) but not for the old result itself.
+  for (auto policy : {policy_retrieval(), policy_clawvm()}) {
+    session s(policy, 160);
+    s.call("a");
+    s.turn();
+    s.call("b");
+    s.turn();
+    const auto outcome = s.e.on_demand("tool:a", level::full);
+    if (policy.name == "retrieval") {
+      CHECK(outcome == demand_outcome::refetch_fault);
+      CHECK(s.e.counters()[fault_kind::refetch] == 1);
+    } else {
+      // ClawVM keeps a pointer that resolves from the durable tier.
+      CHECK(outcome == demand_outcome::hit);
+      CHECK(s.e.counters().total_faults() == 0);
+    }
+  }
+}
+
+TEST_CASE("first use of a page is a miss, not a fault", "[engine][FT-2]") {
+  session s(policy_retrieval());
+  CHECK(s.e.on_demand("plan", level::full) == demand_outcome::miss);
+  CHECK(s.e.on_demand("nope", level::full) == demand_outcome::unknown_page);
+  CHECK(s.e.counters().total_faults() == 0);
+  CHECK(s.e.counters().misses == 1);
+}
+
+TEST_CASE("duplicate tool call: alert while resident, fault once evicted", "[engine][FT-3]") {
+  session c(policy_clawvm(), 160);
+  CHECK(c.call("read", R"({"b":1,"a":2})").outcome == tool_outcome::new_call);
+  c.turn();
+  // Same call with reordered keys: same canonical signature; still resident.
+  auto again = c.call("read", R"({ "a":2, "b":1 })");
+  CHECK(again.outcome == tool_outcome::duplicate_signature_alert);
+  CHECK(again.signature == R"(read({"a":2,"b":1}))");
+  c.turn();
+  c.call("other");
+  c.turn();
+  CHECK(c.call("read", R"({"a":2,"b":1})").outcome == tool_outcome::duplicate_signature_alert);
+  CHECK(c.e.counters()[fault_kind::duplicate_tool] == 0);
+
+  session r(policy_retrieval(), 150);
+  r.call("read");
+  r.turn();
+  r.call("other");
+  r.turn();
+  CHECK(r.call("read").outcome == tool_outcome::duplicate_tool_fault);
+  CHECK(r.e.counters()[fault_kind::duplicate_tool] == 1);
+  CHECK(r.call("bad", "{oops").outcome == tool_outcome::rejected);
+}
+
+TEST_CASE("empty recall: explained under ClawVM, silent under Retrieval", "[engine][FT-6]") {
+  session c(policy_clawvm());
+  auto explained = c.e.on_recall(scope::project, "user.lang");
+  CHECK_FALSE(explained.value.has_value());
+  CHECK(explained.reason == reason_code::recall_no_match);
+  CHECK_FALSE(explained.silent);
+  auto denied = c.e.on_recall(scope::project, "user.lang", reason_code::recall_denied);
+  CHECK(denied.reason == reason_code::recall_denied);
+  CHECK(c.e.counters()[fault_kind::silent_recall] == 0);
+
+  session r(policy_retrieval());
+  CHECK(r.e.on_recall(scope::project, "user.lang").silent);
+  CHECK(r.e.counters()[fault_kind::silent_recall] == 1);
+}
+
+TEST_CASE("recall finds committed values", "[engine][FT-6]") {
+  session c(policy_clawvm());
+  c.call("read");
+  REQUIRE(c.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), status_update("7")) == reason_code::ok);
+  c.e.on_memory_flush();
+  auto found = c.e.on_recall(scope::session, "plan.status");
+  REQUIRE(found.value.has_value());
+  CHECK(found.value->value_json == "[7]");
+}
+
+TEST_CASE("unsafe persistence: rejected under ClawVM, committed destructively without validation", "[engine][JR-6]") {
+  auto run = [](engine_policy policy) {
+    session s(std::move(policy));
+    s.call("read");
+    update first = status_update(R"("v1")");
+    first.op = journal_op::set_with_version;
+    REQUIRE(s.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), first) == reason_code::ok);
+    s.e.on_memory_flush();
+    update stale = first;  // still expects version 0: it did not see v1
+    stale.value_json = R"("clobber")";
+    REQUIRE(s.e.on_update(ladder("plan", page_type::plan, 66, 6, 6), stale) == reason_code::ok);
+    s.e.on_memory_flush();
+    return std::make_pair(s.e.counters(), s.state.find(scope::session, "plan.status")->value_json);
+  };
+  auto [claw, claw_value] = run(policy_clawvm());
+  CHECK(claw.rejections == 1);
+  CHECK(claw.destructive_commits == 0);
+  CHECK(claw_value == R"("v1")");
+
+  engine_policy unsafe = policy_retrieval();
+  unsafe.writeback_at[static_cast<std::size_t>(boundary::memory_flush)] = true;
+  auto [base, base_value] = run(unsafe);
+  CHECK(base.destructive_commits == 1);
+  CHECK(base_value == R"("clobber")");
+}
+
+TEST_CASE("recency: +1 per demand, x0.88 per turn, zero below 1e-4", "[engine][EN-6]") {
+  session s(policy_clawvm());
+  s.e.on_demand("plan", level::structured);
+  s.turn();
+  const auto& p = s.e.pages().at(*s.e.pages().find("plan"));
+  CHECK(p.recency == Approx(0.88));
+  for (int i = 0; i < 80; ++i) s.turn();
+  CHECK(p.recency == 0.0);
+}
+
+TEST_CASE("an auto-pinning policy never reports a pinned-invariant miss when the floor set fits", "[engine][FT-7]") {
+  session c(policy_clawvm(), 40);  // boot floor is 30
+  c.call("read");
+  c.turn();
+  CHECK(c.e.counters()[fault_kind::pinned_invariant_miss] == 0);
+  CHECK(c.e.last_selection().floor_set_fits);
+
+  session starved(policy_clawvm(), 20);  // floor set (30) does not fit
+  starved.turn();
+  CHECK(starved.e.counters()[fault_kind::pinned_invariant_miss] == 0);
+  CHECK(starved.e.counters().physical_insufficiency >= 1);
+  CHECK(starved.e.last_selection().unmet.size() == 1);
+}
+
+TEST_CASE("the decision trace is byte-deterministic", "[engine][trace][DT-3]") {
+  auto run = [] {
+    session s(policy_clawvm(), 200);
+    for (int t = 0; t < 6; ++t) {
+      s.call(t % 2 == 0 ? "read" : "grep", R"({"path":"src"})");
+      s.e.on_demand("plan", level::full);
+      if (t == 2) REQUIRE(s.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), status_update("1")) == reason_code::ok);
+      s.turn();
+      if (t == 3) s.e.on_compaction();
+    }
+    s.e.on_session_end();
+    return s.sink.lines;
+  };
+  const auto a = run();
+  const auto b = run();
+  REQUIRE(a.size() > 20);
+  CHECK(a == b);
+  // Every line carries version, sequence, turn and event; sequence numbers are dense.
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto j = nlohmann::json::parse(a[i]);
+    CHECK(j.at("v") == 1);
+    CHECK(j.at("seq") == i);
+    CHECK(j.contains("turn"));
+    CHECK(j.contains("event"));
+  }
+}

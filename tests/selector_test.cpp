@@ -1,0 +1,179 @@
+// spec/selector.md SEL-1..SEL-9: the three steps, priorities, tie-breaks, guarantees.
+#include <catch2/catch.hpp>
+
+#include "clawvm/page_table.hpp"
+#include "clawvm/selector.hpp"
+#include "test_pages.hpp"
+
+using namespace clawvm;
+using clawvm::test::ladder;
+
+namespace {
+selection run(const page_table& t, std::uint32_t budget, std::vector<demand> demands,
+              selector_policy policy = {}) {
+  return select_representations({t.pages(), budget, demands, {}}, policy);
+}
+std::uint32_t sum_tokens(const page_table& t, const selection& s) {
+  std::uint32_t sum = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) sum += t.at(static_cast<page_index>(i)).tokens_at(s.levels[i]);
+  return sum;
+}
+}  // namespace
+
+TEST_CASE("auto-pinned floors are installed before demands raise anything", "[selector][SEL-2]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("boot", page_type::bootstrap, 90)) == reason_code::ok);   // floor 30
+  REQUIRE(t.ingest(ladder("rule", page_type::constraint, 30)) == reason_code::ok);  // floor 10
+  // Budget 60: boot at full (90) would not fit anyway; boot demanded at full must not
+  // starve the constraint's floor.
+  auto s = run(t, 60, {{0, level::full}}, {true, false, upgrade_mode::none, {}});
+  CHECK(s.levels[0] == level::structured);
+  CHECK(s.levels[1] == level::structured);
+  REQUIRE(s.unmet.size() == 1);
+  CHECK(s.unmet[0].page == 0);
+  CHECK(s.unmet[0].wanted == level::full);
+  CHECK(s.unmet[0].installed == level::structured);
+  CHECK(s.unmet[0].reason == reason_code::required_does_not_fit);
+  CHECK(s.tokens_used == 40);
+}
+
+TEST_CASE("physical insufficiency is surfaced, never silent", "[selector][SEL-3]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("boot", page_type::bootstrap, 300)) == reason_code::ok);  // floor 100
+  REQUIRE(t.ingest(ladder("rule", page_type::constraint, 90)) == reason_code::ok);  // floor 30
+  auto s = run(t, 50, {});
+  CHECK_FALSE(s.floor_set_fits);
+  CHECK(s.floor_set_tokens == 130);
+  CHECK(s.levels[0] == level::none);
+  CHECK(s.levels[1] == level::structured);  // lower priority, but it fits
+  REQUIRE(s.unmet.size() == 1);
+  CHECK(s.unmet[0].page == 0);
+}
+
+TEST_CASE("without auto-pin, hard-pinned pages are not required", "[selector][SEL-2]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("boot", page_type::bootstrap, 90)) == reason_code::ok);
+  auto s = run(t, 500, {}, {false, false, upgrade_mode::none, {}});
+  CHECK(s.levels[0] == level::none);
+  CHECK(s.tokens_used == 0);
+}
+
+TEST_CASE("a demand is served at the lowest present level at or above max(wanted, floor)", "[selector][SEL-3]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("plan", page_type::plan, 90)) == reason_code::ok);
+  // plan has no compressed level: a demand for compressed is served at full.
+  auto s = run(t, 500, {{0, level::compressed}}, {true, false, upgrade_mode::none, {}});
+  CHECK(s.levels[0] == level::full);
+  // a demand below the floor is served at the floor
+  REQUIRE(t.ingest(ladder("rule", page_type::constraint, 30)) == reason_code::ok);
+  CHECK(serving_level(t.at(1), level::pointer) == level::structured);
+}
+
+TEST_CASE("pointer prefetch: highest recompute cost first, while pointers fit", "[selector][SEL-4]") {
+  page_table t;
+  // pointer tokens: 90 -> 30 -> 10 -> 3 (evidence ladder)
+  REQUIRE(t.ingest(ladder("cheap", page_type::evidence, 90, /*recompute=*/1)) == reason_code::ok);
+  REQUIRE(t.ingest(ladder("dear", page_type::evidence, 90, /*recompute=*/12)) == reason_code::ok);
+  REQUIRE(t.ingest(ladder("mid", page_type::evidence, 90, /*recompute=*/8)) == reason_code::ok);
+  auto s = run(t, 6, {}, {true, true, upgrade_mode::none, {}});
+  CHECK(s.levels[0] == level::none);
+  CHECK(s.levels[1] == level::pointer);
+  CHECK(s.levels[2] == level::pointer);
+  CHECK(s.tokens_used == 6);
+  // decision order follows the prefetch order
+  REQUIRE(s.decisions.size() == 2);
+  CHECK(s.decisions[0].page == 1);
+  CHECK(s.decisions[1].page == 2);
+  CHECK(s.decisions[0].step == install_step::prefetch);
+}
+
+TEST_CASE("upgrades rank by utility per extra token; ties by page id", "[selector][SEL-7]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("b-page", page_type::evidence, 90, 0, 5)) == reason_code::ok);
+  REQUIRE(t.ingest(ladder("a-page", page_type::evidence, 90, 0, 5)) == reason_code::ok);
+  // Both at pointer (3 tokens) after prefetch; next step structured costs 7 more. Budget
+  // 3+3+7 lets exactly one upgrade through: the tie goes to the smaller id, "a-page".
+  auto s = run(t, 13, {}, {true, true, upgrade_mode::clawvm, {}});
+  CHECK(s.levels[1] == level::structured);
+  CHECK(s.levels[0] == level::pointer);
+
+  // Higher base utility wins over the tie-break.
+  page_table u;
+  REQUIRE(u.ingest(ladder("a-page", page_type::evidence, 90, 0, 1)) == reason_code::ok);
+  REQUIRE(u.ingest(ladder("b-page", page_type::evidence, 90, 0, 9)) == reason_code::ok);
+  auto s2 = run(u, 13, {}, {true, true, upgrade_mode::clawvm, {}});
+  CHECK(s2.levels[1] == level::structured);
+  CHECK(s2.levels[0] == level::pointer);
+}
+
+TEST_CASE("upgrade steps are applied only from the page's current level", "[selector][SEL-8]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("e", page_type::evidence, 90, 4, 5)) == reason_code::ok);
+  // Large budget: the page climbs the whole chain one step at a time.
+  auto s = run(t, 1000, {}, {true, true, upgrade_mode::clawvm, {}});
+  CHECK(s.levels[0] == level::full);
+  CHECK(s.tokens_used == 90);
+  for (const auto& d : s.decisions) CHECK(next_up(page_type::evidence, d.from) == d.to);
+}
+
+TEST_CASE("utility formulas per upgrade mode", "[selector][SEL-6]") {
+  page p;
+  p.base_utility = 5;
+  p.recency = 2;
+  p.recompute_cost = 8;
+  p.pin = pin_class::soft;
+  const utility_weights w;
+  CHECK(page_utility(p, upgrade_mode::lru, w, 0) == Approx(2.0));
+  CHECK(page_utility(p, upgrade_mode::recency, w, 0) == Approx(5 + 0.9 * 2 + 0.1 * 8));
+  CHECK(page_utility(p, upgrade_mode::clawvm, w, 0) == Approx(5 + 0.6 + 0.6 * 2 + 0.4 * 8));
+  CHECK(page_utility(p, upgrade_mode::oracle, w, 3) == Approx(5 + 0.6 + 0.6 * 2 + 0.4 * 8 + 2.2 * 3));
+  p.pin = pin_class::hard;
+  CHECK(page_utility(p, upgrade_mode::clawvm, w, 0) == Approx(5 + 2.0 + 0.6 * 2 + 0.4 * 8));
+}
+
+TEST_CASE("oracle uses future demands to rank upgrades", "[selector][SEL-6]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("a", page_type::evidence, 90, 0, 5)) == reason_code::ok);
+  REQUIRE(t.ingest(ladder("b", page_type::evidence, 90, 0, 5)) == reason_code::ok);
+  const std::vector<std::uint32_t> future{0, 2};
+  selector_policy oracle{true, true, upgrade_mode::oracle, {}};
+  auto s = select_representations({t.pages(), 13, {}, future}, oracle);
+  CHECK(s.levels[1] == level::structured);
+  CHECK(s.levels[0] == level::pointer);
+}
+
+TEST_CASE("selector guarantees on a mixed session", "[selector][SEL-9]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("boot", page_type::bootstrap, 120, 2, 9)) == reason_code::ok);
+  REQUIRE(t.ingest(ladder("rule", page_type::constraint, 45, 2, 8)) == reason_code::ok);
+  REQUIRE(t.ingest(ladder("plan", page_type::plan, 60, 6, 6)) == reason_code::ok);
+  for (int i = 0; i < 12; ++i) {
+    REQUIRE(t.ingest(ladder("ev" + std::to_string(i), page_type::evidence, 80U + static_cast<std::uint32_t>(i), 8, 5)) ==
+            reason_code::ok);
+  }
+  for (std::uint32_t budget : {0U, 10U, 55U, 120U, 180U, 240U, 300U, 380U, 500U, 5000U}) {
+    for (auto mode : {upgrade_mode::none, upgrade_mode::lru, upgrade_mode::recency, upgrade_mode::clawvm}) {
+      const std::vector<demand> demands{{2, level::full}, {5, level::compressed}};
+      const selector_policy policy{true, true, mode, {}};
+      const auto s = run(t, budget, demands, policy);
+      CAPTURE(budget, to_string(mode));
+      CHECK(s.tokens_used <= budget);
+      CHECK(s.tokens_used == sum_tokens(t, s));
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        const page& p = t.at(static_cast<page_index>(i));
+        if (s.levels[i] != level::none) {
+          CHECK(s.levels[i] >= p.floor());
+          CHECK(p.has(s.levels[i]));
+        }
+        if (s.floor_set_fits && p.pin == pin_class::hard) CHECK(s.levels[i] >= p.floor());
+      }
+      // determinism, including a reused scratch holding another run's data
+      selection again;
+      selector_scratch scratch;
+      select_representations({t.pages(), budget + 1, demands, {}}, policy, again, scratch, true);
+      select_representations({t.pages(), budget, demands, {}}, policy, again, scratch, true);
+      CHECK(again.levels == s.levels);
+      CHECK(again.tokens_used == s.tokens_used);
+    }
+  }
+}
