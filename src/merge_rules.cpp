@@ -26,37 +26,20 @@ canonical_json_result canonical_json(std::string_view text) {
 
 namespace {
 
-merge_result fresh(const update& u) {
-  merge_result r;
-  r.next.version = 1;
-  if (u.op == journal_op::append) {
-    nlohmann::json arr = nlohmann::json::array();
-    arr.push_back(nlohmann::json::parse(u.value_json));
-    r.next.value_json = arr.dump();
-  } else {
-    r.next.value_json = u.value_json;
-  }
-  return r;
+// The value a key holds when `u` alone defines it: append starts a one-element array,
+// merge and set_with_version take the value as it is.
+std::string value_from_update_alone(const update& u) {
+  if (u.op != journal_op::append) return u.value_json;
+  nlohmann::json arr = nlohmann::json::array();
+  arr.push_back(nlohmann::json::parse(u.value_json));
+  return arr.dump();
 }
 
 // Replaces the committed value: allowed only in permissive mode, where it is flagged.
 merge_result overwrite(const committed_value& current, const update& u, merge_mode mode,
                        reason_code refusal) {
-  merge_result r;
-  if (mode == merge_mode::non_destructive) {
-    r.outcome = refusal;
-    return r;
-  }
-  r.overwrote_committed = true;
-  r.next.version = current.version + 1;
-  if (u.op == journal_op::append) {
-    nlohmann::json arr = nlohmann::json::array();
-    arr.push_back(nlohmann::json::parse(u.value_json));
-    r.next.value_json = arr.dump();
-  } else {
-    r.next.value_json = u.value_json;
-  }
-  return r;
+  if (mode == merge_mode::non_destructive) return {refusal, {}, false};
+  return {reason_code::ok, {value_from_update_alone(u), current.version + 1}, true};
 }
 
 }  // namespace
@@ -71,7 +54,7 @@ merge_result apply_merge_rule(const committed_value* current, const update& u, m
     if (u.op == journal_op::set_with_version && u.expected_version != 0) {
       if (mode == merge_mode::non_destructive) return {reason_code::stale_version, {}, false};
     }
-    return fresh(u);
+    return {reason_code::ok, {value_from_update_alone(u), 1}, false};
   }
 
   nlohmann::json existing = nlohmann::json::parse(current->value_json, nullptr, false);
