@@ -17,6 +17,7 @@
 #include "clawvm/page_table.hpp"
 #include "clawvm/selector.hpp"
 #include "selector_invariants.hpp"
+#include "show.hpp"
 
 namespace clawvm::props {
 
@@ -24,9 +25,10 @@ inline rc::Gen<page_type> gen_page_type() {
   return rc::gen::elementOf(all_page_types);
 }
 
-// A valid spec of `type` with id `id`: ingest must accept it.
-inline rc::Gen<page_spec> gen_valid_page_spec(std::string id, page_type type) {
-  return rc::gen::exec([id, type] {
+// A valid spec of `type` with id `id`: ingest must accept it. With `full_ladder` every
+// level of the type's chain has a representation.
+inline rc::Gen<page_spec> gen_valid_page_spec(std::string id, page_type type, bool full_ladder = false) {
+  return rc::gen::exec([id, type, full_ladder] {
     page_spec s;
     s.id = id;
     s.type_name = std::string(to_string(type));
@@ -42,7 +44,7 @@ inline rc::Gen<page_spec> gen_valid_page_spec(std::string id, page_type type) {
     for (std::uint8_t i = c.length; i-- > 0;) {
       const level l = c.levels[i];
       const bool is_floor = i + 1U == c.length;
-      if (!is_floor && !*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) continue;
+      if (!is_floor && !full_ladder && !*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) continue;
       s.representations[index_of(l)] =
           representation{id + "@" + std::string(to_string(l)), tokens};
       tokens += *rc::gen::inRange<std::uint32_t>(1, 80);
@@ -65,6 +67,14 @@ inline void show_spec(const page_spec& s, std::ostream& os) {
   }
   os << " }";
 }
+
+}  // namespace clawvm::props
+
+namespace clawvm {
+inline void showValue(const page_spec& s, std::ostream& os) { props::show_spec(s, os); }
+}  // namespace clawvm
+
+namespace clawvm::props {
 
 // One selector input: the pages (built by ingest, so they satisfy the table invariants),
 // per-page recency, demands, budget, policy and (oracle only) future demands.

@@ -1,6 +1,10 @@
 #include "clawvm/decision_trace.hpp"
 
+#include <fmt/format.h>
+
 namespace clawvm {
+
+std::string residency_digest::hex() const { return fmt::format("{:016x}", hash_); }
 
 void decision_trace::emit(std::string_view event, std::uint64_t turn, nlohmann::json fields) {
   if (sink_ == nullptr) return;

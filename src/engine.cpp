@@ -38,23 +38,27 @@ void engine::on_session_start(std::string_view session_id) {
   if (trace_.enabled()) {
     trace_.emit("session_start", turn_,
                 {{"session", session_id_}, {"policy", config_.policy.name},
-                 {"tokens_budget", config_.tokens_budget}});
+                 {"tokens_budget", config_.tokens_budget},
+                 {"auto_pin", config_.policy.selector.auto_pin}});
   }
 }
 
 reason_code engine::on_ingest(const page_spec& spec) {
   const reason_code rc = pages_.ingest(spec);
-  if (trace_.enabled()) {
-    nlohmann::json f{{"page", spec.id}, {"reason", to_string(rc)}};
-    if (rc == reason_code::ok) {
-      const page& p = pages_.at(*pages_.find(spec.id));
-      f["type"] = to_string(p.type);
-      f["pin"] = to_string(p.pin);
-      f["scope"] = to_string(p.scope);
-    }
-    trace_.emit(rc == reason_code::ok ? "ingest" : "ingest_rejected", turn_, std::move(f));
-  }
+  trace_ingest(spec.id, rc);
   return rc;
+}
+
+void engine::trace_ingest(std::string_view page_id, reason_code rc) {
+  if (!trace_.enabled()) return;
+  nlohmann::json f{{"page", page_id}, {"reason", to_string(rc)}};
+  if (rc == reason_code::ok) {
+    const page& p = pages_.at(*pages_.find(page_id));
+    f["type"] = to_string(p.type);
+    f["pin"] = to_string(p.pin);
+    f["scope"] = to_string(p.scope);
+  }
+  trace_.emit(rc == reason_code::ok ? "ingest" : "ingest_rejected", turn_, std::move(f));
 }
 
 reason_code engine::on_update(const page_spec& spec, update pending) {
@@ -140,6 +144,7 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     }
   } else {
     out.reason = pages_.ingest(result);
+    trace_ingest(result.id, out.reason);
     if (out.reason == reason_code::ok) tool_results_[out.signature] = result.id;
   }
   if (out.reason != reason_code::ok) out.outcome = tool_outcome::rejected;
@@ -196,7 +201,20 @@ const selection& engine::on_assemble() {
   if (config_.policy.selector.upgrades != upgrade_mode::oracle || future_demands_.size() != pages_.size()) {
     future_demands_.clear();
   }
-  const selection_request request{pages_.pages(), config_.tokens_budget, demands_, future_demands_};
+  run_selection(selection_kind::assemble);
+  future_demands_.clear();
+  return selection_;
+}
+
+void engine::run_selection(selection_kind kind) {
+  const bool restore = kind == selection_kind::restore;
+  // A restore rebuilds the context right after a boundary: no demands, no lookahead.
+  const selection_request request{pages_.pages(), config_.tokens_budget,
+                                  restore ? gsl::span<const demand>{} : gsl::span<const demand>{demands_},
+                                  restore ? gsl::span<const std::uint32_t>{} : gsl::span<const std::uint32_t>{future_demands_}};
+  if (trace_.enabled()) {
+    trace_.emit("assemble", turn_, {{"kind", restore ? "restore" : "turn"}, {"demands", request.demands.size()}});
+  }
   select_representations(request, config_.policy.selector, selection_, scratch_, trace_.enabled());
 
   auto all = pages_.pages();
@@ -223,24 +241,26 @@ const selection& engine::on_assemble() {
       f["reason"] = to_string(u.reason);
       trace_.emit("unmet", turn_, std::move(f));
     }
-    trace_.emit("select", turn_, {{"tokens_used", selection_.tokens_used},
+    residency_digest digest;
+    for (const page& p : all) digest.add(p.id, p.resident);
+    trace_.emit("select", turn_, {{"kind", restore ? "restore" : "turn"},
+                                  {"tokens_used", selection_.tokens_used},
                                   {"tokens_budget", selection_.tokens_budget},
                                   {"floor_set_tokens", selection_.floor_set_tokens},
                                   {"floor_set_fits", selection_.floor_set_fits},
-                                  {"pages", all.size()}, {"unmet", selection_.unmet.size()}});
+                                  {"pages", all.size()}, {"unmet", selection_.unmet.size()},
+                                  {"residency_digest", digest.hex()}});
   }
 
-  // FT-6: a policy that auto-pins promises every hard-pinned page at its floor whenever
+  // FT-7: a policy that auto-pins promises every hard-pinned page at its floor whenever
   // the floor set fits. A miss here is a fault of the enforcement, not of the budget.
-  if (config_.policy.selector.auto_pin && selection_.floor_set_fits) {
+  if (!restore && config_.policy.selector.auto_pin && selection_.floor_set_fits) {
     for (std::size_t i = 0; i < all.size(); ++i) {
       if (all[i].pin == pin_class::hard && all[i].resident < all[i].floor()) {
         count_fault(fault_kind::pinned_invariant_miss, all[i].id, "hard-pinned page below floor");
       }
     }
   }
-  future_demands_.clear();
-  return selection_;
 }
 
 void engine::on_post_model() {
@@ -272,7 +292,7 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
     if (it != pending_.end()) {
       for (auto& u : it->second) {
         if (trace_.enabled()) {
-          trace_.emit("stage", turn_, {{"seq", journal_.next_seq()}, {"page", u.page_id},
+          trace_.emit("stage", turn_, {{"journal_seq", journal_.next_seq()}, {"page", u.page_id},
                                        {"field", u.field}, {"op", to_string(u.op)},
                                        {"scope", to_string(u.scope)}, {"boundary", to_string(b)}});
         }
@@ -288,7 +308,7 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
         if (trace_.enabled()) {
           const bool ok = rec.phase == journal_phase::committed;
           trace_.emit(ok ? "commit" : "reject", turn_,
-                      {{"seq", rec.seq}, {"page", rec.staged.page_id}, {"field", rec.staged.field},
+                      {{"journal_seq", rec.seq}, {"page", rec.staged.page_id}, {"field", rec.staged.field},
                        {"reason", to_string(rec.reason)}, {"version", rec.result.version},
                        {"overwrote_committed", rec.overwrote_committed}});
         }
@@ -297,21 +317,6 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
     }
     // Committed, or rejected with a reason: either way accounted for (JR-8).
     p.dirty = false;
-  }
-}
-
-void engine::restore_after_boundary() {
-  // The harness rebuilds the context right after the boundary, as at any assembly but
-  // with no demands: auto-pinned floors first, then pointers, then upgrades (EN-7).
-  const selection_request request{pages_.pages(), config_.tokens_budget, {}, {}};
-  select_representations(request, config_.policy.selector, selection_, scratch_, false);
-  auto all = pages_.pages();
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    all[i].resident = selection_.levels[i];
-    set_content(all[i]);
-  }
-  if (trace_.enabled()) {
-    trace_.emit("restore", turn_, {{"tokens_used", selection_.tokens_used}});
   }
 }
 
@@ -324,16 +329,9 @@ boundary_report engine::cross_boundary(boundary b) {
   if (config_.policy.writes_back_at(b)) write_back_dirty_pages(b, report);
 
   // 2. Destroy what the boundary destroys (EN-5). Dirty state still present is lost.
-  const bool ends_session = b == boundary::reset || b == boundary::session_end || b == boundary::shutdown;
-  auto destroys = [&](const page& p) {
-    switch (b) {
-      case boundary::memory_flush: return false;
-      case boundary::pruning: return p.type == page_type::evidence || p.type == page_type::conversation;
-      default: return true;
-    }
-  };
+  const bool ends_session = boundary_ends_session(b);
   for (page& p : pages_.pages()) {
-    if (!destroys(p)) continue;
+    if (!boundary_destroys(b, p.type)) continue;
     if (p.dirty) {
       ++report.flush_misses;
       count_fault(fault_kind::flush_miss, p.id, to_string(b));
@@ -341,6 +339,9 @@ boundary_report engine::cross_boundary(boundary b) {
       p.dirty = false;
     }
     p.resident = level::none;
+  }
+  if (trace_.enabled()) {
+    trace_.emit("destroy", turn_, {{"boundary", to_string(b)}, {"ends_session", ends_session}});
   }
   if (ends_session) {
     report.pages_destroyed = pages_.remove_if([](const page& p) { return p.scope == scope::session; });
@@ -351,7 +352,7 @@ boundary_report engine::cross_boundary(boundary b) {
   }
 
   // 3. Restore required state (EN-7), then check bootstrap residency after compaction.
-  if (config_.policy.restore_after_boundary && b != boundary::memory_flush) restore_after_boundary();
+  if (config_.policy.restore_after_boundary && b != boundary::memory_flush) run_selection(selection_kind::restore);
   if (b == boundary::compaction) {
     std::uint64_t floor_tokens = 0;
     for (const page& p : pages_.pages()) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "clawvm/engine.hpp"
+#include "clawvm/trace_validation.hpp"
 #include "test_pages.hpp"
 
 using namespace clawvm;
@@ -30,6 +31,14 @@ struct session {
     REQUIRE(e.on_ingest(ladder("boot", page_type::bootstrap, 90, 2, 9)) == reason_code::ok);
     REQUIRE(e.on_ingest(ladder("plan", page_type::plan, 60, 6, 6)) == reason_code::ok);
   }
+  // Every trace the engine tests produce must also follow the model (DT-6).
+  ~session() {
+    const auto r = validate_trace(sink.lines);
+    INFO("trace diverges at line " << r.first_divergence.line << ": " << r.first_divergence.message);
+    CHECK(r.ok);
+  }
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
   void turn() {
     e.on_assemble();
     e.on_post_model();

@@ -11,9 +11,34 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clawvm/page_type.hpp"
+
 namespace clawvm {
 
 inline constexpr int decision_trace_version = 1;
+
+// FNV-1a 64 over "id=level;" for every page in page-table order (DT-4): the residency the
+// engine logs at each select line, recomputed by the trace validator from its model.
+class residency_digest {
+ public:
+  void add(std::string_view page_id, level l) noexcept {
+    mix(page_id);
+    mix("=");
+    mix(to_string(l));
+    mix(";");
+  }
+  std::uint64_t value() const noexcept { return hash_; }
+  std::string hex() const;
+
+ private:
+  void mix(std::string_view bytes) noexcept {
+    for (char c : bytes) {
+      hash_ ^= static_cast<std::uint8_t>(c);
+      hash_ *= 0x100000001b3ULL;
+    }
+  }
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
 
 class trace_sink {
  public:

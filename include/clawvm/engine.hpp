@@ -121,7 +121,11 @@ class engine {
   boundary_report cross_boundary(boundary b);
   // Writes back every dirty page through the journal (EN-4); tla/ClawVM.tla WriteBack.
   void write_back_dirty_pages(boundary b, boundary_report& report);
-  void restore_after_boundary();
+  enum class selection_kind : std::uint8_t { assemble, restore };
+  // Runs the selector and records its decisions; restore = right after a boundary, with no
+  // demands (EN-7). tla/PageResidency.tla Assemble / Upgrade / Degrade / Evict.
+  void run_selection(selection_kind kind);
+  void trace_ingest(std::string_view page_id, reason_code rc);
   void count_fault(fault_kind f, std::string_view page_id, std::string_view detail);
   nlohmann::json page_ref(page_index i) const;
 

@@ -3,6 +3,7 @@
 // the one engine: structural knobs plus a ranking. No policy has its own code path.
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,6 +32,26 @@ constexpr std::string_view to_string(boundary b) noexcept {
     case boundary::shutdown: return "shutdown";
   }
   return "?";
+}
+
+// What a boundary destroys (spec/engine.md EN-5): compaction rewrites the whole context,
+// pruning drops tool outputs and transcript spans, a memory flush destroys nothing, and the
+// session-ending boundaries destroy the context and every session-scoped page.
+constexpr bool boundary_destroys(boundary b, page_type t) noexcept {
+  switch (b) {
+    case boundary::memory_flush: return false;
+    case boundary::pruning: return t == page_type::evidence || t == page_type::conversation;
+    default: return true;
+  }
+}
+constexpr bool boundary_ends_session(boundary b) noexcept {
+  return b == boundary::reset || b == boundary::session_end || b == boundary::shutdown;
+}
+constexpr std::optional<boundary> parse_boundary(std::string_view s) noexcept {
+  for (std::uint8_t i = 0; i < boundary_count; ++i) {
+    if (to_string(static_cast<boundary>(i)) == s) return static_cast<boundary>(i);
+  }
+  return std::nullopt;
 }
 
 struct engine_policy {

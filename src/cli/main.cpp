@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "clawvm/reason_code.hpp"
+#include "clawvm/trace_validation.hpp"
 #include "demo.hpp"
 
 namespace {
@@ -32,6 +33,32 @@ void print_counters(const std::string& policy, const clawvm::fault_counters& c) 
              c.duplicate_signature_alerts, c.commits, c.rejections, c.thrash_index());
 }
 
+// Exit 0 when every trace follows the model, 1 at a divergence, 2 when a file cannot be read.
+int check_traces(const std::vector<std::string>& files) {
+  int worst = exit_ok;
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "{}: cannot read\n", path);
+      worst = exit_bad_input;
+      continue;
+    }
+    clawvm::trace_validator validator;
+    std::string line;
+    while (std::getline(in, line) && validator.step(line)) {
+    }
+    const auto& r = validator.finish();
+    if (r.ok) {
+      fmt::print("{}: OK, {} steps follow the model\n", path, r.steps);
+      continue;
+    }
+    const auto& d = r.first_divergence;
+    fmt::print("{}:{}: diverges at event '{}' (action {}): {}\n", path, d.line, d.event, d.action, d.message);
+    if (worst == exit_ok) worst = exit_check_failed;
+  }
+  return worst;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -52,6 +79,11 @@ int main(int argc, char** argv) {
   demo->add_flag("--quiet", quiet, "do not print the decision trace");
   demo->add_option("--trace", trace_path, "write the decision trace (JSON Lines) to this file instead of stdout");
 
+  auto* check = app.add_subcommand("check-trace",
+                                   "Validate decision traces step by step against the TLA+ model (tla/ClawVM.tla)");
+  std::vector<std::string> trace_files;
+  check->add_option("traces", trace_files, "decision trace files (JSON Lines)")->required();
+
   auto* codes = app.add_subcommand("reason-codes", "Print the reason-code table (name, number, family, meaning) as TSV");
 
   try {
@@ -67,6 +99,8 @@ int main(int argc, char** argv) {
     }
     return exit_ok;
   }
+
+  if (*check) return check_traces(trace_files);
 
   const auto policy = policy_named(policy_name);
   if (!policy) {
