@@ -69,13 +69,18 @@ merge_result apply_merge_rule(const committed_value* current, const update& u, m
       if (!existing.is_object()) return overwrite(*current, u, mode, reason_code::destructive_op);
       // Union of keys; a key present on both sides with different values is a conflict:
       // merging would overwrite committed content.
-      for (auto it = incoming.begin(); it != incoming.end(); ++it) {
-        auto found = existing.find(it.key());
-        if (found != existing.end() && *found != it.value()) {
+      // Walks the underlying std::maps rather than json iterators: g++ 12 at -O3 cannot
+      // see that a json iterator's object pointer is non-null and raises a false
+      // -Wnull-dereference inside nlohmann/json when one is dereferenced here.
+      const auto& incoming_members = incoming.get_ref<const nlohmann::json::object_t&>();
+      auto& existing_members = existing.get_ref<nlohmann::json::object_t&>();
+      for (const auto& [key, value] : incoming_members) {
+        const auto found = existing_members.find(key);
+        if (found != existing_members.end() && found->second != value) {
           return overwrite(*current, u, mode, reason_code::destructive_op);
         }
       }
-      for (auto it = incoming.begin(); it != incoming.end(); ++it) existing[it.key()] = it.value();
+      for (const auto& [key, value] : incoming_members) existing_members[key] = value;
       return {reason_code::ok, {existing.dump(), current->version + 1}, false};
     }
     case journal_op::set_with_version: {

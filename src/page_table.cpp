@@ -1,6 +1,10 @@
 // Page ingest and lookup: spec/pages.md PG-7..PG-9; tla/PageResidency.tla action Ingest.
 #include "clawvm/page_table.hpp"
 
+#include <atomic>
+#include <bit>
+#include <functional>
+
 #include <gsl/narrow>
 
 namespace clawvm {
@@ -52,18 +56,69 @@ reason_code page_table::build(const page_spec& spec, page& out) {
   out.base_utility = spec.base_utility;
   out.present_levels = present;
   for (level l : all_levels) {
+    if (l == level::none) continue;  // never present (checked above); it has no slot
     const auto& rep = spec.representations[index_of(l)];
     out.representations[index_of(l)] = rep ? *rep : representation{};
   }
   return reason_code::ok;
 }
 
+namespace {
+std::uint64_t hash_id(std::string_view id) noexcept { return std::hash<std::string_view>{}(id); }
+std::uint32_t tag_of(std::uint64_t hash) noexcept { return static_cast<std::uint32_t>(hash >> 32U); }
+}  // namespace
+
+std::uint64_t page_table::next_generation() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+page_table::page_table() noexcept : generation_(next_generation()) {}
+
+page_table::page_table(const page_table& other)
+    : pages_(other.pages_), index_(other.index_), generation_(next_generation()) {}
+
+page_table::page_table(page_table&& other) noexcept
+    : pages_(std::move(other.pages_)), index_(std::move(other.index_)), generation_(next_generation()) {
+  other.pages_.clear();
+  other.index_.clear();
+  other.renew_generation();
+}
+
+page_table& page_table::operator=(const page_table& other) {
+  if (this != &other) {
+    pages_ = other.pages_;
+    index_ = other.index_;
+    renew_generation();
+  }
+  return *this;
+}
+
+page_table& page_table::operator=(page_table&& other) noexcept {
+  if (this != &other) {
+    pages_ = std::move(other.pages_);
+    index_ = std::move(other.index_);
+    other.pages_.clear();
+    other.index_.clear();
+    renew_generation();
+    other.renew_generation();
+  }
+  return *this;
+}
+
 reason_code page_table::ingest(const page_spec& spec) {
-  if (!spec.id.empty() && index_.contains(spec.id)) return reason_code::duplicate_page_id;
+  if (!spec.id.empty() && find(spec.id)) return reason_code::duplicate_page_id;
   page fresh;
   if (const auto rc = build(spec, fresh); rc != reason_code::ok) return rc;
-  index_.emplace(fresh.id, gsl::narrow<page_index>(pages_.size()));
-  pages_.push_back(std::move(fresh));
+  const auto i = gsl::narrow<page_index>(pages_.size());
+  Expects(i != empty_slot);
+  if (2 * (pages_.size() + 1) > index_.size()) {
+    pages_.push_back(std::move(fresh));
+    reindex();  // grows the index to keep its load at most 1/2
+  } else {
+    index_insert(i, hash_id(fresh.id));
+    pages_.push_back(std::move(fresh));
+  }
   return reason_code::ok;
 }
 
@@ -79,7 +134,13 @@ reason_code page_table::replace(const page_spec& spec) {
   rebuilt.ever_resident = current.ever_resident;
   // The old residency level may no longer exist; the next assembly re-decides it.
   rebuilt.resident = rebuilt.has(current.resident) ? current.resident : level::none;
+  // Same id and type by construction; anything else an order over pages may use (the
+  // selector's caches) renews the generation. != is also true for a NaN: renews.
+  const bool same_static = rebuilt.pin == current.pin && rebuilt.present_levels == current.present_levels &&
+                           !(rebuilt.recompute_cost != current.recompute_cost) &&
+                           !(rebuilt.base_utility != current.base_utility);
   current = std::move(rebuilt);
+  if (!same_static) renew_generation();
   return reason_code::ok;
 }
 
@@ -91,15 +152,35 @@ reason_code page_table::mark_dirty(std::string_view id) {
 }
 
 std::optional<page_index> page_table::find(std::string_view id) const {
-  auto it = index_.find(std::string(id));
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
+  if (index_.empty()) return std::nullopt;
+  const std::uint64_t hash = hash_id(id);
+  const std::uint32_t tag = tag_of(hash);
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t s = static_cast<std::size_t>(hash) & mask;; s = (s + 1) & mask) {
+    const slot& at_slot = index_[s];
+    if (at_slot.page == empty_slot) return std::nullopt;
+    if (at_slot.tag == tag && pages_[at_slot.page].id == id) return at_slot.page;
+  }
+}
+
+void page_table::index_insert(page_index i, std::uint64_t hash) {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t s = static_cast<std::size_t>(hash) & mask;
+  while (index_[s].page != empty_slot) s = (s + 1) & mask;
+  index_[s] = slot{i, tag_of(hash)};
 }
 
 void page_table::reindex() {
   index_.clear();
+  if (pages_.empty()) {
+    index_.shrink_to_fit();
+    return;
+  }
+  const std::size_t capacity = std::bit_ceil(2 * pages_.size());
+  index_.assign(capacity, slot{});
+  if (index_.capacity() > 2 * capacity) index_.shrink_to_fit();
   for (std::size_t i = 0; i < pages_.size(); ++i) {
-    index_.emplace(pages_[i].id, gsl::narrow<page_index>(i));
+    index_insert(gsl::narrow_cast<page_index>(i), hash_id(pages_[i].id));
   }
 }
 

@@ -119,7 +119,8 @@ class engine {
 
  private:
   boundary_report cross_boundary(boundary b);
-  // Writes back every dirty page through the journal (EN-4); tla/ClawVM.tla WriteBack.
+  // Writes back every dirty page through the journal (EN-4); tla/ClawVM.tla actions
+  // WriteBackStage, WriteBackValidate, WriteBackReject, WriteBackCommit.
   void write_back_dirty_pages(boundary b, boundary_report& report);
   enum class selection_kind : std::uint8_t { assemble, restore };
   // Runs the selector and records its decisions; restore = right after a boundary, with no

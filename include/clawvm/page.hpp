@@ -4,9 +4,12 @@
 // created or updated, never under budget pressure (PG-6): selection is table lookups.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include <gsl/assert>
 
 #include "clawvm/page_traits.hpp"
 #include "clawvm/page_type.hpp"
@@ -33,13 +36,45 @@ struct page_spec {
   std::array<std::optional<representation>, level_count> representations{};
 };
 
+// A page's representations by level, indexed like an array by index_of(level).
+// level::none never has a representation, so it has no slot (40 B less per page):
+// reading [index_of(level::none)] gives an empty representation, writing it is a
+// precondition violation. Iteration visits the slots pointer..full.
+class representation_set {
+ public:
+  using slots = std::array<representation, level_count - 1>;
+
+  const representation& operator[](std::size_t i) const noexcept {
+    return i == 0 ? empty() : slots_[i - 1];
+  }
+  representation& operator[](std::size_t i) noexcept {
+    Expects(i != 0 && i < level_count);
+    return slots_[i - 1];
+  }
+  const representation& at(level l) const noexcept { return (*this)[index_of(l)]; }
+
+  slots::const_iterator begin() const noexcept { return slots_.begin(); }
+  slots::const_iterator end() const noexcept { return slots_.end(); }
+  slots::iterator begin() noexcept { return slots_.begin(); }
+  slots::iterator end() noexcept { return slots_.end(); }
+
+  friend bool operator==(const representation_set&, const representation_set&) = default;
+
+ private:
+  static const representation& empty() noexcept {
+    static const representation none_slot{};
+    return none_slot;
+  }
+  slots slots_{};
+};
+
 // Limits on ingest (PG-7).
 inline constexpr std::size_t page_id_bytes_max = 256;
 
 struct page {
   std::string id;
   std::string provenance;
-  std::array<representation, level_count> representations{};  // by level
+  representation_set representations{};  // by level (index_of(level)); none has no slot
   double recency = 0.0;
   double recompute_cost = 0.0;
   double base_utility = 0.0;

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <gsl/span>
@@ -20,6 +19,14 @@ using page_index = std::uint32_t;
 
 class page_table {
  public:
+  page_table() noexcept;
+  // A copy or a move starts a new generation on every table involved (see generation()).
+  page_table(const page_table& other);
+  page_table(page_table&& other) noexcept;
+  page_table& operator=(const page_table& other);
+  page_table& operator=(page_table&& other) noexcept;
+  ~page_table() = default;
+
   // Validates `spec` and inserts it; on any rejection nothing is inserted (PG-7).
   // Checks in order: invalid_page_id, duplicate_page_id, unknown_page_type,
   // representation_off_chain, missing_floor_representation, tokens_not_monotone.
@@ -38,6 +45,7 @@ class page_table {
   template <typename Pred>
   std::size_t remove_if(Pred doomed);
 
+  // No allocation: the id is hashed and compared as a string_view.
   std::optional<page_index> find(std::string_view id) const;
   const page& at(page_index i) const { return pages_.at(i); }
   page& at(page_index i) { return pages_.at(i); }
@@ -45,22 +53,53 @@ class page_table {
   gsl::span<const page> pages() const noexcept { return pages_; }
   gsl::span<page> pages() noexcept { return pages_; }
 
+  // Generation of the pages' static attributes (id, type, pin, recompute cost, base
+  // utility, present representations): what a cache of orders over the pages (the
+  // selector's) may key on. Contract:
+  //  * never 0, and unique in the process: no two tables (nor two states of one table
+  //    that differ other than by appended pages) ever share a generation; a copy or a
+  //    move gives every table involved a new one;
+  //  * ingest does not change it, it only appends: while the generation stays the same,
+  //    pages [0, n) keep their static attributes, so (generation(), size()) identifies
+  //    the table's static state and a cache built at size n can be extended with pages
+  //    [n, size()) instead of being rebuilt;
+  //  * remove_if (when it removes), replace (when a static attribute changes) and
+  //    renew_generation() give a new generation.
+  // Code that changes a static attribute in place through at() or pages() must call
+  // renew_generation() before the next selection that passes the generation.
+  std::uint64_t generation() const noexcept { return generation_; }
+  void renew_generation() noexcept { generation_ = next_generation(); }
+
   // Builds a page from a spec without inserting it (shared by ingest and replace).
   static reason_code build(const page_spec& spec, page& out);
 
  private:
+  static std::uint64_t next_generation() noexcept;
   void reindex();
+  void index_insert(page_index i, std::uint64_t hash);
 
   std::vector<page> pages_;
   // Lookup only; never iterated for output (determinism: outputs follow pages_ order).
-  std::unordered_map<std::string, page_index> index_;
+  // Open addressing with linear probing, capacity a power of two, load <= 1/2. A slot
+  // holds a page index and 32 bits of its id's hash (compared before the id itself);
+  // 8 B per slot instead of an unordered_map node with a copy of the id.
+  struct slot {
+    page_index page = empty_slot;
+    std::uint32_t tag = 0;
+  };
+  static constexpr page_index empty_slot = UINT32_MAX;
+  std::vector<slot> index_;
+  std::uint64_t generation_;
 };
 
 template <typename Pred>
 std::size_t page_table::remove_if(Pred doomed) {
   const std::size_t before = pages_.size();
   std::erase_if(pages_, doomed);
-  if (pages_.size() != before) reindex();
+  if (pages_.size() != before) {
+    reindex();
+    renew_generation();
+  }
   return before - pages_.size();
 }
 
