@@ -62,7 +62,9 @@ void engine::trace_ingest(std::string_view page_id, reason_code rc) {
 }
 
 reason_code engine::on_update(const page_spec& spec, update pending) {
-  reason_code rc = pages_.replace(spec);
+  // The update persists this page's change: it must name the page (or leave it to us).
+  if (pending.page_id.empty()) pending.page_id = spec.id;
+  reason_code rc = pending.page_id == spec.id ? pages_.replace(spec) : reason_code::schema_invalid;
   if (rc == reason_code::ok) rc = pages_.mark_dirty(spec.id);
   if (trace_.enabled()) {
     trace_.emit(rc == reason_code::ok ? "update" : "update_rejected", turn_,
@@ -131,7 +133,8 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     page& p = pages_.at(*previous);
     result_id = p.id;
     // The result is still usable if its content is resident, or its pointer resolves.
-    const bool usable = p.resident >= level::structured ||
+    // A result not yet assembled since its call is still in the turn's context (FT-3).
+    const bool usable = !p.ever_resident || p.resident >= level::structured ||
                         (p.resident == level::pointer && config_.policy.pointers_resolve_evidence);
     if (usable) {
       out.outcome = tool_outcome::duplicate_signature_alert;
@@ -360,11 +363,12 @@ boundary_report engine::cross_boundary(boundary b) {
     }
     const bool fits = floor_tokens <= config_.tokens_budget;
     for (const page& p : pages_.pages()) {
-      if (p.type != page_type::bootstrap || p.resident >= p.floor()) continue;
+      // Required bootstrap state: hard-pinned bootstrap pages (FT-4).
+      if (p.type != page_type::bootstrap || p.pin != pin_class::hard || p.resident >= p.floor()) continue;
       if (fits) {
         count_fault(fault_kind::post_compaction_bootstrap, p.id, "bootstrap not resident after compaction");
-      } else {
-        ++counters_.physical_insufficiency;
+      } else if (!config_.policy.restore_after_boundary) {
+        ++counters_.physical_insufficiency;  // with restore, its unmet line counted it already
       }
     }
   }

@@ -87,8 +87,10 @@ std::variant<committed_entry, rejected_entry> commit(validated_entry&& entry,
   rec.phase = journal_phase::committed;
   rec.result = merged.next;
   rec.overwrote_committed = merged.overwrote_committed;
-  if (state.append(rec) != reason_code::ok) {
-    return rejected_entry{entry.seq_, std::move(entry.update_), reason_code::store_io_error};
+  // The store may still refuse (a concurrent writer moved the version: stale_version; an
+  // I/O failure: store_io_error); nothing was applied either way.
+  if (const reason_code stored = state.append(rec); stored != reason_code::ok) {
+    return rejected_entry{entry.seq_, std::move(entry.update_), stored};
   }
   committed_entry done{entry.seq_, std::move(entry.update_)};
   done.result_ = std::move(merged.next);

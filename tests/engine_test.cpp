@@ -263,3 +263,33 @@ TEST_CASE("the decision trace is byte-deterministic", "[engine][trace][DT-3]") {
     CHECK(j.contains("event"));
   }
 }
+
+TEST_CASE("a call repeated before any assembly is an alert, not a fault", "[engine][FT-3]") {
+  session r(policy_retrieval());
+  r.call("read");
+  CHECK(r.call("read").outcome == tool_outcome::duplicate_signature_alert);
+  CHECK(r.e.counters()[fault_kind::duplicate_tool] == 0);
+  CHECK(r.e.counters().duplicate_signature_alerts == 1);
+}
+
+TEST_CASE("an update must name the page it persists", "[engine][EN-3]") {
+  session c(policy_clawvm());
+  c.call("read");
+  CHECK(c.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), status_update("1", "tool:read")) ==
+        reason_code::schema_invalid);
+  CHECK(c.e.pending_updates() == 0);
+  CHECK_FALSE(c.e.pages().at(*c.e.pages().find("plan")).dirty);
+  update unnamed = status_update("2", "");
+  CHECK(c.e.on_update(ladder("plan", page_type::plan, 64, 6, 6), unnamed) == reason_code::ok);
+  CHECK(c.e.pending_updates() == 1);
+}
+
+TEST_CASE("only hard-pinned bootstrap pages are required after compaction", "[engine][FT-4]") {
+  session c(policy_clawvm());
+  auto loose = ladder("boot:optional", page_type::bootstrap, 3000, 2, 1);  // never fits
+  loose.pin = pin_class::none;
+  REQUIRE(c.e.on_ingest(loose) == reason_code::ok);
+  c.turn();
+  c.e.on_compaction();
+  CHECK(c.e.counters()[fault_kind::post_compaction_bootstrap] == 0);
+}

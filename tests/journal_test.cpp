@@ -45,7 +45,7 @@ update make(std::string field, journal_op op, std::string value, std::uint64_t v
 
 }  // namespace
 
-TEST_CASE("append builds an array; versions count commits", "[journal][JR-6]") {
+TEST_CASE("append builds an array and versions count commits", "[journal][JR-6]") {
   fixture f;
   auto r1 = f.write(make("plan.steps", journal_op::append, R"({"step":1})"));
   REQUIRE(r1.phase == journal_phase::committed);
@@ -60,7 +60,7 @@ TEST_CASE("append builds an array; versions count commits", "[journal][JR-6]") {
   CHECK(r2.seq == 2);
 }
 
-TEST_CASE("merge is a key union; a conflicting key is DESTRUCTIVE_OP", "[journal][JR-6]") {
+TEST_CASE("merge is a key union and a conflicting key is DESTRUCTIVE_OP", "[journal][JR-6]") {
   fixture f;
   REQUIRE(f.write(make("prefs", journal_op::merge, R"({"lang":"en"})")).phase == journal_phase::committed);
   auto same = f.write(make("prefs", journal_op::merge, R"({"lang":"en","tz":"UTC"})"));
@@ -171,7 +171,7 @@ TEST_CASE("the permissive baseline commits a stale write and flags the loss", "[
   CHECK(f.state.find(scope::session, "goal")->value_json == R"("wipe")");
 }
 
-TEST_CASE("commit re-checks the merge rule at the commit point", "[journal][JR-7]") {
+TEST_CASE("commit re-checks the merge rule at the commit point", "[journal][JR-9]") {
   fixture f;
   auto ctx = f.ctx();
   // Two writers validate against version 0; the second commit must be refused.
@@ -193,4 +193,32 @@ TEST_CASE("staging applies nothing", "[journal][JR-1]") {
   CHECK(staged.seq() == 1);
   CHECK(f.state.records().empty());
   CHECK_FALSE(f.state.find(scope::session, "x").has_value());
+}
+
+namespace {
+// A store that refuses every append with a given code (a concurrent writer, an I/O error).
+class refusing_state final : public committed_state {
+ public:
+  explicit refusing_state(reason_code refusal) : refusal_(refusal) {}
+  std::optional<committed_value> find(scope, std::string_view) const override { return std::nullopt; }
+  reason_code append(const journal_record&) override { return refusal_; }
+  std::uint64_t last_seq() const override { return 0; }
+  std::vector<journal_record> records() const override { return {}; }
+
+ private:
+  reason_code refusal_;
+};
+}  // namespace
+
+TEST_CASE("commit reports the store's own refusal", "[journal][JR-9]") {
+  for (auto refusal : {reason_code::stale_version, reason_code::store_io_error}) {
+    fixture f;
+    refusing_state store(refusal);
+    const validation_context ctx{&store, &f.pages, f.writer, validation_checks::all()};
+    auto checked = validate(f.j.stage(make("goal", journal_op::set_with_version, "1", 0)), ctx);
+    REQUIRE(std::holds_alternative<validated_entry>(checked));
+    auto done = commit(std::get<validated_entry>(std::move(checked)), store);
+    REQUIRE(std::holds_alternative<rejected_entry>(done));
+    CHECK(std::get<rejected_entry>(done).reason() == refusal);
+  }
 }

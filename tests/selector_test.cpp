@@ -87,7 +87,7 @@ TEST_CASE("pointer prefetch: highest recompute cost first, while pointers fit", 
   CHECK(s.decisions[0].step == install_step::prefetch);
 }
 
-TEST_CASE("upgrades rank by utility per extra token; ties by page id", "[selector][SEL-7]") {
+TEST_CASE("upgrades rank by utility per extra token, ties by page id", "[selector][SEL-7]") {
   page_table t;
   REQUIRE(t.ingest(ladder("b-page", page_type::evidence, 90, 0, 5)) == reason_code::ok);
   REQUIRE(t.ingest(ladder("a-page", page_type::evidence, 90, 0, 5)) == reason_code::ok);

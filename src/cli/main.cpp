@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   demo->add_option("--budget", budget, "token budget")->capture_default_str()->check(CLI::Range(1U, 1000000000U));
   demo->add_flag("!--no-compare", compare, "do not also print every policy's fault counts");
-  demo->add_flag("--quiet", quiet, "do not print the decision trace");
+  demo->add_flag("--quiet", quiet, "do not print the decision trace on stdout (--trace still writes it)");
   demo->add_option("--trace", trace_path, "write the decision trace (JSON Lines) to this file instead of stdout");
 
   auto* check = app.add_subcommand("check-trace",
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     }
   }
   clawvm::ostream_trace_sink sink(trace_path.empty() ? std::cout : trace_file);
-  const auto counters = clawvm::cli::run_demo_session(*policy, budget, quiet ? nullptr : &sink);
+  const auto counters = clawvm::cli::run_demo_session(*policy, budget, quiet && trace_path.empty() ? nullptr : &sink);
   trace_file.close();
   fmt::print("\n# demo session, budget {} tokens\n", budget);
   print_counters(policy->name, counters);
