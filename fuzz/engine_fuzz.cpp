@@ -29,10 +29,6 @@ constexpr page_type pool_types[] = {page_type::bootstrap,  page_type::constraint
                                     page_type::plan,       page_type::preference, page_type::evidence,
                                     page_type::evidence,   page_type::conversation, page_type::conversation};
 
-void keep_bootstrap_pinned(page_spec& s) {
-  if (s.type_name == to_string(page_type::bootstrap) && s.pin && *s.pin != pin_class::hard) s.pin = std::nullopt;
-}
-
 page_spec decode_spec(fuzz::byte_reader& r, std::size_t pool_index, bool allow_type_change) {
   page_type type = pool_types[pool_index];
   if (allow_type_change && r.below(16) == 0) type = fuzz::decode_page_type(r);
@@ -43,7 +39,6 @@ page_spec decode_spec(fuzz::byte_reader& r, std::size_t pool_index, bool allow_t
     case 2: s.id = r.bytes(8); break;                            // arbitrary id
     default: break;
   }
-  keep_bootstrap_pinned(s);
   return s;
 }
 

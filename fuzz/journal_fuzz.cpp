@@ -51,15 +51,14 @@ nlohmann::json decode_json(fuzz::byte_reader& r, int depth) {
 }
 
 std::string decode_value(fuzz::byte_reader& r) {
-  switch (r.below(6)) {
-    case 0:
-    case 1:
-    case 2: {
+  const std::uint32_t kind = r.below(16);
+  switch (kind < 9 ? 0 : kind < 12 ? 1 : kind < 13 ? 2 : 3) {
+    case 0: {
       const nlohmann::json j = decode_json(r, 3);
       return r.flag() ? j.dump(1) : j.dump();
     }
-    case 3: return r.bytes(300);  // arbitrary bytes: invalid JSON, invalid UTF-8, NULs
-    case 4: {
+    case 1: return r.bytes(300);  // arbitrary bytes: invalid JSON, invalid UTF-8, NULs
+    case 2: {
       // Huge: around the 64 KiB limit, as a JSON string or as raw filler.
       const std::size_t n = 64U * 1024U - 8U + r.below(24);
       const std::string filler(n, static_cast<char>(r.flag() ? 'h' : '\xff'));

@@ -77,7 +77,8 @@ inline std::string describe(const engine_event& e) {
       out += " " + e.spec.id + ":" + e.spec.type_name;
       if (e.spec.pin) out += " pin=" + std::string(to_string(*e.spec.pin));
       if (e.spec.scope) out += " scope=" + std::string(to_string(*e.spec.scope));
-      out += " tokens{";
+      out += " cost=" + std::to_string(static_cast<int>(e.spec.recompute_cost)) +
+             " util=" + std::to_string(static_cast<int>(e.spec.base_utility)) + " tokens{";
       for (level l : all_levels) {
         if (const auto& r = e.spec.representations[index_of(l)]) {
           out += " " + std::string(to_string(l)) + "=" + std::to_string(r->tokens);
@@ -139,7 +140,7 @@ inline std::string check_residency(const engine& e, bool after_compaction) {
              " below its floor while the floor set (" + std::to_string(floor_tokens) + " tokens) fits " +
              std::to_string(budget);
     }
-    if (after_compaction && p.type == page_type::bootstrap && p.resident < p.floor()) {
+    if (after_compaction && p.type == page_type::bootstrap && p.pin == pin_class::hard && p.resident < p.floor()) {
       return "E2: bootstrap page '" + p.id + "' not resident after compaction";
     }
   }

@@ -58,19 +58,9 @@ rc::Gen<update> gen_pending(std::string page_id) {
   });
 }
 
-// Bootstrap pages normally keep their default hard pin. A harness may override it at
-// ingest (page_spec::pin); `unpinned_bootstrap` lets the generator do so, which exposes
-// the known engine gap described at the "[known-bug]" test below.
-void pin_bootstrap(page_spec& spec, bool unpinned_bootstrap) {
-  if (!unpinned_bootstrap && spec.type_name == to_string(page_type::bootstrap)) {
-    if (spec.pin && *spec.pin != pin_class::hard) spec.pin = std::nullopt;
-  }
-}
-
 // `full_evidence_updates`: an update of an evidence page keeps every level of its chain
 // (see the LRU test for why).
 struct event_options {
-  bool unpinned_bootstrap = false;
   bool full_evidence_updates = false;
 };
 
@@ -83,7 +73,6 @@ rc::Gen<engine_event> gen_event(event_options opt) {
       const auto p = *gen_pool_page();
       ev.spec = *gen_valid_page_spec(p.id, p.type);
       if (*rc::gen::inRange(0, 20) == 0) ev.spec.type_name = "mystery";  // rejected ingest
-      pin_bootstrap(ev.spec, opt.unpinned_bootstrap);
     } else if (kind < 28) {
       ev.kind = event_kind::update;
       const auto p = *gen_pool_page();
@@ -91,7 +80,6 @@ rc::Gen<engine_event> gen_event(event_options opt) {
       const page_type type = mismatch ? *gen_page_type() : p.type;
       ev.spec = *gen_valid_page_spec(p.id, type, opt.full_evidence_updates && type == page_type::evidence);
       ev.pending = *gen_pending(p.id);
-      pin_bootstrap(ev.spec, opt.unpinned_bootstrap);
     } else if (kind < 44) {
       ev.kind = event_kind::demand;
       ev.text = *rc::gen::weightedElement<std::string>({{12, (*gen_pool_page()).id}, {2, "t-1"}, {1, "ghost"}});
@@ -199,7 +187,7 @@ TEST_CASE("engine: ClawVM invariants after every event (E1-E3)", "[engine][props
 // "Findings"). Evidence updates here therefore keep their whole chain.
 TEST_CASE("engine: LRU ranking gives ClawVM's fault counts", "[engine][props][lru]") {
   rc::prop("policy_lru() and policy_clawvm() count the same faults on the same events", [] {
-    const auto s = *gen_scenario({false, true});
+    const auto s = *gen_scenario({true});
     const run_result claw = run_scenario(s, policy_clawvm(), false);
     const run_result lru = run_scenario(s, policy_lru(), false);
     RC_ASSERT(claw.counters.faults == lru.counters.faults);
@@ -218,19 +206,12 @@ TEST_CASE("engine: replay is byte-identical", "[engine][props][determinism]") {
   });
 }
 
-// KNOWN BUG (reported; src/ is not ours to change): ingest accepts a pin override on a
-// bootstrap page (page_spec::pin = none or soft). The restore after a compaction only
-// auto-pins *hard-pinned* pages, but engine::cross_boundary counts
-// post_compaction_bootstrap for *every* bootstrap page below its floor, so policy_clawvm()
-// shows that fault with a fitting floor set as soon as the budget is used up by other
-// pages (minimal case: bootstrap pin=none structured=33, a 23-token constraint, one
-// evidence tool result, budget 120, compaction). The same gap makes policy_lru() and
-// policy_clawvm() count different faults. Hidden from the default run; ctest runs it as
-// engine_props.known_bug.unpinned_bootstrap and expects it to FAIL (when it starts to
-// pass, the engine was fixed: drop this test and the pin_bootstrap() restriction).
-TEST_CASE("engine: unpinned bootstrap pages after compaction", "[.][known-bug]") {
+// Regression (found by this suite, fixed in engine::cross_boundary): a harness may override
+// a bootstrap page's pin at ingest; only hard-pinned bootstrap pages are required after a
+// compaction, so an unpinned one below its floor is no post_compaction_bootstrap fault.
+TEST_CASE("engine: unpinned bootstrap pages after compaction", "[engine][props][regression]") {
   rc::prop("a bootstrap page whose pin was overridden is still resident after compaction", [] {
-    auto s = *gen_scenario({true, false});
+    auto s = *gen_scenario();
     engine_event boot;
     boot.kind = event_kind::ingest;
     boot.spec = *gen_valid_page_spec("boot", page_type::bootstrap);
