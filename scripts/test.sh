@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
-# Runs every test: installs dependencies, builds the gcc-debug preset (warnings as
-# errors) and runs ctest. Usage: scripts/test.sh [preset] (default gcc-debug).
+# Runs every test, as CI does:
+#   1. gcc-debug (warnings as errors): the whole ctest suite;
+#   2. asan (clang, ASan+UBSan): the whole ctest suite again under sanitizers;
+#   3. fuzz (clang, libFuzzer): each fuzzer for CLAWVM_FUZZ_SECONDS (default 30) from its
+#      committed corpus (label fuzz-campaign).
+# Set CLAWVM_TEST_STAGES to a subset, e.g. "gcc-debug" for a quick local run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-preset=${1:-gcc-debug}
+stages=${CLAWVM_TEST_STAGES:-"gcc-debug asan fuzz"}
+fuzz_seconds=${CLAWVM_FUZZ_SECONDS:-30}
 bash "$here/scripts/install-deps.sh"
 cd "$here"
-cmake --preset "$preset"
-cmake --build --preset "$preset" -j "$(nproc)"
-ctest --preset "$preset" -LE fuzz-campaign
+jobs=$(nproc)
+for stage in $stages; do
+  echo "=== test stage: $stage"
+  case "$stage" in
+    gcc-debug|clang-debug|asan|release)
+      cmake --preset "$stage"
+      cmake --build --preset "$stage" -j "$jobs"
+      ctest --preset "$stage" -LE fuzz-campaign
+      ;;
+    fuzz)
+      cmake --preset fuzz -DCLAWVM_FUZZ_SECONDS="$fuzz_seconds"
+      cmake --build --preset fuzz -j "$jobs"
+      ctest --test-dir build/fuzz -L fuzz-campaign --output-on-failure -j "$jobs"
+      ;;
+    *) echo "test.sh: unknown stage '$stage'" >&2; exit 2 ;;
+  esac
+done
