@@ -142,7 +142,7 @@ void bm_select(benchmark::State& st, case_args a) {
   clawvm::selector_scratch scratch;
   std::size_t t = 0;
   for (auto _ : st) {
-    const clawvm::selection_request request{table.pages(), a.budget, demand_sets[t], {}};
+    const clawvm::selection_request request{table.pages(), a.budget, demand_sets[t], {}, table.generation()};
     clawvm::select_representations(request, policy, out, scratch, /*record_decisions=*/false);
     benchmark::DoNotOptimize(out.tokens_used);
     t = (t + 1) % demand_sets.size();

@@ -214,7 +214,8 @@ void engine::run_selection(selection_kind kind) {
   // A restore rebuilds the context right after a boundary: no demands, no lookahead.
   const selection_request request{pages_.pages(), config_.tokens_budget,
                                   restore ? gsl::span<const demand>{} : gsl::span<const demand>{demands_},
-                                  restore ? gsl::span<const std::uint32_t>{} : gsl::span<const std::uint32_t>{future_demands_}};
+                                  restore ? gsl::span<const std::uint32_t>{} : gsl::span<const std::uint32_t>{future_demands_},
+                                  pages_.generation()};
   if (trace_.enabled()) {
     trace_.emit("assemble", turn_, {{"kind", restore ? "restore" : "turn"}, {"demands", request.demands.size()}});
   }

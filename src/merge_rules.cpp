@@ -74,14 +74,15 @@ merge_result apply_merge_rule(const committed_value* current, const update& u, m
       // -Wnull-dereference inside nlohmann/json when one is dereferenced here.
       const auto& incoming_members = incoming.get_ref<const nlohmann::json::object_t&>();
       auto& existing_members = existing.get_ref<nlohmann::json::object_t&>();
+      bool conflict = false;
       for (const auto& [key, value] : incoming_members) {
         const auto found = existing_members.find(key);
-        if (found != existing_members.end() && found->second != value) {
-          return overwrite(*current, u, mode, reason_code::destructive_op);
-        }
+        if (found != existing_members.end() && found->second != value) conflict = true;
       }
+      if (conflict && mode == merge_mode::non_destructive) return {reason_code::destructive_op, {}, false};
+      // Permissive: last writer wins key by key; only the conflicting values are lost.
       for (const auto& [key, value] : incoming_members) existing_members[key] = value;
-      return {reason_code::ok, {existing.dump(), current->version + 1}, false};
+      return {reason_code::ok, {existing.dump(), current->version + 1}, conflict};
     }
     case journal_op::set_with_version: {
       // Versioned replace: the writer saw the last committed version, so nothing it did

@@ -4,6 +4,7 @@
 #include "clawvm/selector.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include <gsl/assert>
 #include <gsl/narrow>
@@ -20,20 +21,153 @@ int type_rank(page_type t) noexcept {
   }
 }
 
+// Page ids break the remaining ties of every order below. Two ways to compare them, with
+// the same results on pages with unique ids (a page table's):
+//  * by_rank: integer ranks in (id, index) order, cached per page-table generation
+//    (selector_scratch::id_rank); equal ranks mean the same page;
+//  * by_id: the id strings themselves (requests without a generation: nothing cached).
+// Each returns <0, 0 or >0 like std::string::compare.
+struct by_rank {
+  static constexpr bool ranked = true;
+  const std::uint32_t* rank;
+  std::uint32_t rank_of(page_index i) const noexcept { return rank[i]; }
+  [[gnu::always_inline]] int operator()(page_index a, page_index b) const noexcept {
+    return rank[a] < rank[b] ? -1 : rank[a] > rank[b] ? 1 : 0;
+  }
+  [[gnu::always_inline]] int operator()(const page& /*a*/, const page& /*b*/, page_index ia,
+                                        page_index ib) const noexcept {
+    return (*this)(ia, ib);
+  }
+};
+struct by_id {
+  static constexpr bool ranked = false;
+  gsl::span<const page> pages;
+  static std::uint32_t rank_of(page_index /*i*/) noexcept { return 0; }
+  [[gnu::always_inline]] int operator()(page_index a, page_index b) const noexcept {
+    return pages[a].id.compare(pages[b].id);
+  }
+  [[gnu::always_inline]] int operator()(const page& a, const page& b, page_index /*ia*/,
+                                        page_index /*ib*/) const noexcept {
+    return a.id.compare(b.id);
+  }
+};
+
 // SEL-2 priority: pin class (hard first), then type (bootstrap, constraint, others), then
 // base utility (high first), then page id (total order: ids are unique).
-bool required_before(const page& a, const page& b) noexcept {
+// Always inlined: they run inside sort comparators (an out-of-line call per compare
+// measured ~25 % of a 100 000-page selection).
+template <typename IdCompare>
+[[gnu::always_inline]] inline bool required_before(gsl::span<const page> pages, IdCompare id_cmp, page_index ia, page_index ib) noexcept {
+  const page& a = pages[ia];
+  const page& b = pages[ib];
   if (a.pin != b.pin) return a.pin > b.pin;
   if (type_rank(a.type) != type_rank(b.type)) return type_rank(a.type) < type_rank(b.type);
   if (a.base_utility != b.base_utility) return a.base_utility > b.base_utility;
-  return a.id < b.id;
+  return id_cmp(a, b, ia, ib) < 0;
 }
 
 // SEL-4 prefetch order: recompute cost (high first), base utility (high first), page id.
-bool prefetch_before(const page& a, const page& b) noexcept {
+template <typename IdCompare>
+[[gnu::always_inline]] inline bool prefetch_before(gsl::span<const page> pages, IdCompare id_cmp, page_index ia, page_index ib) noexcept {
+  const page& a = pages[ia];
+  const page& b = pages[ib];
   if (a.recompute_cost != b.recompute_cost) return a.recompute_cost > b.recompute_cost;
   if (a.base_utility != b.base_utility) return a.base_utility > b.base_utility;
-  return a.id < b.id;
+  return id_cmp(a, b, ia, ib) < 0;
+}
+
+// The hard-pinned pages in SEL-2 order, and the pages with a pointer in SEL-4 order.
+template <typename IdCompare>
+void sort_pinned(gsl::span<const page> pages, IdCompare id_cmp, std::vector<page_index>& order) {
+  std::sort(order.begin(), order.end(),
+            [&](page_index a, page_index b) { return required_before(pages, id_cmp, a, b); });
+}
+template <typename IdCompare>
+void sort_prefetch(gsl::span<const page> pages, IdCompare id_cmp, std::vector<page_index>& order) {
+  std::sort(order.begin(), order.end(),
+            [&](page_index a, page_index b) { return prefetch_before(pages, id_cmp, a, b); });
+}
+
+// Appending more pages than this share of the cached count rebuilds instead of inserting
+// one by one (an insertion costs O(n) integer moves, a rebuild O(n log n) id compares).
+constexpr std::size_t incremental_append_max(std::size_t cached) noexcept { return 16 + cached / 32; }
+
+void rebuild_static_orders(gsl::span<const page> pages, selector_scratch& scratch) {
+  const std::size_t n = pages.size();
+  auto& ids = scratch.by_id;
+  ids.resize(n);
+  for (std::size_t i = 0; i < n; ++i) ids[i] = gsl::narrow_cast<page_index>(i);
+  std::sort(ids.begin(), ids.end(), [&](page_index a, page_index b) {
+    const int cmp = pages[a].id.compare(pages[b].id);
+    return cmp != 0 ? cmp < 0 : a < b;
+  });
+  auto& rank = scratch.id_rank;
+  rank.resize(n);
+  for (std::size_t r = 0; r < n; ++r) rank[ids[r]] = gsl::narrow_cast<std::uint32_t>(r);
+
+  auto& pinned = scratch.pinned_order;
+  auto& prefetch = scratch.prefetch_order;
+  pinned.clear();
+  prefetch.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pages[i].pin == pin_class::hard) pinned.push_back(gsl::narrow_cast<page_index>(i));
+    if (pages[i].has(level::pointer)) prefetch.push_back(gsl::narrow_cast<page_index>(i));
+  }
+  sort_pinned(pages, by_rank{rank.data()}, pinned);
+  sort_prefetch(pages, by_rank{rank.data()}, prefetch);
+  auto& tokens = scratch.prefetch_tokens;
+  tokens.resize(prefetch.size());
+  for (std::size_t k = 0; k < prefetch.size(); ++k) tokens[k] = pages[prefetch[k]].tokens_at(level::pointer);
+}
+
+// Inserts page `j` (the highest index so far) into orders that hold pages [0, j).
+void append_to_static_orders(gsl::span<const page> pages, page_index j, selector_scratch& scratch) {
+  auto& ids = scratch.by_id;
+  auto& rank = scratch.id_rank;
+  const std::string& id = pages[j].id;
+  // (id, index) order, and j exceeds every index present: after all ids <= id.
+  const auto at = std::upper_bound(ids.begin(), ids.end(), id,
+                                   [&](const std::string& key, page_index i) { return key < pages[i].id; });
+  const auto r = gsl::narrow_cast<std::uint32_t>(at - ids.begin());
+  for (auto& x : rank) x += x >= r ? 1U : 0U;  // relative order of the others unchanged
+  ids.insert(at, j);
+  rank.push_back(r);
+
+  const by_rank cmp{rank.data()};
+  const page& p = pages[j];
+  if (p.pin == pin_class::hard) {
+    auto& pinned = scratch.pinned_order;
+    pinned.insert(std::upper_bound(pinned.begin(), pinned.end(), j,
+                                   [&](page_index a, page_index b) { return required_before(pages, cmp, a, b); }),
+                  j);
+  }
+  if (p.has(level::pointer)) {
+    auto& prefetch = scratch.prefetch_order;
+    const auto pos = std::upper_bound(prefetch.begin(), prefetch.end(), j, [&](page_index a, page_index b) {
+      return prefetch_before(pages, cmp, a, b);
+    });
+    scratch.prefetch_tokens.insert(scratch.prefetch_tokens.begin() + (pos - prefetch.begin()),
+                                   p.tokens_at(level::pointer));
+    prefetch.insert(pos, j);
+  }
+}
+
+// Makes the scratch's static orders those of `pages` (see selection_request).
+void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation, selector_scratch& scratch) {
+  Expects(generation != 0);
+  const std::size_t n = pages.size();
+  const bool same_table = scratch.cached_generation == generation && scratch.cached_pages <= n &&
+                          scratch.id_rank.size() == scratch.cached_pages &&
+                          scratch.prefetch_tokens.size() == scratch.prefetch_order.size();
+  if (same_table && n - scratch.cached_pages <= incremental_append_max(scratch.cached_pages)) {
+    for (std::size_t j = scratch.cached_pages; j < n; ++j) {
+      append_to_static_orders(pages, gsl::narrow_cast<page_index>(j), scratch);
+    }
+  } else {
+    rebuild_static_orders(pages, scratch);
+  }
+  scratch.cached_generation = generation;
+  scratch.cached_pages = n;
 }
 
 }  // namespace
@@ -67,11 +201,16 @@ double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
   return 0.0;
 }
 
-void select_representations(const selection_request& request, const selector_policy& policy,
-                            selection& out, selector_scratch& scratch, bool record_decisions) {
+namespace {
+
+// The selection proper. `cached`: the scratch's static orders are those of `pages` and
+// id_cmp compares ranks; otherwise the pinned and prefetch orders are sorted here, per
+// call, into scratch.order, with id_cmp comparing id strings.
+template <typename IdCompare>
+void select_with(const selection_request& request, const selector_policy& policy, selection& out,
+                 selector_scratch& scratch, bool record_decisions, bool cached, IdCompare id_cmp) {
   const auto pages = request.pages;
   const std::size_t n = pages.size();
-  Expects(request.future_demands.empty() || request.future_demands.size() == n);
 
   out.levels.assign(n, level::none);
   out.tokens_used = 0;
@@ -94,8 +233,12 @@ void select_representations(const selection_request& request, const selector_pol
   // The hard-pinned floor set (SEL-5): whether it fits decides whether a pinned page below
   // its floor is a fault or physical insufficiency.
   std::uint64_t floor_tokens = 0;
-  for (const page& p : pages) {
-    if (p.pin == pin_class::hard) floor_tokens += p.tokens_at(p.floor());
+  if (cached) {
+    for (page_index i : scratch.pinned_order) floor_tokens += pages[i].tokens_at(pages[i].floor());
+  } else {
+    for (const page& p : pages) {
+      if (p.pin == pin_class::hard) floor_tokens += p.tokens_at(p.floor());
+    }
   }
   out.floor_set_tokens = gsl::narrow_cast<std::uint32_t>(std::min<std::uint64_t>(floor_tokens, UINT32_MAX));
   out.floor_set_fits = floor_tokens <= request.tokens_budget;
@@ -126,70 +269,136 @@ void select_representations(const selection_request& request, const selector_pol
     out.unmet.push_back(miss);
   };
   if (policy.auto_pin) {
-    order.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (pages[i].pin == pin_class::hard) order.push_back(gsl::narrow_cast<page_index>(i));
+    if (!cached) {
+      order.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (pages[i].pin == pin_class::hard) order.push_back(gsl::narrow_cast<page_index>(i));
+      }
+      sort_pinned(pages, id_cmp, order);
     }
-    std::sort(order.begin(), order.end(),
-              [&](page_index a, page_index b) { return required_before(pages[a], pages[b]); });
-    for (page_index i : order) install_required(i, pages[i].floor());
+    for (page_index i : cached ? scratch.pinned_order : order) install_required(i, pages[i].floor());
   }
   order.clear();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (required[i] > out.levels[i]) order.push_back(gsl::narrow_cast<page_index>(i));
+  for (const demand& d : request.demands) {
+    if (required[d.page] > out.levels[d.page]) order.push_back(d.page);
   }
+  // A page demanded more than once is visited once.
+  std::sort(order.begin(), order.end());
+  order.erase(std::unique(order.begin(), order.end()), order.end());
   std::sort(order.begin(), order.end(),
-            [&](page_index a, page_index b) { return required_before(pages[a], pages[b]); });
+            [&](page_index a, page_index b) { return required_before(pages, id_cmp, a, b); });
   for (page_index i : order) install_required(i, required[i]);
 
-  // Step 2: pointer prefetch (SEL-4).
+  // Step 2: pointer prefetch (SEL-4), a walk of the pages with a pointer in prefetch
+  // order (cached: all of them; otherwise those not installed yet, sorted here). Installs
+  // only touch the page being visited, so filtering on "not installed" during the walk is
+  // the same as filtering before it. Every pointer costs at least one token: once nothing
+  // is left, nothing more fits.
   if (policy.prefetch_pointers) {
-    order.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (out.levels[i] == level::none && pages[i].has(level::pointer)) {
-        order.push_back(gsl::narrow_cast<page_index>(i));
+    if (!cached) {
+      order.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (out.levels[i] == level::none && pages[i].has(level::pointer)) {
+          order.push_back(gsl::narrow_cast<page_index>(i));
+        }
       }
+      sort_prefetch(pages, id_cmp, order);
     }
-    std::sort(order.begin(), order.end(),
-              [&](page_index a, page_index b) { return prefetch_before(pages[a], pages[b]); });
-    for (page_index i : order) {
-      if (pages[i].tokens_at(level::pointer) <= remaining) install(i, level::pointer, install_step::prefetch);
+    if (cached) {
+      // Pointer token counts are cached with the order (static: they renew the generation):
+      // the walk reads two dense arrays and touches only the pages it installs.
+      const auto& walk = scratch.prefetch_order;
+      const auto& walk_tokens = scratch.prefetch_tokens;
+      for (std::size_t k = 0; k < walk.size() && remaining > 0; ++k) {
+        if (out.levels[walk[k]] == level::none && walk_tokens[k] <= remaining) {
+          install(walk[k], level::pointer, install_step::prefetch);
+        }
+      }
+    } else {
+      for (page_index i : order) {
+        if (remaining == 0) break;
+        if (pages[i].tokens_at(level::pointer) <= remaining) install(i, level::pointer, install_step::prefetch);
+      }
     }
   }
 
-  // Step 3: one-step upgrades ranked by utility per extra token (SEL-6, SEL-7).
+  // Step 3: one-step upgrades ranked by utility per extra token (SEL-6, SEL-7): every
+  // one-step upgrade from the current levels, in (score high first, page id, target level)
+  // order, applied in one pass when the page is still at the step's origin and the step
+  // fits. Realised lazily with a heap that holds at most one step per page, its next one:
+  //  * a page advances only through consecutive steps of its chain, so its later steps
+  //    matter only once the previous one is applied;
+  //  * a step ranking before the one just applied was passed by the single pass while the
+  //    page was still below its origin: it never applies, so it is not pushed;
+  //  * a step ranking after it is reached later, in rank order among all pending steps;
+  //  * a step larger than what is left can never apply (the budget only shrinks), and
+  //    the page stops there, as it would in the single pass.
+  // Same installs in the same order (tests/selector_equivalence_test.cpp checks it
+  // against the sort-and-single-pass form, tests/selector_reference.hpp).
   if (policy.upgrades != upgrade_mode::none && remaining > 0) {
-    auto& cands = scratch.candidates;
-    cands.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      const page& p = pages[i];
-      const std::uint32_t future = request.future_demands.empty() ? 0U : request.future_demands[i];
-      const double u = page_utility(p, policy.upgrades, policy.weights, future);
-      level from = out.levels[i];
-      for (auto to = p.next_up_level(from); to; from = *to, to = p.next_up_level(from)) {
-        const std::uint32_t extra = p.tokens_at(*to) - p.tokens_at(from);
-        // Budget only shrinks during step 3: a step larger than what is left now can
-        // never be applied, so it is not worth ranking.
-        if (extra > remaining) continue;
-        cands.push_back({u / static_cast<double>(extra), gsl::narrow_cast<page_index>(i), from, *to, extra});
-      }
-    }
-    std::sort(cands.begin(), cands.end(), [&](const auto& a, const auto& b) {
+    using candidate = selector_scratch::candidate;
+    auto before = [&](const candidate& a, const candidate& b) {
       if (a.score != b.score) return a.score > b.score;
-      if (a.page != b.page) {
-        const int cmp = pages[a.page].id.compare(pages[b.page].id);
+      if constexpr (IdCompare::ranked) {
+        // The rank travels in the candidate: no lookup while the heap sifts.
+        if (a.id_rank != b.id_rank) return a.id_rank < b.id_rank;
+      } else if (a.page != b.page) {
+        const int cmp = id_cmp(a.page, b.page);
         if (cmp != 0) return cmp < 0;
       }
       return a.to < b.to;
-    });
-    for (const auto& c : cands) {
-      if (remaining == 0) break;
-      if (out.levels[c.page] != c.from || c.tokens_extra > remaining) continue;
-      install(c.page, c.to, install_step::upgrade);
+    };
+    auto heap_less = [&](const candidate& a, const candidate& b) { return before(b, a); };
+    // The step of page i from `from`, if there is one that fits what is left now.
+    auto next_step = [&](page_index i, level from, candidate& c) {
+      const page& p = pages[i];
+      const auto to = p.next_up_level(from);
+      if (!to) return false;
+      const std::uint32_t extra = p.tokens_at(*to) - p.tokens_at(from);
+      if (extra > remaining) return false;
+      const std::uint32_t future = request.future_demands.empty() ? 0U : request.future_demands[i];
+      const double u = page_utility(p, policy.upgrades, policy.weights, future);
+      c = candidate{u / static_cast<double>(extra), i, id_cmp.rank_of(i), from, *to, extra};
+      return true;
+    };
+    auto& heap = scratch.candidates;
+    heap.clear();
+    candidate c{};
+    for (std::size_t i = 0; i < n; ++i) {
+      if (next_step(gsl::narrow_cast<page_index>(i), out.levels[i], c)) heap.push_back(c);
+    }
+    std::make_heap(heap.begin(), heap.end(), heap_less);
+    while (!heap.empty() && remaining > 0) {
+      std::pop_heap(heap.begin(), heap.end(), heap_less);
+      const candidate top = heap.back();
+      heap.pop_back();
+      if (top.tokens_extra > remaining) continue;
+      install(top.page, top.to, install_step::upgrade);
+      if (next_step(top.page, top.to, c) && before(top, c)) {
+        heap.push_back(c);
+        std::push_heap(heap.begin(), heap.end(), heap_less);
+      }
     }
   }
 
   Ensures(out.tokens_used <= request.tokens_budget);
+}
+
+}  // namespace
+
+void select_representations(const selection_request& request, const selector_policy& policy,
+                            selection& out, selector_scratch& scratch, bool record_decisions) {
+  const auto pages = request.pages;
+  Expects(request.future_demands.empty() || request.future_demands.size() == pages.size());
+  Expects(pages.size() < UINT32_MAX);
+  if (request.pages_generation == 0) {
+    // Nothing to key a cache on: compare ids directly and leave the scratch's cached orders
+    // (valid for their own generation) alone.
+    select_with(request, policy, out, scratch, record_decisions, /*cached=*/false, by_id{pages});
+    return;
+  }
+  refresh_static_orders(pages, request.pages_generation, scratch);
+  select_with(request, policy, out, scratch, record_decisions, /*cached=*/true, by_rank{scratch.id_rank.data()});
 }
 
 selection select_representations(const selection_request& request, const selector_policy& policy) {

@@ -222,3 +222,13 @@ TEST_CASE("commit reports the store's own refusal", "[journal][JR-9]") {
     CHECK(std::get<rejected_entry>(done).reason() == refusal);
   }
 }
+
+TEST_CASE("a permissive merge conflict loses only the conflicting values", "[journal][JR-6]") {
+  fixture f;
+  REQUIRE(f.write(make("prefs", journal_op::merge, R"({"lang":"en","tz":"UTC"})")).phase == journal_phase::committed);
+  auto r = f.write(make("prefs", journal_op::merge, R"({"lang":"fr"})"), validation_checks::schema_only(),
+                   merge_mode::permissive);
+  REQUIRE(r.phase == journal_phase::committed);
+  CHECK(r.overwrote_committed);
+  CHECK(r.result.value_json == R"({"lang":"fr","tz":"UTC"})");
+}

@@ -1,6 +1,8 @@
 // spec/pages.md PG-5..PG-9: ingest validation, reason codes, nothing inserted on rejection.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "clawvm/page_table.hpp"
 #include "test_pages.hpp"
 
@@ -114,4 +116,30 @@ TEST_CASE("remove_if reindexes the survivors", "[pages]") {
   CHECK(t.find("b") == page_index{0});
   CHECK(t.find("d") == page_index{1});
   CHECK_FALSE(t.find("a").has_value());
+}
+
+TEST_CASE("non-finite attributes are refused at ingest", "[pages][PG-8]") {
+  page_table t;
+  auto s = ladder("e", page_type::evidence, 90);
+  s.recompute_cost = std::numeric_limits<double>::quiet_NaN();
+  CHECK(t.ingest(s) == reason_code::invalid_page_attribute);
+  s.recompute_cost = 1;
+  s.base_utility = std::numeric_limits<double>::infinity();
+  CHECK(t.ingest(s) == reason_code::invalid_page_attribute);
+  CHECK(t.size() == 0);
+  s.base_utility = -2;  // negative is allowed
+  CHECK(t.ingest(s) == reason_code::ok);
+}
+
+TEST_CASE("an update never evicts a resident page", "[pages][PG-9]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("e", page_type::evidence, 90)) == reason_code::ok);
+  t.at(0).resident = level::full;
+  auto smaller = ladder("e", page_type::evidence, 90);
+  smaller.representations[index_of(level::full)].reset();
+  REQUIRE(t.replace(smaller) == reason_code::ok);
+  CHECK(t.at(0).resident == level::compressed);
+  t.at(0).resident = level::none;
+  REQUIRE(t.replace(ladder("e", page_type::evidence, 90)) == reason_code::ok);
+  CHECK(t.at(0).resident == level::none);
 }

@@ -37,9 +37,9 @@ struct page_spec {
 };
 
 // A page's representations by level, indexed like an array by index_of(level).
-// level::none never has a representation, so it has no slot (40 B less per page):
-// reading [index_of(level::none)] gives an empty representation, writing it is a
-// precondition violation. Iteration visits the slots pointer..full.
+// level::none never has a representation, so it has no slot (40 B less per page than an
+// array of level_count): [index_of(level::none)] reads as an empty representation, and
+// what is written through it is discarded. Iteration visits the slots pointer..full.
 class representation_set {
  public:
   using slots = std::array<representation, level_count - 1>;
@@ -48,7 +48,12 @@ class representation_set {
     return i == 0 ? empty() : slots_[i - 1];
   }
   representation& operator[](std::size_t i) noexcept {
-    Expects(i != 0 && i < level_count);
+    Expects(i < level_count);
+    if (i == 0) {
+      thread_local representation discarded;
+      discarded = representation{};
+      return discarded;
+    }
     return slots_[i - 1];
   }
   const representation& at(level l) const noexcept { return (*this)[index_of(l)]; }

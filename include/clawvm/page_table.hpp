@@ -54,7 +54,7 @@ class page_table {
   gsl::span<page> pages() noexcept { return pages_; }
 
   // Generation of the pages' static attributes (id, type, pin, recompute cost, base
-  // utility, present representations): what a cache of orders over the pages (the
+  // utility, present representations, pointer tokens): what a cache of orders over the pages (the
   // selector's) may key on. Contract:
   //  * never 0, and unique in the process: no two tables (nor two states of one table
   //    that differ other than by appended pages) ever share a generation; a copy or a

@@ -42,7 +42,8 @@ namespace clawvm {
   X(recall_denied, 17, "recall", "the lookup matched only entries the principal may not read")\
   X(recall_backend_error, 18, "recall", "the durable tier failed to answer the lookup")     \
   X(store_io_error, 19, "store", "the durable store reported an I/O or SQLite error")       \
-  X(page_type_mismatch, 20, "engine", "an update tried to change a page's type")
+  X(page_type_mismatch, 20, "engine", "an update tried to change a page's type")            \
+  X(invalid_page_attribute, 21, "ingest", "recompute_cost or base_utility is NaN or infinite")
 
 enum class reason_code : std::uint16_t {
 #define CLAWVM_X_ENUM(name, number, family, meaning) name = number,

@@ -63,6 +63,17 @@ struct selection_request {
   gsl::span<const demand> demands;
   // Oracle only: demands of each page (by index) in the next h turns; empty otherwise.
   gsl::span<const std::uint32_t> future_demands;
+  // page_table::generation() of the table whose pages() is `pages`, or 0: unknown, every
+  // order is sorted per call with page-id string compares and the scratch's cache is
+  // neither used nor changed. With a nonzero value the scratch keeps, per (generation,
+  // page count), each page's rank in id order and the static orders (hard-pinned pages,
+  // prefetch order with pointer token counts): reused while both match, extended when
+  // pages were only appended, rebuilt otherwise. Same selection either way. Contract:
+  // the generation belongs to the table `pages` comes from, and nobody changed a page's
+  // id, type, pin, recompute cost, base utility, present levels or pointer tokens in
+  // place since (page_table::renew_generation() after such a change); otherwise
+  // selections may be wrong. Recency, residency and other token counts are read live.
+  std::uint64_t pages_generation = 0;
 };
 
 enum class install_step : std::uint8_t { required = 0, prefetch = 1, upgrade = 2 };
@@ -101,19 +112,32 @@ struct selection {
   std::vector<install_decision> decisions;  // only when asked to record them
 };
 
-// Reusable buffers (no allocation per turn in steady state) and the cached prefetch
-// order, which depends only on static page attributes.
+// Reusable buffers (no allocation per turn in steady state) and orders over the pages
+// that depend only on their static attributes, cached per page-table generation (see
+// selection_request::pages_generation). Results never depend on what the scratch held
+// before: a scratch may be shared by any tables and requests.
 struct selector_scratch {
   std::vector<page_index> order;
   struct candidate {
     double score;
     page_index page;
+    std::uint32_t id_rank;  // the page's id_rank when cached, else 0
     level from;
     level to;
     std::uint32_t tokens_extra;
   };
-  std::vector<candidate> candidates;
+  std::vector<candidate> candidates;  // step 3 heap: at most one step per page
   std::vector<level> required;
+
+  // The cache key: (generation, page count) the orders below were built for; generation
+  // 0 means nothing is cached.
+  std::uint64_t cached_generation = 0;
+  std::size_t cached_pages = 0;
+  std::vector<page_index> by_id;          // every page, in (id, index) order
+  std::vector<std::uint32_t> id_rank;     // by page index: position in by_id
+  std::vector<page_index> pinned_order;   // hard-pinned pages in required (SEL-2) order
+  std::vector<page_index> prefetch_order; // pages with a pointer, in prefetch (SEL-4) order
+  std::vector<std::uint32_t> prefetch_tokens;  // their pointer token counts, same order
 };
 
 // The level a demand for `wanted` is served at (SEL-3): the lowest present level at or
@@ -125,6 +149,8 @@ double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
 
 // Fills `out` (resized to the page count). Deterministic: the same request and policy
 // give the same selection, byte for byte, whatever the scratch held before.
+// Precondition (page_table::build guarantees it): every present representation has at
+// least one token and tokens strictly increase up each page's chain.
 void select_representations(const selection_request& request, const selector_policy& policy,
                             selection& out, selector_scratch& scratch, bool record_decisions);
 
