@@ -65,6 +65,13 @@ class byte_reader {
   std::size_t pos_ = 0;
 };
 
+// "p<n>". Built by appending: g++ 12 -O3 raises a false -Wrestrict on "p" + to_string(n).
+inline std::string numbered_id(std::size_t n) {
+  std::string id = "p";
+  id += std::to_string(n);
+  return id;
+}
+
 inline level decode_level(byte_reader& r) { return all_levels[r.below(level_count)]; }
 inline page_type decode_page_type(byte_reader& r) { return all_page_types[r.below(page_type_count)]; }
 

@@ -24,7 +24,7 @@ namespace {
 
 std::string decode_id(fuzz::byte_reader& r) {
   switch (r.below(5)) {
-    case 0: return "p" + std::to_string(r.below(4));  // collides often: duplicates, replaces
+    case 0: return fuzz::numbered_id(r.below(4));  // collides often: duplicates, replaces
     case 1: return std::string(250 + r.below(12), 'i');  // around page_id_bytes_max
     case 2: return {};
     default: return r.bytes(12);  // any bytes: spaces, controls, non-ASCII

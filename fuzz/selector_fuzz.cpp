@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   page_table table;
   const std::size_t n = r.below(25);
   for (std::size_t i = 0; i < n; ++i) {
-    const page_spec spec = fuzz::decode_valid_page_spec(r, "p" + std::to_string(i), fuzz::decode_page_type(r));
+    const page_spec spec = fuzz::decode_valid_page_spec(r, fuzz::numbered_id(i), fuzz::decode_page_type(r));
     fuzz::require(table.ingest(spec) == reason_code::ok, "decoder produced a page ingest rejects");
     table.at(static_cast<page_index>(i)).recency = static_cast<double>(r.u8()) / 16.0;
   }
