@@ -293,3 +293,16 @@ TEST_CASE("only hard-pinned bootstrap pages are required after compaction", "[en
   c.e.on_compaction();
   CHECK(c.e.counters()[fault_kind::post_compaction_bootstrap] == 0);
 }
+
+TEST_CASE("thrash index is (faults + alerts) / (hits + 1)", "[engine][FT-8]") {
+  fault_counters c;
+  CHECK(c.thrash_index() == 0.0);
+  c[fault_kind::refetch] = 3;
+  c[fault_kind::flush_miss] = 1;
+  c.duplicate_signature_alerts = 2;
+  c.hits = 5;
+  CHECK(c.total_faults() == 4);
+  CHECK(c.thrash_index() == Approx(6.0 / 6.0));
+  c.hits = 0;
+  CHECK(c.thrash_index() == Approx(6.0));
+}
