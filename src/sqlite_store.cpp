@@ -266,30 +266,25 @@ struct sqlite_store::impl {
     return rc;
   }
 
-  // Reads the single integer (or text) a pragma or aggregate returns.
-  int query_int(const char* sql, sqlite3_int64& out) {
+  // Reads the single value a pragma or aggregate returns, with `read` on its row.
+  template <typename Read>
+  int query_single(const char* sql, Read read) {
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db.get(), sql, -1, &raw, nullptr);
     const stmt_handle s{raw};
     if (rc != SQLITE_OK) return rc;
     rc = sqlite3_step(s.get());
     if (rc == SQLITE_ROW) {
-      out = sqlite3_column_int64(s.get(), 0);
+      read(s.get());
       return SQLITE_OK;
     }
     return rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc;
   }
+  int query_int(const char* sql, sqlite3_int64& out) {
+    return query_single(sql, [&](sqlite3_stmt* row) { out = sqlite3_column_int64(row, 0); });
+  }
   int query_text(const char* sql, std::string& out) {
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(db.get(), sql, -1, &raw, nullptr);
-    const stmt_handle s{raw};
-    if (rc != SQLITE_OK) return rc;
-    rc = sqlite3_step(s.get());
-    if (rc == SQLITE_ROW) {
-      out = column_bytes(s.get(), 0);
-      return SQLITE_OK;
-    }
-    return rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc;
+    return query_single(sql, [&](sqlite3_stmt* row) { out = column_bytes(row, 0); });
   }
 
   int read_records(std::vector<journal_record>& out, std::string& error) {

@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "store_records.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -103,24 +105,9 @@ update workload_update(std::uint64_t seq, const committed_state& state) {
   return u;
 }
 
-// What clawvm::commit records for the update: committed with the merge result, or
-// rejected with the merge rule's reason.
+// What clawvm::commit records for the workload's update at `seq`.
 journal_record workload_record(std::uint64_t seq, const committed_state& state) {
-  journal_record rec;
-  rec.seq = seq;
-  rec.staged = workload_update(seq, state);
-  const auto current = state.find(rec.staged.scope, rec.staged.field);
-  const merge_result merged =
-      apply_merge_rule(current ? &*current : nullptr, rec.staged, merge_mode::non_destructive);
-  if (merged.outcome == reason_code::ok) {
-    rec.phase = journal_phase::committed;
-    rec.result = merged.next;
-    rec.overwrote_committed = merged.overwrote_committed;
-  } else {
-    rec.phase = journal_phase::rejected;
-    rec.reason = merged.outcome;
-  }
-  return rec;
+  return clawvm::test::merged_record(state, seq, workload_update(seq, state));
 }
 
 // ---- the child --------------------------------------------------------------------------

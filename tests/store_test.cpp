@@ -19,6 +19,8 @@
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
 #include <catch2/catch.hpp>
 
+#include "store_records.hpp"
+
 #include "clawvm/committed_state.hpp"
 #include "clawvm/merge_rules.hpp"
 #include "clawvm/sqlite_store.hpp"
@@ -148,25 +150,7 @@ update make_update(std::string field, journal_op op, std::string value_json,
   return u;
 }
 
-// What clawvm::commit does: the merge rule against the store's current value, committed
-// if it applies, rejected with its reason otherwise.
-journal_record merged_record(const committed_state& state, std::uint64_t seq, const update& u) {
-  const auto current = state.find(u.scope, u.field);
-  const merge_result merged =
-      apply_merge_rule(current ? &*current : nullptr, u, merge_mode::non_destructive);
-  journal_record rec;
-  rec.seq = seq;
-  rec.staged = u;
-  if (merged.outcome == reason_code::ok) {
-    rec.phase = journal_phase::committed;
-    rec.result = merged.next;
-    rec.overwrote_committed = merged.overwrote_committed;
-  } else {
-    rec.phase = journal_phase::rejected;
-    rec.reason = merged.outcome;
-  }
-  return rec;
-}
+using clawvm::test::merged_record;
 
 journal_record rejected_record(std::uint64_t seq, const update& u, reason_code why) {
   journal_record rec;
