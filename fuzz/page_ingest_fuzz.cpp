@@ -164,6 +164,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         want = build_verdict;
       } else if (*parse_page_type(spec.type_name) != old.type) {
         want = reason_code::page_type_mismatch;
+      } else if ((spec.pin && *spec.pin != old.pin) || (spec.scope && *spec.scope != old.scope)) {
+        want = reason_code::pin_or_scope_change;
       }
       if (got != want) {
         fuzz::fail("P2: replace returned " + std::string(to_string(got)) + ", expected " +
@@ -174,7 +176,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const page& now = table.at(*existing);
         if (got == reason_code::ok) {
           fuzz::require(now.recency == old.recency && now.dirty == old.dirty &&
-                            now.ever_resident == old.ever_resident && now.type == old.type,
+                            now.ever_resident == old.ever_resident && now.type == old.type &&
+                            now.pin == old.pin && now.scope == old.scope,
                         "P2: replace lost bookkeeping");
         } else {
           fuzz::require(same_page(now, old), "P2: rejected replace changed the page");

@@ -16,6 +16,7 @@
 
 #include "clawvm/committed_state.hpp"
 #include "clawvm/engine.hpp"
+#include "clawvm/trace_validation.hpp"
 #include "engine_driver.hpp"
 #include "generators.hpp"
 #include "mutant.hpp"
@@ -203,6 +204,18 @@ TEST_CASE("engine: replay is byte-identical", "[engine][props][determinism]") {
     const run_result second = run_scenario(s, policy, false);
     RC_ASSERT(first.trace == second.trace);
     RC_ASSERT(first.counters == second.counters);
+  });
+}
+
+TEST_CASE("engine: every trace follows the model", "[engine][props][trace]") {
+  rc::prop("random event sequences under every policy pass trace validation (DT-6)", [] {
+    const auto s = *gen_scenario();
+    const engine_policy policy = *rc::gen::element(policy_clawvm(), policy_lru(), policy_oracle(), policy_retrieval(),
+                                                   policy_retrieval_cache(), policy_compaction_hybrid());
+    const run_result r = run_scenario(s, policy, false);
+    const auto verdict = validate_trace(r.trace);
+    RC_ASSERT(verdict.first_divergence.message == std::string{});
+    RC_ASSERT(verdict.ok);
   });
 }
 

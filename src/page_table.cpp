@@ -138,6 +138,13 @@ reason_code page_table::replace(const page_spec& spec) {
   if (const auto rc = build(spec, rebuilt); rc != reason_code::ok) return rc;
   page& current = pages_[*where];
   if (rebuilt.type != current.type) return reason_code::page_type_mismatch;
+  // Pin class and scope are the page's identity for enforcement: an update may not demote
+  // a hard-pinned page or move it between scopes. Left unset, they are kept.
+  if ((spec.pin && *spec.pin != current.pin) || (spec.scope && *spec.scope != current.scope)) {
+    return reason_code::pin_or_scope_change;
+  }
+  rebuilt.pin = current.pin;
+  rebuilt.scope = current.scope;
   rebuilt.recency = current.recency;
   rebuilt.dirty = current.dirty;
   rebuilt.ever_resident = current.ever_resident;

@@ -143,3 +143,21 @@ TEST_CASE("an update never evicts a resident page", "[pages][PG-9]") {
   REQUIRE(t.replace(ladder("e", page_type::evidence, 90)) == reason_code::ok);
   CHECK(t.at(0).resident == level::none);
 }
+
+TEST_CASE("an update may not change a page's pin class or scope", "[pages][PG-9]") {
+  page_table t;
+  REQUIRE(t.ingest(ladder("boot", page_type::bootstrap, 90)) == reason_code::ok);
+  auto demote = ladder("boot", page_type::bootstrap, 60);
+  demote.pin = pin_class::soft;
+  CHECK(t.replace(demote) == reason_code::pin_or_scope_change);
+  auto move = ladder("boot", page_type::bootstrap, 60);
+  move.scope = scope::session;
+  CHECK(t.replace(move) == reason_code::pin_or_scope_change);
+  CHECK(t.at(0).tokens_at(level::full) == 90);  // unchanged
+  // Unset pin and scope keep the page's own, even where the type default differs.
+  auto soft_ev = ladder("ev", page_type::evidence, 90);
+  soft_ev.pin = pin_class::soft;
+  REQUIRE(t.ingest(soft_ev) == reason_code::ok);
+  REQUIRE(t.replace(ladder("ev", page_type::evidence, 60)) == reason_code::ok);
+  CHECK(t.at(1).pin == pin_class::soft);
+}

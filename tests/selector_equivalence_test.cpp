@@ -237,10 +237,11 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
           page_spec s = random_spec(rng, 0, true);
           while (s.type_name != to_string(old.type)) s = random_spec(rng, 0, true);
           s.id = old.id;
+          s.pin = old.pin;  // an update keeps pin class and scope (PG-9)
+          s.scope = old.scope;
           if (coin(rng, 50)) {
             s.recompute_cost = old.recompute_cost;
             s.base_utility = old.base_utility;
-            s.pin = old.pin;
           }
           const bool same_static_hint = s.recompute_cost == old.recompute_cost && s.base_utility == old.base_utility;
           REQUIRE(t.replace(s) == reason_code::ok);
