@@ -15,6 +15,7 @@
 
 #include "clawvm/committed_state.hpp"
 #include "clawvm/engine.hpp"
+#include "clawvm/trace_validation.hpp"
 #include "engine_driver.hpp"
 #include "fuzz_support.hpp"
 
@@ -122,12 +123,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool check = props::promises_clawvm_invariants(policy);
   memory_committed_state state;
   memory_trace_sink sink;
-  engine e({policy, budget, principal{true, r.flag()}}, state, r.flag() ? &sink : nullptr);
+  const bool traced = r.flag();
+  engine e({policy, budget, principal{true, r.flag()}}, state, traced ? &sink : nullptr);
   props::harness_view h;
   for (int step = 0; step < 256 && !r.empty(); ++step) {
     const engine_event ev = decode_event(r);
     const std::string violation = props::apply_event(e, ev, h, check);
     if (!violation.empty()) fuzz::fail("event " + std::to_string(step) + " (" + props::describe(ev) + "): " + violation);
+  }
+  // Differential against the model: the engine's decision trace must follow it step by
+  // step (tla/ClawVM.tla through clawvm::trace_validator), under every policy.
+  if (traced) {
+    const auto verdict = validate_trace(sink.lines);
+    if (!verdict.ok) {
+      fuzz::fail("trace diverges from the model at line " + std::to_string(verdict.first_divergence.line) + " (" +
+                 verdict.first_divergence.event + "): " + verdict.first_divergence.message);
+    }
   }
   return 0;
 }
