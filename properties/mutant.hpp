@@ -12,7 +12,8 @@ namespace clawvm::props {
 enum class mutant {
   none,
   drop_pinned,   // selector_props: the selection under test loses one hard-pinned page
-  stale_commit,  // journal_props: the model believes a stale set_with_version commits
+  stale_commit,  // journal_props, journal_actions_props: the model believes a stale
+                 // set_with_version commits (passes validation)
   no_reset_writeback,  // engine_props: "ClawVM" under test skips writeback at reset (the
                        // paper's ablation), so dirty state can be destroyed uncommitted
 };
