@@ -11,8 +11,6 @@ namespace {
 constexpr double recency_decay = 0.88;        // per turn (EN-6)
 constexpr double recency_zero_below = 1e-4;   // decayed values below this become 0
 constexpr double recency_gain_per_demand = 1.0;
-
-void set_content(page& p) { p.ever_resident = p.ever_resident || p.resident != level::none; }
 }  // namespace
 
 engine::engine(engine_config config, committed_state& state, trace_sink* sink)
@@ -224,7 +222,8 @@ void engine::run_selection(selection_kind kind) {
   auto all = pages_.pages();
   for (std::size_t i = 0; i < all.size(); ++i) {
     all[i].resident = selection_.levels[i];
-    set_content(all[i]);
+    // A page once resident can be evicted: a later demand for it is a refetch (FT-2).
+    if (all[i].resident != level::none) all[i].ever_resident = true;
   }
   counters_.physical_insufficiency += selection_.unmet.size();
 

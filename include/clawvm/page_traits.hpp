@@ -145,14 +145,4 @@ constexpr std::optional<level> next_down(page_type t, level current) noexcept {
   return std::nullopt;
 }
 
-// The lowest chain level at or above `wanted` (demands name a level; a chain may not
-// have it, e.g. plan has no compressed level: the demand is served one step higher).
-constexpr level lowest_chain_level_at_least(page_type t, level wanted) noexcept {
-  const chain& c = chain_of(t);
-  for (std::uint8_t i = c.length; i-- > 0;) {
-    if (c.levels[i] >= wanted) return c.levels[i];
-  }
-  return c.highest();
-}
-
 }  // namespace clawvm

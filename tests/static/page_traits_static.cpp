@@ -52,7 +52,6 @@ static_assert(next_up(page_type::plan, level::structured) == level::full);
 static_assert(!next_up(page_type::plan, level::full).has_value());
 static_assert(next_down(page_type::evidence, level::full) == level::compressed);
 static_assert(!next_down(page_type::evidence, level::pointer).has_value(), "no degradation below the floor");
-static_assert(lowest_chain_level_at_least(page_type::plan, level::compressed) == level::full);
 
 // Wire names round-trip.
 constexpr bool names_round_trip() {
