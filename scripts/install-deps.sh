@@ -11,7 +11,7 @@ fi
 
 packages=(
   build-essential cmake ninja-build clang-14 libclang-rt-14-dev  # toolchains, libFuzzer runtime
-  libboost-dev libmsgsl-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsqlite3-dev  # library deps
+  libboost-dev libmsgsl-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsqlite3-dev libssl-dev  # library deps
   catch2 librapidcheck-dev libbenchmark-dev  # tests, properties, benchmarks
 )
 missing=()

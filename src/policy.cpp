@@ -54,4 +54,16 @@ engine_policy policy_oracle() {
   return p;
 }
 
+std::vector<engine_policy> all_policies() {
+  return {policy_retrieval(), policy_retrieval_cache(), policy_compaction_hybrid(),
+          policy_lru(),       policy_clawvm(),          policy_oracle()};
+}
+
+std::optional<engine_policy> policy_named(std::string_view name) {
+  for (auto& p : all_policies()) {
+    if (p.name == name) return p;
+  }
+  return std::nullopt;
+}
+
 }  // namespace clawvm

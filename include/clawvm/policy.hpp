@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "clawvm/selector.hpp"
 
@@ -73,5 +74,10 @@ engine_policy policy_compaction_hybrid();
 engine_policy policy_lru();
 engine_policy policy_clawvm();
 engine_policy policy_oracle();
+
+// The six in the paper's order (Retrieval first, Oracle last): reports use this order.
+std::vector<engine_policy> all_policies();
+// By wire name ("retrieval", ..., "oracle"); nullopt for an unknown name.
+std::optional<engine_policy> policy_named(std::string_view name);
 
 }  // namespace clawvm

@@ -1,0 +1,143 @@
+// Subcommands demo, check-trace and reason-codes (spec/cli.md CLI-1..CLI-4).
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "clawvm/reason_code.hpp"
+#include "clawvm/trace_validation.hpp"
+#include "command.hpp"
+#include "demo.hpp"
+
+namespace clawvm::cli {
+
+std::optional<std::vector<engine_policy>> parse_policy_list(const std::string& command_name,
+                                                            const std::string& list) {
+  if (list == "all") return all_policies();
+  std::vector<engine_policy> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = list.find(',', start);
+    const auto name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto p = policy_named(name);
+    if (!p) {
+      fmt::print(stderr, "clawvm {}: --policy: unknown policy '{}' (retrieval, retrieval_cache, "
+                         "compaction_hybrid, lru, clawvm, oracle or all)\n", command_name, name);
+      return std::nullopt;
+    }
+    out.push_back(std::move(*p));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+namespace {
+
+void print_counters(const std::string& policy, const fault_counters& c) {
+  fmt::print("{:<18} faults={:<3}", policy, c.total_faults());
+  for (auto f : all_fault_kinds) fmt::print(" {}={}", to_string(f), c[f]);
+  fmt::print(" hits={} alerts={} commits={} rejections={} thrash={:.3f}\n", c.hits,
+             c.duplicate_signature_alerts, c.commits, c.rejections, c.thrash_index());
+}
+
+// Exit 0 when every trace follows the model, 1 at a divergence, 2 when a file cannot be read.
+int check_traces(const std::vector<std::string>& files) {
+  int worst = exit_ok;
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "{}: cannot read\n", path);
+      worst = exit_bad_input;
+      continue;
+    }
+    trace_validator validator;
+    std::string line;
+    while (std::getline(in, line) && validator.step(line)) {
+    }
+    const auto& r = validator.finish();
+    if (r.ok) {
+      fmt::print("{}: OK, {} steps follow the model\n", path, r.steps);
+      continue;
+    }
+    const auto& d = r.first_divergence;
+    fmt::print("{}:{}: diverges at event '{}' (action {}): {}\n", path, d.line, d.event, d.action, d.message);
+    if (worst == exit_ok) worst = exit_check_failed;
+  }
+  return worst;
+}
+
+struct demo_options {
+  std::string policy_name = "clawvm";
+  std::uint32_t budget = 300;
+  bool compare = true;
+  bool quiet = false;
+  std::string trace_path;
+};
+
+int run_demo(const demo_options& o) {
+  const auto policy = policy_named(o.policy_name);
+  if (!policy) {
+    fmt::print(stderr, "clawvm demo: --policy: unknown policy '{}'\n", o.policy_name);
+    return exit_bad_input;
+  }
+  std::ofstream trace_file;
+  if (!o.trace_path.empty()) {
+    trace_file.open(o.trace_path, std::ios::binary | std::ios::trunc);
+    if (!trace_file) {
+      fmt::print(stderr, "clawvm demo: --trace: cannot write '{}'\n", o.trace_path);
+      return exit_bad_input;
+    }
+  }
+  ostream_trace_sink sink(o.trace_path.empty() ? std::cout : trace_file);
+  const auto counters = run_demo_session(*policy, o.budget, o.quiet && o.trace_path.empty() ? nullptr : &sink);
+  trace_file.close();
+  fmt::print("\n# demo session, budget {} tokens\n", o.budget);
+  print_counters(policy->name, counters);
+  if (o.compare) {
+    for (const auto& other : all_policies()) {
+      if (other.name == policy->name) continue;
+      print_counters(other.name, run_demo_session(other, o.budget, nullptr));
+    }
+  }
+  // The demo's own check: ClawVM must show no policy-controllable fault.
+  if (policy->name == "clawvm" && counters.total_faults() != 0) {
+    fmt::print(stderr, "clawvm demo: ClawVM showed {} faults\n", counters.total_faults());
+    return exit_check_failed;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+command add_demo(CLI::App& app) {
+  auto o = std::make_shared<demo_options>();
+  auto* sub = app.add_subcommand("demo", "Run the built-in demo session and print its decision trace and fault counts");
+  sub->add_option("--policy", o->policy_name, "retrieval, retrieval_cache, compaction_hybrid, lru, clawvm or oracle")
+      ->capture_default_str();
+  sub->add_option("--budget", o->budget, "token budget")->capture_default_str()->check(CLI::Range(1U, 1000000000U));
+  sub->add_flag("!--no-compare", o->compare, "do not also print every policy's fault counts");
+  sub->add_flag("--quiet", o->quiet, "do not print the decision trace on stdout (--trace still writes it)");
+  sub->add_option("--trace", o->trace_path, "write the decision trace (JSON Lines) to this file instead of stdout");
+  return {sub, [o] { return run_demo(*o); }};
+}
+
+command add_check_trace(CLI::App& app) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto* sub = app.add_subcommand("check-trace", "Validate decision traces step by step against the TLA+ model (tla/ClawVM.tla)");
+  sub->add_option("traces", *files, "decision trace files (JSON Lines)")->required();
+  return {sub, [files] { return check_traces(*files); }};
+}
+
+command add_reason_codes(CLI::App& app) {
+  auto* sub = app.add_subcommand("reason-codes", "Print the reason-code table (name, number, family, meaning) as TSV");
+  return {sub, [] {
+            for (const auto& info : all_reason_codes) {
+              fmt::print("{}\t{}\t{}\t{}\n", info.number, info.name, info.family, info.meaning);
+            }
+            return exit_ok;
+          }};
+}
+
+}  // namespace clawvm::cli

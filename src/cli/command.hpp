@@ -1,0 +1,41 @@
+#pragma once
+// One subcommand of the `clawvm` tool. Each subcommand lives in its own file and adds
+// itself to the CLI11 app; main() runs the one that was parsed. Exit codes (spec/cli.md):
+// 0 ok, 1 a check failed, 2 bad input or usage.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "clawvm/policy.hpp"
+
+namespace clawvm::cli {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_check_failed = 1;
+inline constexpr int exit_bad_input = 2;
+
+struct command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // called after parsing when `app` was selected
+};
+
+// Policies named on the command line: "all" or a comma-separated list of wire names.
+// nullopt (after printing "clawvm <cmd>: --policy: unknown policy 'x'") on an unknown name.
+std::optional<std::vector<engine_policy>> parse_policy_list(const std::string& command_name,
+                                                            const std::string& list);
+
+// Subcommands (one file each).
+command add_demo(CLI::App& app);
+command add_check_trace(CLI::App& app);
+command add_reason_codes(CLI::App& app);
+command add_replay(CLI::App& app);
+command add_generate(CLI::App& app);
+command add_gates(CLI::App& app);
+command add_sweep(CLI::App& app);
+command add_ablate(CLI::App& app);
+command add_suite(CLI::App& app);
+
+}  // namespace clawvm::cli

@@ -1,0 +1,277 @@
+// Deterministic replay: spec/replay.md RP-1..RP-9.
+#include "clawvm/replay.hpp"
+
+#include <deque>
+
+#include <gsl/assert>
+
+#include "clawvm/tool_signature.hpp"
+
+namespace clawvm {
+
+namespace {
+
+// One resident piece of the assembled prompt (RP-7): pages in page-table order.
+struct prompt_piece {
+  std::string page_id;
+  level resident = level::none;
+  std::uint64_t content_hash = 0;
+  std::uint32_t tokens = 0;
+  friend bool operator==(const prompt_piece&, const prompt_piece&) = default;
+};
+
+std::uint64_t fnv1a(std::string_view bytes) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : bytes) {
+    h ^= static_cast<std::uint8_t>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+class replayer {
+ public:
+  replayer(const workload_header& header, const workload_pull& pull, const replay_options& o)
+      : pull_(pull),
+        options_(o),
+        oracle_(o.policy.selector.upgrades == upgrade_mode::oracle),
+        engine_({o.policy, o.tokens_budget, o.writer}, o.state != nullptr ? *o.state : own_state_, o.trace) {
+    metrics_.workload = header.name;
+    metrics_.policy = o.policy.name;
+    metrics_.tokens_budget = o.tokens_budget;
+  }
+
+  replay_outcome run() {
+    for (;;) {
+      fill();
+      if (buffer_.empty()) break;
+      workload_event e = std::move(buffer_.front());
+      buffer_.pop_front();
+      if (std::holds_alternative<workload_events::turn_end>(e)) --turn_ends_buffered_;
+      apply(e);
+    }
+    metrics_.counters = engine_.counters();
+    return {std::move(metrics_), std::move(error_)};
+  }
+
+ private:
+  // Keeps the current turn and the next h turns buffered (RP-4): the oracle's lookahead
+  // reads them; nothing else is held, so memory does not grow with the workload.
+  void fill() {
+    while (!source_done_ && turn_ends_buffered_ <= options_.lookahead_turns) {
+      workload_event e;
+      const auto st = pull_(e);
+      if (st == workload_reader::status::event) {
+        if (std::holds_alternative<workload_events::turn_end>(e)) ++turn_ends_buffered_;
+        buffer_.push_back(std::move(e));
+        continue;
+      }
+      source_done_ = true;
+      if (st == workload_reader::status::error) error_.emplace();  // filled in by the caller
+    }
+  }
+
+  void count_reason(reason_code rc) {
+    if (rc != reason_code::ok) ++metrics_.reasons[std::string(to_string(rc))];
+  }
+
+  // RP-5: demands per page id in the next h turns after the current one, from the
+  // buffered future: demand events, and tool calls (a repeated call demands the page that
+  // holds its signature's result; a new call, its own result page).
+  std::vector<std::pair<std::string, std::uint32_t>> lookahead() const {
+    std::map<std::string, std::uint32_t> counts;
+    std::uint32_t turns_seen = 0;
+    for (const auto& e : buffer_) {
+      if (std::holds_alternative<workload_events::turn_end>(e)) {
+        if (++turns_seen >= options_.lookahead_turns) break;
+        continue;
+      }
+      if (const auto* d = std::get_if<workload_events::demand>(&e)) {
+        ++counts[d->page];
+      } else if (const auto* t = std::get_if<workload_events::tool_call>(&e)) {
+        const auto sig = canonical_tool_signature(t->tool, t->arguments_json);
+        auto known = sig ? result_page_by_signature_.find(*sig) : result_page_by_signature_.end();
+        ++counts[known != result_page_by_signature_.end() ? known->second : t->result.id];
+      }
+    }
+    return {counts.begin(), counts.end()};
+  }
+
+  void record_prompt() {
+    const selection& sel = engine_.last_selection();
+    const auto pages = engine_.pages().pages();
+    std::vector<prompt_piece> prompt;
+    std::uint64_t prompt_tokens = 0;
+    for (std::size_t i = 0; i < pages.size() && i < sel.levels.size(); ++i) {
+      const level l = sel.levels[i];
+      if (l == level::none) continue;
+      const representation& rep = pages[i].representations.at(l);
+      prompt.push_back({pages[i].id, l, fnv1a(rep.content), rep.tokens});
+      prompt_tokens += rep.tokens;
+    }
+    if (have_previous_prompt_) {
+      metrics_.prefix_tokens_assembled += prompt_tokens;
+      for (std::size_t i = 0; i < prompt.size() && i < previous_prompt_.size(); ++i) {
+        if (!(prompt[i] == previous_prompt_[i])) break;
+        metrics_.prefix_tokens_kept += prompt[i].tokens;
+      }
+    }
+    previous_prompt_ = std::move(prompt);
+    have_previous_prompt_ = true;
+  }
+
+  void count_new_rejections() {
+    const auto& outcomes = engine_.writeback_journal().outcomes();
+    for (; journal_seen_ < outcomes.size(); ++journal_seen_) {
+      if (outcomes[journal_seen_].phase == journal_phase::rejected) count_reason(outcomes[journal_seen_].reason);
+    }
+  }
+
+  void apply(const workload_event& e) {
+    ++metrics_.events;
+    std::visit([this](const auto& ev) { on(ev); }, e);
+  }
+
+  void on(const workload_events::session_start& e) {
+    ++metrics_.sessions;
+    engine_.on_session_start(e.session);
+  }
+  void on(const workload_events::ingest& e) {
+    const reason_code rc = engine_.on_ingest(e.page);
+    if (rc != reason_code::ok) ++metrics_.ingest_rejected;
+    count_reason(rc);
+  }
+  void on(const workload_events::update& e) {
+    const reason_code rc = engine_.on_update(e.page, e.change);
+    if (rc != reason_code::ok) ++metrics_.update_rejected;
+    count_reason(rc);
+  }
+  void on(const workload_events::demand& e) {
+    ++metrics_.demands;
+    (void)engine_.on_demand(e.page, e.wanted);
+  }
+  void on(const workload_events::tool_call& e) {
+    ++metrics_.tool_calls;
+    const tool_result r = engine_.on_tool_call(e.tool, e.arguments_json, e.result);
+    if (r.outcome == tool_outcome::rejected) ++metrics_.tool_rejected;
+    count_reason(r.reason);
+    if (r.outcome == tool_outcome::new_call) result_page_by_signature_.emplace(r.signature, e.result.id);
+  }
+  void on(const workload_events::recall& e) {
+    const recall_result r = engine_.on_recall(e.scope, e.field, e.backend);
+    if (!r.value && !r.silent) count_reason(r.reason);
+  }
+  void on(const workload_events::turn_end&) {
+    ++metrics_.turns;
+    if (oracle_) engine_.set_lookahead(lookahead());
+    const selection& sel = engine_.on_assemble();
+    metrics_.tokens_used_total += sel.tokens_used;
+    if (!sel.floor_set_fits) ++metrics_.floor_unfit_turns;
+    for (const auto& u : sel.unmet) count_reason(u.reason);
+    record_prompt();
+    engine_.on_post_model();
+  }
+  void on(const workload_events::lifecycle& e) {
+    ++metrics_.boundaries;
+    switch (e.kind) {
+      case boundary::compaction: engine_.on_compaction(); break;
+      case boundary::pruning: engine_.on_pruning(); break;
+      case boundary::memory_flush: engine_.on_memory_flush(); break;
+      case boundary::reset: engine_.on_reset(); break;
+      case boundary::session_end: engine_.on_session_end(); break;
+      case boundary::shutdown: engine_.on_shutdown(); break;
+    }
+    count_new_rejections();
+    if (boundary_ends_session(e.kind)) {
+      // Results of destroyed pages are gone from the engine's signature map too.
+      for (auto it = result_page_by_signature_.begin(); it != result_page_by_signature_.end();) {
+        it = engine_.pages().find(it->second) ? std::next(it) : result_page_by_signature_.erase(it);
+      }
+    }
+  }
+
+  const workload_pull& pull_;
+  const replay_options& options_;
+  bool oracle_;
+  memory_committed_state own_state_;
+  engine engine_;
+  replay_metrics metrics_;
+  std::optional<workload_error> error_;
+  std::deque<workload_event> buffer_;
+  std::uint32_t turn_ends_buffered_ = 0;
+  bool source_done_ = false;
+  std::size_t journal_seen_ = 0;
+  std::map<std::string, std::string> result_page_by_signature_;
+  std::vector<prompt_piece> previous_prompt_;
+  bool have_previous_prompt_ = false;
+};
+
+}  // namespace
+
+replay_outcome replay(const workload_header& header, const workload_pull& pull, const replay_options& options) {
+  return replayer(header, pull, options).run();
+}
+
+replay_outcome replay(const workload& w, const replay_options& options) {
+  std::size_t next = 0;
+  const workload_pull pull = [&](workload_event& out) {
+    if (next == w.events.size()) return workload_reader::status::end;
+    out = w.events[next++];
+    return workload_reader::status::event;
+  };
+  return replay(w.header, pull, options);
+}
+
+replay_outcome replay_file(std::istream& in, const std::string& source_name, const replay_options& options) {
+  workload_reader reader(in, source_name);
+  if (!reader.header()) {
+    replay_outcome out;
+    out.metrics.policy = options.policy.name;
+    out.metrics.tokens_budget = options.tokens_budget;
+    out.error = reader.error();
+    return out;
+  }
+  const workload_pull pull = [&](workload_event& e) { return reader.next(e); };
+  replay_outcome out = replay(*reader.header(), pull, options);
+  if (out.error) out.error = reader.error();
+  return out;
+}
+
+nlohmann::json to_json(const replay_metrics& m) {
+  nlohmann::json faults = nlohmann::json::object();
+  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = m.counters[f];
+  const auto& c = m.counters;
+  return {
+      {"workload", m.workload},
+      {"policy", m.policy},
+      {"tokens_budget", m.tokens_budget},
+      {"faults", std::move(faults)},
+      {"faults_total", c.total_faults()},
+      {"hits", c.hits},
+      {"misses", c.misses},
+      {"duplicate_signature_alerts", c.duplicate_signature_alerts},
+      {"physical_insufficiency", c.physical_insufficiency},
+      {"commits", c.commits},
+      {"rejections", c.rejections},
+      {"destructive_commits", c.destructive_commits},
+      {"recalls_explained", c.recalls_explained},
+      {"thrash_index", c.thrash_index()},
+      {"events", m.events},
+      {"turns", m.turns},
+      {"sessions", m.sessions},
+      {"tokens_used_total", m.tokens_used_total},
+      {"floor_unfit_turns", m.floor_unfit_turns},
+      {"tool_calls", m.tool_calls},
+      {"demands", m.demands},
+      {"boundaries", m.boundaries},
+      {"ingest_rejected", m.ingest_rejected},
+      {"update_rejected", m.update_rejected},
+      {"tool_rejected", m.tool_rejected},
+      {"reasons", m.reasons},
+      {"prefix_tokens_kept", m.prefix_tokens_kept},
+      {"prefix_tokens_assembled", m.prefix_tokens_assembled},
+      {"prefix_stability", m.prefix_stability()},
+  };
+}
+
+}  // namespace clawvm

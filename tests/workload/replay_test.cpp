@@ -1,0 +1,186 @@
+// Deterministic, streaming replay (spec/replay.md RP-1..RP-9).
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "../test_pages.hpp"
+#include "clawvm/replay.hpp"
+#include "clawvm/trace_validation.hpp"
+
+using namespace clawvm;
+
+namespace {
+
+// A small session that crosses compaction and reset with dirty state and repeated calls.
+workload small_session(std::uint32_t turns) {
+  workload w;
+  w.header.name = "replay-test";
+  w.header.family = "custom";
+  auto boot = test::ladder("boot", page_type::bootstrap, 60, 4, 9);
+  boot.pin = pin_class::hard;
+  w.events.emplace_back(workload_events::session_start{"s"});
+  w.events.emplace_back(workload_events::ingest{boot});
+  w.events.emplace_back(workload_events::ingest{test::ladder("plan", page_type::plan, 60, 6, 6)});
+  for (std::uint32_t t = 0; t < turns; ++t) {
+    const std::string tool = "t" + std::to_string(t % 5);
+    auto result = test::ladder("r" + std::to_string(t % 5), page_type::evidence, 90, 8, 5);
+    result.pin = pin_class::soft;
+    w.events.emplace_back(workload_events::tool_call{"read", R"({"f":")" + tool + R"("})", result});
+    w.events.emplace_back(workload_events::demand{"r" + std::to_string((t + 3) % 5), level::full});
+    if (t % 4 == 1) {
+      update u{"plan", "plan.step", journal_op::append, std::to_string(t), scope::session, "boot", 0};
+      w.events.emplace_back(workload_events::update{test::ladder("plan", page_type::plan, 60 + t % 7, 6, 6), u});
+    }
+    w.events.emplace_back(workload_events::turn_end{});
+    if (t % 9 == 8) w.events.emplace_back(workload_events::lifecycle{boundary::compaction});
+  }
+  w.events.emplace_back(workload_events::lifecycle{boundary::reset});
+  w.events.emplace_back(workload_events::lifecycle{boundary::session_end});
+  return w;
+}
+
+struct traced_run {
+  std::string metrics_json;
+  std::vector<std::string> trace;
+};
+
+traced_run run(const workload& w, const engine_policy& p, std::uint32_t budget, std::uint32_t h = 3) {
+  memory_trace_sink sink;
+  replay_options o;
+  o.policy = p;
+  o.tokens_budget = budget;
+  o.lookahead_turns = h;
+  o.trace = &sink;
+  const auto out = replay(w, o);
+  REQUIRE_FALSE(out.error);
+  return {to_json(out.metrics).dump(), std::move(sink.lines)};
+}
+
+}  // namespace
+
+TEST_CASE("RP-1: the same workload, policy and budget give the same trace and metrics bytes", "[replay]") {
+  const workload w = small_session(40);
+  for (const auto& p : all_policies()) {
+    for (std::uint32_t budget : {120U, 300U}) {
+      INFO(p.name << " @" << budget);
+      const auto a = run(w, p, budget);
+      const auto b = run(w, p, budget);
+      CHECK(a.metrics_json == b.metrics_json);
+      CHECK(a.trace == b.trace);
+      // Every trace a replay produces follows the model (DT-6).
+      const auto v = validate_trace(a.trace);
+      INFO(v.first_divergence.line << ": " << v.first_divergence.message);
+      CHECK(v.ok);
+    }
+  }
+}
+
+TEST_CASE("RP-1: replaying the written file equals replaying the workload in memory", "[replay]") {
+  const workload w = small_session(25);
+  std::ostringstream text;
+  write_workload(text, w);
+  std::istringstream in(text.str());
+  replay_options o;
+  o.policy = policy_oracle();
+  o.tokens_budget = 180;
+  const auto from_file = replay_file(in, "w.jsonl", o);
+  REQUIRE_FALSE(from_file.error);
+  CHECK(to_json(from_file.metrics).dump() == to_json(replay(w, o).metrics).dump());
+}
+
+TEST_CASE("RP-5: the oracle with lookahead 0 decides exactly like ClawVM", "[replay][oracle]") {
+  const workload w = small_session(40);
+  auto clawvm_run = run(w, policy_clawvm(), 180);
+  auto oracle_h0 = run(w, policy_oracle(), 180, 0);
+  // Same decisions: only the policy name differs (session_start line, metrics "policy").
+  REQUIRE(clawvm_run.trace.size() == oracle_h0.trace.size());
+  for (std::size_t i = 1; i < clawvm_run.trace.size(); ++i) CHECK(clawvm_run.trace[i] == oracle_h0.trace[i]);
+}
+
+TEST_CASE("RP-4: replay streams: it reads at most h turns ahead of the turn it assembles", "[replay][streaming]") {
+  constexpr std::uint32_t turns_total = 4000;
+  constexpr std::uint32_t h = 3;
+  constexpr std::uint32_t events_per_turn = 3;  // tool_call, demand, turn_end
+  std::uint64_t pulled = 0;
+  std::uint64_t max_ahead_events = 0;
+  std::uint64_t turn = 0;
+  const workload_pull pull = [&](workload_event& out) {
+    const std::uint64_t i = pulled;
+    if (i >= std::uint64_t{turns_total} * events_per_turn) return workload_reader::status::end;
+    ++pulled;
+    const std::uint64_t t = i / events_per_turn;
+    switch (i % events_per_turn) {
+      case 0: {
+        auto r = test::ladder("r" + std::to_string(t), page_type::evidence, 50, 8, 5);
+        out = workload_events::tool_call{"read", R"({"n":)" + std::to_string(t) + "}", r};
+        break;
+      }
+      case 1: out = workload_events::demand{"r" + std::to_string(t / 2), level::full}; break;
+      default: out = workload_events::turn_end{}; break;
+    }
+    return workload_reader::status::event;
+  };
+  // A sink that looks at how far the source has been read whenever a turn is assembled.
+  struct probe final : trace_sink {
+    std::uint64_t* pulled;
+    std::uint64_t* max_ahead;
+    std::uint64_t* turn;
+    void write_line(std::string_view line) override {
+      if (line.find(R"("event":"select")") == std::string_view::npos) return;
+      const std::uint64_t consumed_through = (*turn + 1) * events_per_turn;
+      if (*pulled > consumed_through) *max_ahead = std::max(*max_ahead, *pulled - consumed_through);
+      ++*turn;
+    }
+  } sink;
+  sink.pulled = &pulled;
+  sink.max_ahead = &max_ahead_events;
+  sink.turn = &turn;
+  replay_options o;
+  o.policy = policy_oracle();
+  o.tokens_budget = 300;
+  o.lookahead_turns = h;
+  o.trace = &sink;
+  workload_header header;
+  header.name = "long";
+  const auto out = replay(header, pull, o);
+  CHECK(out.metrics.turns == turns_total);
+  CHECK(turn == turns_total);
+  // Never more than h future turns (plus nothing else) buffered.
+  CHECK(max_ahead_events <= std::uint64_t{h} * events_per_turn);
+  CHECK(max_ahead_events > 0);  // it does look ahead
+}
+
+TEST_CASE("RP-8: bad input part-way stops the replay after the last good event", "[replay][bad_input]") {
+  std::string text = R"({"clawvm_workload":1,"name":"bad"})" "\n";
+  text += R"({"event":"session_start","session":"s"})" "\n";
+  text += R"({"event":"turn_end"})" "\n";
+  text += R"({"event":"turn_end","oops":true})" "\n";
+  text += R"({"event":"turn_end"})" "\n";
+  std::istringstream in(text);
+  replay_options o;
+  const auto out = replay_file(in, "bad.jsonl", o);
+  REQUIRE(out.error);
+  CHECK(out.error->line == 4);
+  CHECK(out.error->field == "oops");
+  CHECK(out.metrics.events == 2);
+  CHECK(out.metrics.turns == 1);
+}
+
+TEST_CASE("RP-7: prefix stability is 1 for an unchanging prompt and drops when the prompt changes", "[replay]") {
+  workload w;
+  w.header.name = "prefix";
+  auto boot = test::ladder("boot", page_type::bootstrap, 40, 4, 9);
+  boot.pin = pin_class::hard;
+  w.events.emplace_back(workload_events::ingest{boot});
+  for (int i = 0; i < 5; ++i) w.events.emplace_back(workload_events::turn_end{});
+  replay_options o;
+  o.tokens_budget = 500;
+  const auto steady = replay(w, o).metrics;
+  CHECK(steady.prefix_tokens_assembled > 0);
+  CHECK(steady.prefix_stability() == 1.0);
+  w.events.emplace_back(workload_events::update{test::ladder("boot", page_type::bootstrap, 41, 4, 9),
+                                                update{"boot", "b", journal_op::append, "1", scope::session, "boot", 0}});
+  w.events.emplace_back(workload_events::turn_end{});
+  const auto changed = replay(w, o).metrics;
+  CHECK(changed.prefix_stability() < 1.0);
+}
