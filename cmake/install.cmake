@@ -8,6 +8,7 @@ install(TARGETS clawvm clawvm_cli EXPORT clawvmTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY include/clawvm DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_BINARY_DIR}/generated/include/clawvm/version.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/clawvm)
 install(EXPORT clawvmTargets NAMESPACE clawvm:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/clawvm)
 
 configure_package_config_file(cmake/clawvmConfig.cmake.in

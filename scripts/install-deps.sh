@@ -13,6 +13,7 @@ packages=(
   build-essential cmake ninja-build clang-14 libclang-rt-14-dev  # toolchains, libFuzzer runtime
   libboost-dev libmsgsl-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsqlite3-dev libssl-dev  # library deps
   catch2 librapidcheck-dev libbenchmark-dev  # tests, properties, benchmarks
+  chromium  # renders report.html to PNG in the report test (headless)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -372,8 +372,13 @@ std::variant<workload_event, workload_error> parse_workload_event(std::string_vi
   if (auto* msg = std::get_if<std::string>(&parsed)) {
     return workload_error{std::string(source), line_number, "", fmt::format("invalid JSON: {}", *msg)};
   }
+  return parse_workload_event_object(std::get<json>(parsed), source, line_number);
+}
+
+std::variant<workload_event, workload_error> parse_workload_event_object(const json& object, std::string_view source,
+                                                                         std::uint64_t line_number) {
   try {
-    return parse_event_object(std::get<json>(parsed));
+    return parse_event_object(object);
   } catch (const bad_field& b) {
     return workload_error{std::string(source), line_number, b.field, b.message};
   } catch (const json::exception& e) {
@@ -385,7 +390,7 @@ std::variant<workload_event, workload_error> parse_workload_event(std::string_vi
 // ---- reader ----
 
 workload_reader::workload_reader(std::istream& in, std::string source_name)
-    : in_(&in), source_(std::move(source_name)) {}
+    : lines_(in, workload_line_bytes_max), source_(std::move(source_name)) {}
 
 workload_reader::status workload_reader::fail(std::string field, std::string message) {
   failed_ = true;
@@ -394,41 +399,16 @@ workload_reader::status workload_reader::fail(std::string field, std::string mes
 }
 
 bool workload_reader::read_line(std::string& line) {
-  line.clear();
-  std::streambuf* sb = in_->rdbuf();
-  if (sb == nullptr) {
-    fail("", "cannot read");
-    return false;
+  switch (lines_.next(line)) {
+    case line_reader::status::end: return false;
+    case line_reader::status::too_long:
+      line_ = lines_.line();
+      fail("", fmt::format("line longer than {} bytes", workload_line_bytes_max));
+      return false;
+    case line_reader::status::line: break;
   }
-  bool any = false;
-  bool too_long = false;
-  for (;;) {
-    const int c = sb->sbumpc();
-    if (c == std::char_traits<char>::eof()) {
-      if (!any) return false;  // clean end of input
-      ++line_;
-      if (too_long) {
-        fail("", fmt::format("line longer than {} bytes", workload_line_bytes_max));
-        return false;
-      }
-      unterminated_ = true;
-      return true;
-    }
-    any = true;
-    if (c == '\n') break;
-    // Past the limit the rest of the line is consumed without being stored (WL-3).
-    if (line.size() >= workload_line_bytes_max) {
-      too_long = true;
-      continue;
-    }
-    line.push_back(static_cast<char>(c));
-  }
-  ++line_;
-  if (too_long) {
-    fail("", fmt::format("line longer than {} bytes", workload_line_bytes_max));
-    return false;
-  }
-  if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files (WL-2)
+  line_ = lines_.line();
+  unterminated_ = lines_.unterminated();
   return true;
 }
 

@@ -12,6 +12,9 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "clawvm/line_reader.hpp"
 #include "clawvm/page.hpp"
 #include "clawvm/policy.hpp"
 #include "clawvm/reason_code.hpp"
@@ -133,7 +136,7 @@ class workload_reader {
   bool read_line(std::string& line);  // false at end of input or on error
   status fail(std::string field, std::string message);
 
-  std::istream* in_;
+  line_reader lines_;
   std::string source_;
   std::optional<workload_header> header_;
   bool header_read_ = false;
@@ -147,6 +150,10 @@ class workload_reader {
 std::variant<workload_event, workload_error> parse_workload_event(std::string_view json_line,
                                                                   std::string_view source = "<string>",
                                                                   std::uint64_t line_number = 1);
+// Parses one event given as a JSON object (the sidecar's requests, SC-2).
+std::variant<workload_event, workload_error> parse_workload_event_object(const nlohmann::json& object,
+                                                                         std::string_view source,
+                                                                         std::uint64_t line_number);
 // Reads a whole workload (generators, gates, tests: small inputs).
 std::variant<workload, workload_error> read_workload(std::istream& in, std::string source_name);
 std::variant<workload, workload_error> load_workload(const std::string& path);

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "clawvm/eval/digest.hpp"
 #include "clawvm/replay.hpp"
 #include "clawvm/trace_validation.hpp"
 #include "command.hpp"
@@ -56,17 +57,19 @@ int run_replay(const replay_cli_options& o) {
     options.policy = policy;
     options.tokens_budget = o.budget;
     options.lookahead_turns = o.lookahead;
-    options.trace = o.check_model ? static_cast<trace_sink*>(&memory_sink) : file_sink.get();
+    // --json reports the trace's SHA-256 (conformance vectors, RP-1), so it needs the trace.
+    const bool keep_trace = o.check_model || o.json;
+    options.trace = keep_trace ? static_cast<trace_sink*>(&memory_sink) : file_sink.get();
     const replay_outcome out = replay_file(in, o.workload_path, options);
     if (out.error) {
       // Nothing is persisted by a replay, so stopping here loses nothing (RP-8).
       fmt::print(stderr, "{}\n", out.error->to_string());
       return exit_bad_input;
     }
+    if (keep_trace && file_sink) {
+      for (const auto& line : memory_sink.lines) file_sink->write_line(line);
+    }
     if (o.check_model) {
-      if (file_sink) {
-        for (const auto& line : memory_sink.lines) file_sink->write_line(line);
-      }
       const auto v = validate_trace(memory_sink.lines);
       if (!v.ok) {
         fmt::print(stderr, "clawvm replay: {} trace diverges from the model at line {} ({}): {}\n", policy.name,
@@ -76,7 +79,12 @@ int run_replay(const replay_cli_options& o) {
     }
     const auto& m = out.metrics;
     if (o.json) {
-      fmt::print("{}\n", to_json(m).dump());
+      std::string trace_bytes;
+      for (const auto& line : memory_sink.lines) (trace_bytes += line) += '\n';
+      auto j = to_json(m);
+      j["trace_lines"] = memory_sink.lines.size();
+      j["trace_sha256"] = eval::sha256_hex(trace_bytes);
+      fmt::print("{}\n", j.dump());
       continue;
     }
     std::string kinds;
@@ -100,7 +108,7 @@ command add_replay(CLI::App& app) {
   sub->add_option("--budget", o->budget, "token budget")->capture_default_str()->check(CLI::Range(1U, 1000000000U));
   sub->add_option("--lookahead", o->lookahead, "oracle lookahead h in turns")->capture_default_str()->check(CLI::Range(0U, 1000U));
   sub->add_option("--trace", o->trace_path, "write the decision trace to this file (one policy only)");
-  sub->add_flag("--json", o->json, "print one metrics JSON object per policy (spec/replay.md RP-6) instead of a table");
+  sub->add_flag("--json", o->json, "print one metrics JSON object per policy (spec/replay.md RP-6, plus trace_lines and trace_sha256) instead of a table");
   sub->add_flag("--check-model", o->check_model, "validate each decision trace against the TLA+ model; exit 1 on divergence");
   return {sub, [o] { return run_replay(*o); }};
 }

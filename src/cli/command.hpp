@@ -37,5 +37,6 @@ command add_gates(CLI::App& app);
 command add_sweep(CLI::App& app);
 command add_ablate(CLI::App& app);
 command add_suite(CLI::App& app);
+command add_serve(CLI::App& app);
 
 }  // namespace clawvm::cli

@@ -4,40 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include "../test_pages.hpp"
+#include "fixture_session.hpp"
 #include "clawvm/replay.hpp"
 #include "clawvm/trace_validation.hpp"
 
 using namespace clawvm;
 
 namespace {
-
-// A small session that crosses compaction and reset with dirty state and repeated calls.
-workload small_session(std::uint32_t turns) {
-  workload w;
-  w.header.name = "replay-test";
-  w.header.family = "custom";
-  auto boot = test::ladder("boot", page_type::bootstrap, 60, 4, 9);
-  boot.pin = pin_class::hard;
-  w.events.emplace_back(workload_events::session_start{"s"});
-  w.events.emplace_back(workload_events::ingest{boot});
-  w.events.emplace_back(workload_events::ingest{test::ladder("plan", page_type::plan, 60, 6, 6)});
-  for (std::uint32_t t = 0; t < turns; ++t) {
-    const std::string tool = "t" + std::to_string(t % 5);
-    auto result = test::ladder("r" + std::to_string(t % 5), page_type::evidence, 90, 8, 5);
-    result.pin = pin_class::soft;
-    w.events.emplace_back(workload_events::tool_call{"read", R"({"f":")" + tool + R"("})", result});
-    w.events.emplace_back(workload_events::demand{"r" + std::to_string((t + 3) % 5), level::full});
-    if (t % 4 == 1) {
-      update u{"plan", "plan.step", journal_op::append, std::to_string(t), scope::session, "boot", 0};
-      w.events.emplace_back(workload_events::update{test::ladder("plan", page_type::plan, 60 + t % 7, 6, 6), u});
-    }
-    w.events.emplace_back(workload_events::turn_end{});
-    if (t % 9 == 8) w.events.emplace_back(workload_events::lifecycle{boundary::compaction});
-  }
-  w.events.emplace_back(workload_events::lifecycle{boundary::reset});
-  w.events.emplace_back(workload_events::lifecycle{boundary::session_end});
-  return w;
-}
 
 struct traced_run {
   std::string metrics_json;
@@ -59,7 +32,7 @@ traced_run run(const workload& w, const engine_policy& p, std::uint32_t budget, 
 }  // namespace
 
 TEST_CASE("RP-1: the same workload, policy and budget give the same trace and metrics bytes", "[replay]") {
-  const workload w = small_session(40);
+  const workload w = test::small_session(40);
   for (const auto& p : all_policies()) {
     for (std::uint32_t budget : {120U, 300U}) {
       INFO(p.name << " @" << budget);
@@ -76,7 +49,7 @@ TEST_CASE("RP-1: the same workload, policy and budget give the same trace and me
 }
 
 TEST_CASE("RP-1: replaying the written file equals replaying the workload in memory", "[replay]") {
-  const workload w = small_session(25);
+  const workload w = test::small_session(25);
   std::ostringstream text;
   write_workload(text, w);
   std::istringstream in(text.str());
@@ -89,7 +62,7 @@ TEST_CASE("RP-1: replaying the written file equals replaying the workload in mem
 }
 
 TEST_CASE("RP-5: the oracle with lookahead 0 decides exactly like ClawVM", "[replay][oracle]") {
-  const workload w = small_session(40);
+  const workload w = test::small_session(40);
   auto clawvm_run = run(w, policy_clawvm(), 180);
   auto oracle_h0 = run(w, policy_oracle(), 180, 0);
   // Same decisions: only the policy name differs (session_start line, metrics "policy").

@@ -1,0 +1,87 @@
+// Subcommand serve (spec/sidecar.md SC-1..SC-10, spec/cli.md): the live stdio sidecar.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "clawvm/line_reader.hpp"
+#include "clawvm/sidecar.hpp"
+#include "clawvm/sqlite_store.hpp"
+#include "command.hpp"
+
+namespace clawvm::cli {
+
+namespace {
+
+struct serve_options {
+  std::string store_path;
+  std::string policy = "clawvm";
+  std::uint32_t budget = 180;
+  bool strict = false;
+  bool lenient = false;
+  std::string trace_path;
+};
+
+int run_serve(const serve_options& o) {
+  auto policy = policy_named(o.policy);
+  if (!policy) {
+    fmt::print(stderr, "clawvm serve: --policy: unknown policy '{}'\n", o.policy);
+    return exit_bad_input;
+  }
+  auto opened = sqlite_store::open(o.store_path);
+  if (auto* err = std::get_if<store_error>(&opened)) {
+    fmt::print(stderr, "clawvm serve: --store {}: {}\n", o.store_path, err->message);
+    return exit_bad_input;
+  }
+  auto store = std::move(std::get<std::unique_ptr<sqlite_store>>(opened));
+  std::ofstream trace_file;
+  std::unique_ptr<ostream_trace_sink> sink;
+  if (!o.trace_path.empty()) {
+    // Appended: a restarted sidecar continues the same trace file.
+    trace_file.open(o.trace_path, std::ios::binary | std::ios::app);
+    if (!trace_file) {
+      fmt::print(stderr, "clawvm serve: --trace: cannot write '{}'\n", o.trace_path);
+      return exit_bad_input;
+    }
+    sink = std::make_unique<ostream_trace_sink>(trace_file);
+  }
+  sidecar_options options;
+  options.engine = {*policy, o.budget, principal{true, true}};
+  options.strict = o.strict;
+  sidecar server(options, *store, sink.get());
+
+  line_reader lines(std::cin, sidecar_line_bytes_max);
+  std::string line;
+  while (!server.finished()) {
+    const auto st = lines.next(line);
+    if (st == line_reader::status::end) break;
+    const std::string response =
+        st == line_reader::status::too_long ? server.too_long(lines.line()) : server.handle(line, lines.line());
+    // One response per request, flushed at once: the client waits for it (SC-2).
+    std::fwrite(response.data(), 1, response.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+    if (trace_file.is_open()) trace_file.flush();
+  }
+  fmt::print(stderr, "clawvm serve: {} requests, {} bad, last committed seq {}\n", server.requests(),
+             server.bad_requests(), store->last_seq());
+  return server.stopped_on_bad_input() ? exit_bad_input : exit_ok;
+}
+
+}  // namespace
+
+command add_serve(CLI::App& app) {
+  auto o = std::make_shared<serve_options>();
+  auto* sub = app.add_subcommand("serve", "Run the live sidecar: JSON Lines requests on stdin, responses on stdout (spec/sidecar.md)");
+  sub->add_option("--store", o->store_path, "SQLite durable store (created if missing; \":memory:\" for none)")->required();
+  sub->add_option("--policy", o->policy, "policy")->capture_default_str();
+  sub->add_option("--budget", o->budget, "token budget")->capture_default_str()->check(CLI::Range(1U, 1000000000U));
+  auto* strict = sub->add_flag("--strict", o->strict, "stop at the first bad request (exit 2)");
+  sub->add_flag("--lenient", o->lenient, "answer a bad request with an error response and go on (default)")->excludes(strict);
+  sub->add_option("--trace", o->trace_path, "append the decision trace to this file");
+  return {sub, [o] { return run_serve(*o); }};
+}
+
+}  // namespace clawvm::cli

@@ -1,0 +1,211 @@
+// The live sidecar (spec/sidecar.md): driven in-process and from a separate process
+// (`clawvm serve`), its decisions equal offline replay of the same events, and committed
+// state survives kill -9 at any point.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "../workload/fixture_session.hpp"
+#include "child_process.hpp"
+#include "clawvm/replay.hpp"
+#include "clawvm/sidecar.hpp"
+#include "clawvm/sqlite_store.hpp"
+
+using namespace clawvm;
+using nlohmann::json;
+
+namespace {
+
+std::filesystem::path scratch_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("clawvm_sidecar_test_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::vector<std::string> offline_trace(const workload& w, std::uint32_t budget) {
+  memory_trace_sink sink;
+  replay_options o;
+  o.policy = policy_clawvm();
+  o.tokens_budget = budget;
+  o.trace = &sink;
+  REQUIRE_FALSE(replay(w, o).error);
+  return sink.lines;
+}
+
+std::vector<std::string> request_lines(const workload& w) {
+  std::vector<std::string> out;
+  std::uint64_t id = 0;
+  for (const auto& e : w.events) {
+    auto j = json::parse(to_json_line(e));
+    j["id"] = ++id;
+    out.push_back(j.dump());
+  }
+  return out;
+}
+
+std::vector<std::string> read_lines(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("SC-4: in process, the sidecar's decisions equal offline replay", "[sidecar]") {
+  const workload w = test::small_session(30);
+  memory_committed_state state;
+  memory_trace_sink sink;
+  sidecar_options o;
+  o.engine = {policy_clawvm(), 180, principal{true, true}};
+  sidecar s(o, state, &sink);
+  std::uint64_t line = 0;
+  for (const auto& req : request_lines(w)) {
+    const auto resp = json::parse(s.handle(req, ++line));
+    INFO(req << " -> " << resp.dump());
+    REQUIRE(resp["ok"] == true);
+    CHECK(resp["id"] == line);
+  }
+  CHECK(sink.lines == offline_trace(w, 180));
+}
+
+TEST_CASE("SC-6: bad requests get an error response naming line and field; lenient goes on, strict stops",
+          "[sidecar][bad_input]") {
+  memory_committed_state state;
+  for (const bool strict : {false, true}) {
+    sidecar_options o;
+    o.strict = strict;
+    sidecar s(o, state);
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {"{not json", ""},
+        {R"([1])", ""},
+        {R"({"id":1,"event":"demand","page":7})", "page"},
+        {R"({"id":"x","event":"warp"})", "event"},
+        {R"({"id":2,"op":"dance"})", "op"},
+        {R"({"id":3,"op":"hello","protocol":9})", "protocol"},
+        {R"({"id":[1],"event":"turn_end"})", "id"},
+        {R"({"id":4})", ""},
+        {R"({"id":5,"op":"counters","event":"turn_end"})", ""},
+        {R"({"id":6,"op":"lookahead","pages":{"p":-1}})", "pages.p"},
+    };
+    std::uint64_t line = 0;
+    for (const auto& [request, field] : bad) {
+      const auto resp = json::parse(s.handle(request, ++line));
+      INFO(request << " -> " << resp.dump());
+      CHECK(resp["ok"] == false);
+      CHECK(resp["error"]["line"] == line);
+      CHECK(resp["error"].value("field", "") == field);
+      CHECK_FALSE(resp["error"]["message"].get<std::string>().empty());
+      if (strict) break;
+    }
+    CHECK(s.finished() == strict);
+    CHECK(s.stopped_on_bad_input() == strict);
+    if (!strict) {
+      // Nothing was applied: the engine is still at turn 0 with no pages.
+      const auto ok = json::parse(s.handle(R"({"op":"counters"})", ++line));
+      CHECK(ok["bad_requests"] == bad.size());
+      CHECK(s.current_engine().pages().size() == 0);
+      CHECK(s.current_engine().turn() == 0);
+    }
+  }
+}
+
+#ifdef CLAWVM_CLI_PATH
+TEST_CASE("SC-4: `clawvm serve` driven from a separate process decides like offline replay", "[sidecar][process]") {
+  const auto dir = scratch_dir("equal");
+  const workload w = test::small_session(40);
+  test::child_process serve({CLAWVM_CLI_PATH, "serve", "--store", (dir / "s.db").string(), "--budget", "180",
+                             "--trace", (dir / "trace.jsonl").string()});
+  const auto hello_line = (serve.write_line(R"({"id":0,"op":"hello","protocol":1})"), serve.read_line());
+  REQUIRE(hello_line);
+  CHECK(json::parse(*hello_line)["last_seq"] == 0);
+  for (const auto& req : request_lines(w)) {
+    serve.write_line(req);
+    const auto resp = serve.read_line();  // interactive: one response before the next request
+    REQUIRE(resp);
+    REQUIRE(json::parse(*resp)["ok"] == true);
+  }
+  serve.write_line(R"({"op":"shutdown"})");
+  REQUIRE(serve.read_line());
+  CHECK(serve.wait() == 0);
+  CHECK(read_lines(dir / "trace.jsonl") == offline_trace(w, 180));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("SC-8: committed state survives kill -9 of the sidecar at any point, and the client resumes",
+          "[sidecar][process][crash]") {
+  const workload w = test::small_session(40);
+  const auto requests = request_lines(w);
+  // Kill after k responses, for k spread over the session (deterministic points).
+  for (std::size_t kill_after = 3; kill_after < requests.size(); kill_after += requests.size() / 7) {
+    INFO("kill after " << kill_after << " responses");
+    const auto dir = scratch_dir("kill");
+    const std::string db = (dir / "s.db").string();
+    std::uint64_t last_committed_seq = 0;
+    std::vector<json> commits_seen;
+    {
+      test::child_process serve({CLAWVM_CLI_PATH, "serve", "--store", db, "--budget", "180"});
+      for (std::size_t i = 0; i < requests.size(); ++i) {
+        serve.write_line(requests[i]);
+        if (i == kill_after) {
+          serve.kill_hard();  // mid-request: the response may or may not have been written
+          break;
+        }
+        const auto resp = json::parse(*serve.read_line());
+        for (const auto& j : resp.value("journal", json::array())) {
+          if (j["phase"] == "committed") {
+            commits_seen.push_back(j);
+            last_committed_seq = j["seq"].get<std::uint64_t>();
+          }
+        }
+      }
+      CHECK(serve.wait() == 128 + SIGKILL);
+    }
+    // Every commit the client was told about is in the store, whole (ST-4).
+    {
+      auto opened = sqlite_store::open(db);
+      REQUIRE(std::holds_alternative<std::unique_ptr<sqlite_store>>(opened));
+      auto& store = *std::get<std::unique_ptr<sqlite_store>>(opened);
+      CHECK(store.last_seq() >= last_committed_seq);
+      const auto records = store.records();
+      for (const auto& c : commits_seen) {
+        const auto seq = c["seq"].get<std::uint64_t>();
+        const auto it = std::find_if(records.begin(), records.end(), [&](const journal_record& r) { return r.seq == seq; });
+        REQUIRE(it != records.end());
+        CHECK(it->phase == journal_phase::committed);
+        CHECK(it->staged.field == c["field"].get<std::string>());
+      }
+    }
+    // Restart on the same store: hello says where the journal is, new commits follow it.
+    test::child_process again({CLAWVM_CLI_PATH, "serve", "--store", db, "--budget", "180"});
+    again.write_line(R"({"op":"hello"})");
+    const auto hello = json::parse(*again.read_line());
+    CHECK(hello["last_seq"].get<std::uint64_t>() >= last_committed_seq);
+    std::uint64_t resumed_seq = 0;
+    for (const auto& req : request_lines(test::small_session(12))) {
+      again.write_line(req);
+      for (const auto& j : json::parse(*again.read_line()).value("journal", json::array())) {
+        if (j["phase"] == "committed") resumed_seq = j["seq"].get<std::uint64_t>();
+      }
+    }
+    CHECK(resumed_seq > hello["last_seq"].get<std::uint64_t>());
+    again.close_stdin();
+    CHECK(again.wait() == 0);
+    std::filesystem::remove_all(dir);
+  }
+}
+
+TEST_CASE("SC-6: `clawvm serve --strict` exits 2 at the first bad request", "[sidecar][process][bad_input]") {
+  test::child_process serve({CLAWVM_CLI_PATH, "serve", "--store", ":memory:", "--strict"});
+  serve.write_line(R"({"op":"hello"})");
+  CHECK(json::parse(*serve.read_line())["ok"] == true);
+  serve.write_line(R"({"event":"nope"})");
+  CHECK(json::parse(*serve.read_line())["ok"] == false);
+  CHECK(serve.wait() == 2);
+}
+#endif
