@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The main job. Until the evaluation suite lands it runs the built-in demo session through
-# every policy and prints the decision trace and the fault counts. Extra arguments go to
-# `clawvm demo` (try --help).
+# The main job: the evaluation suite (spec/suite.md) on its embedded defaults: the six
+# Tier-1 gates, the Tier-2 sweep (4 workload families x 6 budgets x 6 policies), the
+# stress runs, the ablations and the weight sweep, with report.html / report.md and a
+# manifest of every output in suite-out/ (CLAWVM_SUITE_OUT to change it). Extra
+# arguments go to `clawvm suite` (try --help). Exit 0 when every check passes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bash "$here/scripts/install-deps.sh" >&2
 cd "$here"
 cmake --preset release >&2
 cmake --build --preset release -j "$(nproc)" --target clawvm_cli >&2
-exec build/release/src/clawvm demo "$@"
+exec build/release/src/clawvm suite --out "${CLAWVM_SUITE_OUT:-suite-out}" --jobs "$(nproc)" "$@"

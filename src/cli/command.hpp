@@ -17,6 +17,16 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_check_failed = 1;
 inline constexpr int exit_bad_input = 2;
 
+// Where the Tier-1 gate workloads are: the source tree's spec/vectors/gates, compiled in
+// by src/CMakeLists.txt (CLAWVM_GATE_VECTORS_DIR), else relative to the working directory.
+inline std::string gate_vectors_dir_default() {
+#ifdef CLAWVM_GATE_VECTORS_DIR
+  return CLAWVM_GATE_VECTORS_DIR;
+#else
+  return "spec/vectors/gates";
+#endif
+}
+
 struct command {
   CLI::App* app = nullptr;
   std::function<int()> run;  // called after parsing when `app` was selected

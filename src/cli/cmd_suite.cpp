@@ -1,0 +1,72 @@
+// Subcommand suite (spec/suite.md, spec/cli.md): the main job.
+#include <chrono>
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "clawvm/eval/suite.hpp"
+#include "command.hpp"
+
+namespace clawvm::cli {
+
+namespace {
+
+struct suite_options {
+  std::string out_dir = "suite-out";
+  std::string vectors_dir;
+  std::uint64_t seed = 42;
+  std::uint32_t turns = 0;
+  unsigned jobs = 1;
+  bool quiet = false;
+};
+
+int run_suite_command(const suite_options& o) {
+  eval::suite_config c;
+  c.out_dir = o.out_dir;
+  c.gate_vectors_dir = o.vectors_dir.empty() ? gate_vectors_dir_default() : o.vectors_dir;
+  c.seed = o.seed;
+  c.turns = o.turns;
+  c.jobs = o.jobs;
+  // Progress on stderr once the run has lasted a second, then at most once a second.
+  // The clock only paces these lines; no output file sees it.
+  const auto start = std::chrono::steady_clock::now();
+  auto last = start;
+  if (!o.quiet) {
+    c.progress = [start, last](const std::string& line) mutable {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - start < std::chrono::seconds(1) || now - last < std::chrono::seconds(1)) return;
+      last = now;
+      fmt::print(stderr, "suite: {}\n", line);
+    };
+  }
+  const auto r = eval::run_suite(c);
+  if (r.bad_input) {
+    fmt::print(stderr, "clawvm suite: {}\n", r.bad_input_message);
+    return exit_bad_input;
+  }
+  fmt::print("clawvm suite: {} outputs in {}\n", r.outputs.size(), o.out_dir);
+  for (const auto& check : r.checks) {
+    fmt::print("  {:<26} {}  {}\n", check.check, check.pass ? "PASS" : "FAIL", check.detail);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print(stderr, "clawvm suite: finished in {:.1f} s\n", seconds);
+  fmt::print("{}\n", r.pass() ? "suite: PASS" : "suite: FAIL");
+  return r.pass() ? exit_ok : exit_check_failed;
+}
+
+}  // namespace
+
+command add_suite(CLI::App& app) {
+  auto o = std::make_shared<suite_options>();
+  auto* sub = app.add_subcommand("suite", "Run the evaluation suite: Tier-1 gates, Tier-2 sweep, stress, ablations, weights, report");
+  sub->add_option("--out", o->out_dir, "output directory (created if missing)")->capture_default_str();
+  sub->add_option("--vectors", o->vectors_dir, "directory of the Tier-1 gate workloads")->default_str(gate_vectors_dir_default());
+  sub->add_option("--seed", o->seed, "generator seed")->capture_default_str();
+  sub->add_option("--turns", o->turns, "turns per generated workload (0: each family's default)")->capture_default_str();
+  sub->add_option("--jobs", o->jobs, "configurations run in parallel (same outputs for any value)")
+      ->capture_default_str()->check(CLI::Range(1U, 256U));
+  sub->add_flag("--quiet", o->quiet, "no progress lines on stderr");
+  return {sub, [o] { return run_suite_command(*o); }};
+}
+
+}  // namespace clawvm::cli
