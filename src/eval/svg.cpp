@@ -46,6 +46,12 @@ std::string text_element(double x, double y, std::string_view anchor, int size_p
                      anchor, size_px, text_colour, extra_attributes, escape_text(content));
 }
 
+// Vertical text along the left edge, centred on y_centre.
+std::string y_axis_label(std::string_view text, double y_centre) {
+  return text_element(0, 0, "middle", 12, text,
+                      fmt::format(R"svg( transform="translate(16 {}) rotate(-90)")svg", px(y_centre)));
+}
+
 std::string open_svg(int width_px, double height_px, std::string_view title) {
   const auto height = static_cast<int>(std::ceil(height_px));
   return fmt::format(
@@ -217,8 +223,7 @@ std::string render(const line_chart& chart) {
   out += fmt::format(R"(<path d="M{} {}V{}H{}" fill="none" stroke="{}"/>)", px(margin_left), px(margin_top),
                      px(plot_bottom), px(margin_left + plot_width), axis_colour);
   out += text_element(margin_left + plot_width / 2.0, plot_bottom + 36.0, "middle", 12, chart.x_label);
-  out += text_element(0, 0, "middle", 12, chart.y_label + (log_scale ? " (log scale)" : ""),
-                      fmt::format(R"( transform="translate(16 {}) rotate(-90)")", px(margin_top + plot_height / 2.0)));
+  out += y_axis_label(chart.y_label + (log_scale ? " (log scale)" : ""), margin_top + plot_height / 2.0);
 
   for (std::size_t li = 0; li < chart.lines.size(); ++li) {
     const series& line = chart.lines[li];
@@ -292,8 +297,7 @@ std::string render(const grouped_bar_chart& chart) {
                        px(margin_left + plot_width), px(y), grid_colour);
     out += text_element(margin_left - 6.0, y + 4.0, "end", 11, fixed(t, decimals));
   }
-  out += text_element(0, 0, "middle", 12, chart.y_label,
-                      fmt::format(R"( transform="translate(16 {}) rotate(-90)")", px(margin_top + plot_height / 2.0)));
+  out += y_axis_label(chart.y_label, margin_top + plot_height / 2.0);
 
   const std::size_t category_count = std::max<std::size_t>(1, chart.categories.size());
   const std::size_t group_count = std::max<std::size_t>(1, chart.groups.size());

@@ -37,7 +37,7 @@ struct line_chart {
   std::vector<double> x;       // ascending
   std::vector<series> lines;   // each with x.size() values
   y_scale scale = y_scale::linear;
-  int width_px = 560;
+  int width_px = 558;
   int height_px = 300;         // of the plot frame; the legend adds rows below
 };
 
@@ -47,7 +47,7 @@ struct grouped_bar_chart {
   std::vector<std::string> categories;  // along x
   std::vector<series> groups;           // one bar per category per group, side by side
   int value_decimals = 0;               // of the value printed above each bar
-  int width_px = 560;
+  int width_px = 558;
   int height_px = 280;
 };
 
@@ -60,7 +60,7 @@ struct horizontal_bar_chart {
   std::vector<std::string> categories;  // one row each, top to bottom
   std::vector<series> segments;
   int value_decimals = 0;
-  int width_px = 560;
+  int width_px = 558;
   bool show_legend = true;  // off when one series is self-explanatory
 };
 
