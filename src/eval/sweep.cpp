@@ -1,0 +1,533 @@
+// Tier-2 sweep, shape check and stress runs: spec/sweep.md SW-1..SW-10.
+#include "clawvm/eval/sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "clawvm/eval/parallel.hpp"
+
+namespace clawvm::eval {
+
+using nlohmann::json;
+
+double round_to_6_decimals(double x) noexcept { return std::round(x * 1e6) / 1e6; }
+
+void write_output_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error(fmt::format("{}: cannot open for writing", path.string()));
+  out << bytes;
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("{}: write failed", path.string()));
+}
+
+replay_options sweep_replay_options(const engine_policy& policy, std::uint32_t tokens_budget,
+                                    std::uint32_t lookahead_turns) {
+  replay_options o;
+  o.policy = policy;
+  o.tokens_budget = tokens_budget;
+  o.lookahead_turns = lookahead_turns;
+  o.writer = generated_workload_writer();  // GEN-3: the families write project memory
+  return o;
+}
+
+sweep_row run_configuration(const workload& w, std::string family, const replay_options& options,
+                            bool validate_trace) {
+  sweep_row row;
+  row.family = std::move(family);
+  row.tokens_budget = options.tokens_budget;
+  memory_trace_sink sink;
+  replay_options o = options;
+  if (validate_trace) o.trace = &sink;
+  replay_outcome out = replay(w, o);
+  // Generated workloads are built in memory from valid events: bad input here is a bug.
+  if (out.error) {
+    throw std::runtime_error(fmt::format("{}: replay failed: {}", w.header.name, out.error->to_string()));
+  }
+  row.metrics = std::move(out.metrics);
+  if (validate_trace) {
+    const trace_validation_result v = clawvm::validate_trace(sink.lines);
+    row.trace.validated = true;
+    row.trace.steps = v.steps;
+    if (!v.ok) row.trace.divergence = v.first_divergence;
+  }
+  return row;
+}
+
+namespace {
+
+std::string config_name(const sweep_row& r) { return fmt::format("{}@{}", r.family, r.tokens_budget); }
+
+std::string divergence_text(const sweep_row& r) {
+  const auto& d = *r.trace.divergence;
+  return fmt::format("{} {}: trace line {} event '{}' (action {}): {}", config_name(r), r.metrics.policy, d.line,
+                     d.event, d.action, d.message);
+}
+
+// The rows of one configuration (family, budget), by policy name.
+using configuration_rows = std::map<std::string, const sweep_row*>;
+std::vector<std::pair<std::string, configuration_rows>> by_configuration(const std::vector<sweep_row>& rows) {
+  std::vector<std::pair<std::string, configuration_rows>> out;
+  std::map<std::string, std::size_t> where;
+  for (const auto& r : rows) {
+    const std::string name = config_name(r);
+    auto [it, inserted] = where.emplace(name, out.size());
+    if (inserted) out.push_back({name, {}});
+    out[it->second].second[r.metrics.policy] = &r;
+  }
+  return out;
+}
+
+const policy_summary* summary_for(const std::vector<policy_summary>& by_policy, std::string_view name) {
+  for (const auto& s : by_policy) {
+    if (s.policy == name) return &s;
+  }
+  return nullptr;
+}
+
+// SW-6 (2), (3): `policy` has no fault in any configuration whose floor set fits.
+shape_check zero_where_floor_fits(const std::vector<sweep_row>& rows, const std::string& policy) {
+  shape_check c{policy + "_zero_where_floor_fits", true, ""};
+  std::size_t fitting = 0;
+  std::size_t with_faults = 0;
+  std::string first;
+  for (const auto& r : rows) {
+    if (r.metrics.policy != policy || !r.floor_set_fits()) continue;
+    ++fitting;
+    if (r.metrics.counters.total_faults() == 0) continue;
+    if (with_faults++ == 0) first = fmt::format("; first: {} with {} faults", config_name(r), r.metrics.counters.total_faults());
+  }
+  c.pass = with_faults == 0;
+  c.detail = fitting == 0 ? "no configuration where the floor set fits"
+                          : fmt::format("{} of {} configurations where the floor set fits have faults{}", with_faults,
+                                        fitting, first);
+  return c;
+}
+
+json faults_json(const fault_counters& c) {
+  json j = json::object();
+  for (auto f : all_fault_kinds) j[std::string(to_string(f))] = c[f];
+  return j;
+}
+
+json row_json(const sweep_row& r) {
+  const auto& c = r.metrics.counters;
+  json j{{"family", r.family},
+         {"workload", r.metrics.workload},
+         {"budget", r.tokens_budget},
+         {"policy", r.metrics.policy},
+         {"faults_total", c.total_faults()},
+         {"faults", faults_json(c)},
+         {"hits", c.hits},
+         {"misses", c.misses},
+         {"duplicate_signature_alerts", c.duplicate_signature_alerts},
+         {"thrash_index", round_to_6_decimals(c.thrash_index())},
+         {"oracle_gap", r.oracle_gap ? json(*r.oracle_gap) : json(nullptr)},
+         {"tokens_used_total", r.metrics.tokens_used_total},
+         {"physical_insufficiency", c.physical_insufficiency},
+         {"floor_set_fits", r.floor_set_fits()},
+         {"commits", c.commits},
+         {"rejections", c.rejections},
+         {"turns", r.metrics.turns}};
+  if (r.trace.validated) j["trace_valid"] = !r.trace.divergence.has_value();
+  return j;
+}
+
+std::string md_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '|') out += "\\|";
+    else out += ch;
+  }
+  return out;
+}
+
+// The paper's Tier-2 means (brief §5), shown beside ours; LRU is "identical to ClawVM".
+struct paper_row {
+  std::string_view policy;
+  std::string_view mean_faults;
+  std::string_view thrash;
+};
+constexpr std::array<paper_row, 6> paper_tier2{{{"retrieval", "67.8", "3.993"},
+                                                {"retrieval_cache", "10.8", "1.642"},
+                                                {"compaction_hybrid", "1.5", "1.017"},
+                                                {"lru", "0", "0.901"},
+                                                {"clawvm", "0", "0.901"},
+                                                {"oracle", "0", "0.901"}}};
+
+std::string checks_markdown(std::string_view title, const std::vector<shape_check>& shape, bool pass) {
+  std::string md = fmt::format("## {}: {}\n\n| check | result | detail |\n|---|---|---|\n", title, pass ? "PASS" : "FAIL");
+  for (const auto& c : shape) {
+    md += fmt::format("| {} | {} | {} |\n", c.check, c.pass ? "pass" : "FAIL", md_escape(c.detail));
+  }
+  if (shape.empty()) md += "| (none) | | the sweep does not have the policies any check needs |\n";
+  return md;
+}
+
+std::string rows_markdown(const std::vector<sweep_row>& rows) {
+  std::string md = "| family | budget | policy | faults";
+  for (auto f : all_fault_kinds) md += fmt::format(" | {}", to_string(f));
+  md += " | hits | alerts | thrash | oracle gap | tokens used | physical insufficiency | floor set fits |\n|---|---:|---|---:";
+  for (std::size_t i = 0; i < fault_kind_count; ++i) md += "|---:";
+  md += "|---:|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& r : rows) {
+    const auto& c = r.metrics.counters;
+    md += fmt::format("| {} | {} | {} | {}", r.family, r.tokens_budget, r.metrics.policy, c.total_faults());
+    for (auto f : all_fault_kinds) md += fmt::format(" | {}", c[f]);
+    md += fmt::format(" | {} | {} | {:.3f} | {} | {} | {} | {} |\n", c.hits, c.duplicate_signature_alerts,
+                      c.thrash_index(), r.oracle_gap ? fmt::format("{}", *r.oracle_gap) : std::string("-"),
+                      r.metrics.tokens_used_total, c.physical_insufficiency, r.floor_set_fits() ? "yes" : "no");
+  }
+  return md;
+}
+
+std::vector<std::string> family_names(const std::vector<workload_family>& families) {
+  std::vector<std::string> out;
+  for (auto f : families) out.emplace_back(to_string(f));
+  return out;
+}
+
+// Runs every (workload, budget, policy) in that order on `jobs` threads.
+std::vector<sweep_row> run_grid(const std::vector<std::pair<std::string, workload>>& workloads,
+                                const std::vector<std::uint32_t>& budgets, const std::vector<engine_policy>& policies,
+                                std::uint32_t lookahead_turns, unsigned jobs, bool validate, const progress_fn& progress) {
+  const std::size_t per_workload = budgets.size() * policies.size();
+  const std::size_t n = workloads.size() * per_workload;
+  return parallel_map<sweep_row>(
+      n, jobs,
+      [&](std::size_t i) {
+        const auto& [family, w] = workloads[i / per_workload];
+        const std::size_t b = (i % per_workload) / policies.size();
+        const std::size_t p = i % policies.size();
+        return run_configuration(w, family, sweep_replay_options(policies[p], budgets[b], lookahead_turns), validate);
+      },
+      progress);
+}
+
+void fill_oracle_gaps(std::vector<sweep_row>& rows) {
+  std::map<std::string, std::uint64_t> oracle_faults;
+  for (const auto& r : rows) {
+    if (r.metrics.policy == "oracle") oracle_faults[config_name(r)] = r.metrics.counters.total_faults();
+  }
+  for (auto& r : rows) {
+    auto it = oracle_faults.find(config_name(r));
+    if (it != oracle_faults.end()) {
+      r.oracle_gap = static_cast<std::int64_t>(r.metrics.counters.total_faults()) - static_cast<std::int64_t>(it->second);
+    }
+  }
+}
+
+shape_check traces_check(const std::vector<sweep_row>& rows, std::uint64_t& divergences) {
+  divergences = 0;
+  std::string first;
+  std::uint64_t steps = 0;
+  for (const auto& r : rows) {
+    steps += r.trace.steps;
+    if (!r.trace.divergence) continue;
+    if (divergences++ == 0) first = fmt::format("; first: {}", divergence_text(r));
+  }
+  return {"decision_traces_valid", divergences == 0,
+          fmt::format("{} traces ({} steps) checked against the model, {} divergences{}", rows.size(), steps,
+                      divergences, first)};
+}
+
+}  // namespace
+
+std::vector<policy_summary> summarize_by_policy(const std::vector<sweep_row>& rows,
+                                                const std::vector<std::string>& policies) {
+  std::vector<policy_summary> out;
+  for (const auto& name : policies) {
+    policy_summary s;
+    s.policy = name;
+    double thrash_sum = 0.0;
+    for (const auto& r : rows) {
+      if (r.metrics.policy != name) continue;
+      ++s.configurations;
+      s.total_faults += r.metrics.counters.total_faults();
+      thrash_sum += r.metrics.counters.thrash_index();
+    }
+    if (s.configurations > 0) {
+      s.mean_faults = static_cast<double>(s.total_faults) / static_cast<double>(s.configurations);
+      s.mean_thrash = thrash_sum / static_cast<double>(s.configurations);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const std::vector<policy_summary>& by_policy) {
+  std::vector<shape_check> out;
+  const auto* retrieval = summary_for(by_policy, "retrieval");
+  const auto* cache = summary_for(by_policy, "retrieval_cache");
+  const auto* hybrid = summary_for(by_policy, "compaction_hybrid");
+  const auto* lru = summary_for(by_policy, "lru");
+  const auto* clawvm = summary_for(by_policy, "clawvm");
+  const auto* oracle = summary_for(by_policy, "oracle");
+
+  // (1) Mean faults strictly ordered Retrieval > Retrieval+Cache > Compaction-Hybrid > ClawVM.
+  if (retrieval && cache && hybrid && clawvm) {
+    const bool pass = retrieval->mean_faults > cache->mean_faults && cache->mean_faults > hybrid->mean_faults &&
+                      hybrid->mean_faults > clawvm->mean_faults;
+    out.push_back({"mean_faults_ordered", pass,
+                   fmt::format("retrieval {:.2f} > retrieval_cache {:.2f} > compaction_hybrid {:.2f} > clawvm {:.2f}",
+                               retrieval->mean_faults, cache->mean_faults, hybrid->mean_faults, clawvm->mean_faults)});
+  }
+  // (2), (3) ClawVM = 0 = Oracle wherever the floor set fits.
+  if (clawvm) out.push_back(zero_where_floor_fits(rows, "clawvm"));
+  if (oracle) out.push_back(zero_where_floor_fits(rows, "oracle"));
+  // (4) LRU with ClawVM's structure: the same fault counts, kind by kind, per configuration.
+  if (lru && clawvm) {
+    std::size_t configurations = 0;
+    std::size_t differing = 0;
+    std::string first;
+    for (const auto& [name, by_name] : by_configuration(rows)) {
+      auto l = by_name.find("lru");
+      auto c = by_name.find("clawvm");
+      if (l == by_name.end() || c == by_name.end()) continue;
+      ++configurations;
+      if (l->second->metrics.counters.faults == c->second->metrics.counters.faults) continue;
+      if (differing++ == 0) {
+        first = fmt::format("; first: {} lru {} vs clawvm {}", name, l->second->metrics.counters.total_faults(),
+                            c->second->metrics.counters.total_faults());
+      }
+    }
+    out.push_back({"lru_equals_clawvm", differing == 0,
+                   fmt::format("fault counts by kind equal in {} of {} configurations{}", configurations - differing,
+                               configurations, first)});
+  }
+  // (5) ClawVM's mean thrash index at least 70% below Retrieval's.
+  if (retrieval && clawvm) {
+    const double reduction = retrieval->mean_thrash > 0.0 ? 1.0 - clawvm->mean_thrash / retrieval->mean_thrash : 0.0;
+    out.push_back({"thrash_reduction", reduction >= thrash_reduction_required,
+                   fmt::format("clawvm {:.3f} vs retrieval {:.3f}: {:.1f}% lower (required: at least {:.0f}%)",
+                               clawvm->mean_thrash, retrieval->mean_thrash, reduction * 100.0,
+                               thrash_reduction_required * 100.0)});
+  }
+  return out;
+}
+
+sweep_result run_sweep(const sweep_config& config) {
+  sweep_result r;
+  r.seed = config.seed;
+  r.turns = config.turns;
+  r.families = family_names(config.families);
+  r.budgets_tokens = config.budgets_tokens;
+  for (const auto& p : config.policies) r.policies.push_back(p.name);
+
+  std::vector<std::pair<std::string, workload>> workloads;
+  for (auto f : config.families) {
+    workloads.emplace_back(std::string(to_string(f)), generate_workload(f, {config.seed, config.turns}));
+    r.workloads.push_back(workloads.back().second.header.name);
+  }
+  r.rows = run_grid(workloads, config.budgets_tokens, config.policies, config.lookahead_turns, config.jobs,
+                    config.validate_traces, config.progress);
+  fill_oracle_gaps(r.rows);
+  r.by_policy = summarize_by_policy(r.rows, r.policies);
+  r.shape = check_shape(r.rows, r.by_policy);
+  if (config.validate_traces) {
+    r.traces_validated = true;
+    r.shape.push_back(traces_check(r.rows, r.trace_divergences));
+  }
+  r.shape_pass = std::all_of(r.shape.begin(), r.shape.end(), [](const shape_check& c) { return c.pass; });
+  return r;
+}
+
+json to_json(const sweep_result& r) {
+  json rows = json::array();
+  for (const auto& row : r.rows) rows.push_back(row_json(row));
+  json by_policy = json::array();
+  for (const auto& s : r.by_policy) {
+    by_policy.push_back({{"policy", s.policy},
+                         {"configurations", s.configurations},
+                         {"total_faults", s.total_faults},
+                         {"mean_faults", round_to_6_decimals(s.mean_faults)},
+                         {"mean_thrash", round_to_6_decimals(s.mean_thrash)}});
+  }
+  json shape = json::array();
+  for (const auto& c : r.shape) shape.push_back({{"check", c.check}, {"pass", c.pass}, {"detail", c.detail}});
+  return {{"format", "clawvm-tier2"},
+          {"version", 1},
+          {"seed", r.seed},
+          {"turns", r.turns},
+          {"budgets", r.budgets_tokens},
+          {"families", r.families},
+          {"workloads", r.workloads},
+          {"policies", r.policies},
+          {"rows", std::move(rows)},
+          {"by_policy", std::move(by_policy)},
+          {"shape", std::move(shape)},
+          {"shape_pass", r.shape_pass},
+          {"trace_validation", {{"enabled", r.traces_validated}, {"divergences", r.trace_divergences}}}};
+}
+
+std::string to_csv(const sweep_result& r) {
+  std::string csv = "family,workload,budget,policy,faults_total";
+  for (auto f : all_fault_kinds) csv += fmt::format(",{}", to_string(f));
+  csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,tokens_used_total,physical_insufficiency,"
+         "floor_set_fits\n";
+  for (const auto& row : r.rows) {
+    const auto& c = row.metrics.counters;
+    // Names are generated identifiers (no commas or quotes), so no CSV quoting is needed.
+    csv += fmt::format("{},{},{},{},{}", row.family, row.metrics.workload, row.tokens_budget, row.metrics.policy,
+                       c.total_faults());
+    for (auto f : all_fault_kinds) csv += fmt::format(",{}", c[f]);
+    csv += fmt::format(",{},{},{:.6f},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts, round_to_6_decimals(c.thrash_index()),
+                       row.oracle_gap ? fmt::format("{}", *row.oracle_gap) : std::string(), row.metrics.tokens_used_total,
+                       c.physical_insufficiency, row.floor_set_fits() ? "true" : "false");
+  }
+  return csv;
+}
+
+std::string to_markdown(const sweep_result& r) {
+  std::string md = "# Tier-2 sweep\n\n";
+  md += fmt::format("Seed {}; {} families x {} budgets x {} policies = {} configurations; workloads: {}.\n\n",
+                    r.seed, r.families.size(), r.budgets_tokens.size(), r.policies.size(), r.rows.size(),
+                    fmt::format("{}", fmt::join(r.workloads, ", ")));
+  md += "## Mean per configuration\n\n| policy | mean faults | paper mean faults | total faults | mean thrash | paper thrash |\n"
+        "|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& s : r.by_policy) {
+    std::string_view paper_faults = "-";
+    std::string_view paper_thrash = "-";
+    for (const auto& p : paper_tier2) {
+      if (p.policy == s.policy) {
+        paper_faults = p.mean_faults;
+        paper_thrash = p.thrash;
+      }
+    }
+    md += fmt::format("| {} | {:.2f} | {} | {} | {:.3f} | {} |\n", s.policy, s.mean_faults, paper_faults,
+                      s.total_faults, s.mean_thrash, paper_thrash);
+  }
+  // Appended piecewise: "literal" + std::string&& trips g++ 12's -Wrestrict at -O3 (a
+  // false positive, GCC bug 105329).
+  md += "\n";
+  md += checks_markdown("Shape check", r.shape, r.shape_pass);
+  md += "\n## Configurations\n\n";
+  md += rows_markdown(r.rows);
+  return md;
+}
+
+std::vector<std::filesystem::path> write_sweep_outputs(const sweep_result& r, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  const std::vector<std::filesystem::path> paths{dir / "tier2.summary.json", dir / "tier2.summary.csv",
+                                                 dir / "tier2.summary.md"};
+  write_output_file(paths[0], to_json(r).dump(2) + "\n");
+  write_output_file(paths[1], to_csv(r));
+  write_output_file(paths[2], to_markdown(r));
+  return paths;
+}
+
+// ---- SW-10 stress ----
+
+stress_result run_stress(const stress_config& config) {
+  stress_result r;
+  r.seed = config.seed;
+  std::vector<std::pair<std::string, workload>> workloads;
+  for (auto f : stress_families) {
+    workloads.emplace_back(std::string(to_string(f)), generate_workload(f, {config.seed, config.turns}));
+    r.workloads.push_back(workloads.back().second.header.name);
+  }
+  r.rows = run_grid(workloads, config.budgets_tokens, config.policies, oracle_lookahead_turns_default, config.jobs,
+                    config.validate_traces, config.progress);
+  fill_oracle_gaps(r.rows);
+  std::map<std::string, const engine_policy*> policy_by_name;
+  for (const auto& p : config.policies) policy_by_name[p.name] = &p;
+
+  // Starvation: wherever the floor set does not fit, the shortfall is reported as physical
+  // insufficiency and never as a policy fault (FT-4, FT-7).
+  {
+    std::size_t unfit = 0;
+    std::size_t bad = 0;
+    std::string first;
+    for (const auto& row : r.rows) {
+      if (row.family != "starvation" || row.floor_set_fits()) continue;
+      ++unfit;
+      const auto& c = row.metrics.counters;
+      const bool surfaced = c.physical_insufficiency > 0 && c[fault_kind::pinned_invariant_miss] == 0 &&
+                            c[fault_kind::post_compaction_bootstrap] == 0;
+      if (!surfaced && bad++ == 0) {
+        first = fmt::format("; first: {} {} physical_insufficiency={} pinned_invariant_miss={} post_compaction_bootstrap={}",
+                            config_name(row), row.metrics.policy, c.physical_insufficiency,
+                            c[fault_kind::pinned_invariant_miss], c[fault_kind::post_compaction_bootstrap]);
+      }
+    }
+    r.checks.push_back({"starvation_surfaced", unfit > 0 && bad == 0,
+                        unfit == 0 ? std::string("the floor set fitted every budget: nothing was starved")
+                                   : fmt::format("{} of {} runs without a fitting floor set report physical "
+                                                 "insufficiency and no pinned or bootstrap fault{}",
+                                                 unfit - bad, unfit, first)});
+  }
+  // Cascade reset: a policy that writes back at reset loses nothing; one that does not,
+  // loses state at every reset with dirty pages.
+  {
+    std::size_t runs = 0;
+    std::size_t bad = 0;
+    std::string first;
+    for (const auto& row : r.rows) {
+      if (row.family != "cascade_reset") continue;
+      const auto* p = policy_by_name.at(row.metrics.policy);
+      const std::uint64_t misses = row.metrics.counters[fault_kind::flush_miss];
+      const bool ok = p->writes_back_at(boundary::reset) ? misses == 0 : misses > 0;
+      ++runs;
+      if (!ok && bad++ == 0) first = fmt::format("; first: {} {} flush_miss={}", config_name(row), row.metrics.policy, misses);
+    }
+    r.checks.push_back({"cascade_reset_flush", runs > 0 && bad == 0,
+                        fmt::format("{} of {} runs: no flush miss with writeback at reset, flush misses without{}",
+                                    runs - bad, runs, first)});
+  }
+  // Churn: ClawVM never faults more than a baseline at the same budget.
+  if (policy_by_name.count("clawvm") != 0) {
+    std::size_t compared = 0;
+    std::size_t worse = 0;
+    std::string first;
+    for (const auto& [name, by_name] : by_configuration(r.rows)) {
+      if (name.rfind("churn@", 0) != 0) continue;
+      const auto* claw = by_name.at("clawvm");
+      for (const auto* baseline : {"retrieval", "retrieval_cache", "compaction_hybrid"}) {
+        auto it = by_name.find(baseline);
+        if (it == by_name.end()) continue;
+        ++compared;
+        if (claw->metrics.counters.total_faults() > it->second->metrics.counters.total_faults() && worse++ == 0) {
+          first = fmt::format("; first: {} clawvm {} > {} {}", name, claw->metrics.counters.total_faults(), baseline,
+                              it->second->metrics.counters.total_faults());
+        }
+      }
+    }
+    r.checks.push_back({"churn_clawvm_not_worse", worse == 0,
+                        fmt::format("clawvm faults <= baseline faults in {} of {} comparisons{}", compared - worse,
+                                    compared, first)});
+  }
+  if (config.validate_traces) r.checks.push_back(traces_check(r.rows, r.trace_divergences));
+  r.pass = std::all_of(r.checks.begin(), r.checks.end(), [](const shape_check& c) { return c.pass; });
+  return r;
+}
+
+json to_json(const stress_result& r) {
+  json rows = json::array();
+  for (const auto& row : r.rows) rows.push_back(row_json(row));
+  json checks = json::array();
+  for (const auto& c : r.checks) checks.push_back({{"check", c.check}, {"pass", c.pass}, {"detail", c.detail}});
+  return {{"format", "clawvm-stress"}, {"version", 1},          {"seed", r.seed},   {"workloads", r.workloads},
+          {"rows", std::move(rows)},   {"checks", std::move(checks)}, {"pass", r.pass}};
+}
+
+std::string to_markdown(const stress_result& r) {
+  std::string md = fmt::format("# Stress tests\n\nSeed {}; workloads: {}.\n\n", r.seed, fmt::join(r.workloads, ", "));
+  md += checks_markdown("Stress checks", r.checks, r.pass);
+  md += "\n## Runs\n\n";
+  md += rows_markdown(r.rows);
+  return md;
+}
+
+std::vector<std::filesystem::path> write_stress_outputs(const stress_result& r, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  const std::vector<std::filesystem::path> paths{dir / "stress.json", dir / "stress.md"};
+  write_output_file(paths[0], to_json(r).dump(2) + "\n");
+  write_output_file(paths[1], to_markdown(r));
+  return paths;
+}
+
+}  // namespace clawvm::eval

@@ -1,0 +1,227 @@
+// Tier-2 sweep, shape check, stress runs: spec/sweep.md SW-1..SW-10.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+#include "clawvm/eval/sweep.hpp"
+
+using namespace clawvm;
+using namespace clawvm::eval;
+
+namespace {
+
+// A reduced sweep (shorter workloads, three budgets) that keeps the test quick in a debug
+// build; the shape must hold here as on the default sweep.
+sweep_config reduced() {
+  sweep_config c;
+  c.turns = 48;
+  c.budgets_tokens = {120, 240, 500};
+  return c;
+}
+
+const shape_check* find_check(const std::vector<shape_check>& checks, std::string_view name) {
+  for (const auto& c : checks) {
+    if (c.check == name) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<engine_policy> with_clawvm_replaced(engine_policy broken) {
+  broken.name = "clawvm";
+  auto policies = all_policies();
+  for (auto& p : policies) {
+    if (p.name == "clawvm") p = broken;
+  }
+  return policies;
+}
+
+}  // namespace
+
+TEST_CASE("SW-6 the paper's shape holds on a reduced sweep", "[sweep]") {
+  const sweep_result r = run_sweep(reduced());
+  for (const auto& c : r.shape) {
+    CAPTURE(c.check, c.detail);
+    CHECK(c.pass);
+  }
+  CHECK(r.shape_pass);
+  for (const auto* name : {"mean_faults_ordered", "clawvm_zero_where_floor_fits", "oracle_zero_where_floor_fits",
+                           "lru_equals_clawvm", "thrash_reduction"}) {
+    CAPTURE(name);
+    CHECK(find_check(r.shape, name) != nullptr);
+  }
+}
+
+TEST_CASE("SW-6 negative control: ClawVM without writeback must fail the shape check", "[sweep]") {
+  // A planted bug: the policy named clawvm never writes back, so dirty state is destroyed at
+  // compactions, resets and session ends. The shape check must notice.
+  engine_policy broken = policy_clawvm();
+  broken.writeback_at = {false, false, false, false, false, false};
+  sweep_config c = reduced();
+  c.policies = with_clawvm_replaced(broken);
+  const sweep_result r = run_sweep(c);
+  CHECK_FALSE(r.shape_pass);
+  REQUIRE(find_check(r.shape, "clawvm_zero_where_floor_fits") != nullptr);
+  CHECK_FALSE(find_check(r.shape, "clawvm_zero_where_floor_fits")->pass);
+  CHECK_FALSE(find_check(r.shape, "lru_equals_clawvm")->pass);
+  // The oracle is untouched and still clean.
+  CHECK(find_check(r.shape, "oracle_zero_where_floor_fits")->pass);
+}
+
+TEST_CASE("SW-6 negative control: ClawVM whose pointers do not resolve fails the shape check", "[sweep]") {
+  engine_policy broken = policy_clawvm();
+  broken.pointers_resolve_evidence = false;
+  sweep_config c = reduced();
+  c.policies = with_clawvm_replaced(broken);
+  const sweep_result r = run_sweep(c);
+  CHECK_FALSE(r.shape_pass);
+  CHECK_FALSE(find_check(r.shape, "clawvm_zero_where_floor_fits")->pass);
+}
+
+TEST_CASE("SW-6 negative control: baselines in the wrong order fail mean_faults_ordered", "[sweep]") {
+  sweep_config c = reduced();
+  c.budgets_tokens = {180};
+  auto policies = all_policies();
+  std::swap(policies[0].name, policies[2].name);  // retrieval runs as compaction_hybrid and back
+  c.policies = policies;
+  const sweep_result r = run_sweep(c);
+  REQUIRE(find_check(r.shape, "mean_faults_ordered") != nullptr);
+  CHECK_FALSE(find_check(r.shape, "mean_faults_ordered")->pass);
+  CHECK_FALSE(r.shape_pass);
+}
+
+TEST_CASE("SW-3 rows cover every configuration in order, with oracle gaps", "[sweep]") {
+  sweep_config c = reduced();
+  c.budgets_tokens = {180, 300};
+  const sweep_result r = run_sweep(c);
+  REQUIRE(r.rows.size() == c.families.size() * c.budgets_tokens.size() * c.policies.size());
+  std::size_t i = 0;
+  for (auto f : c.families) {
+    for (auto b : c.budgets_tokens) {
+      const sweep_row* oracle = nullptr;
+      for (std::size_t p = 0; p < c.policies.size(); ++p, ++i) {
+        const sweep_row& row = r.rows[i];
+        CHECK(row.family == to_string(f));
+        CHECK(row.tokens_budget == b);
+        CHECK(row.metrics.policy == c.policies[p].name);
+        CHECK(row.metrics.tokens_budget == b);
+        if (row.metrics.policy == "oracle") oracle = &row;
+      }
+      REQUIRE(oracle != nullptr);
+      for (std::size_t p = i - c.policies.size(); p < i; ++p) {
+        REQUIRE(r.rows[p].oracle_gap.has_value());
+        CHECK(*r.rows[p].oracle_gap == oracle_gap(r.rows[p].metrics, oracle->metrics));
+      }
+    }
+  }
+  CHECK(r.by_policy.size() == c.policies.size());
+  for (const auto& s : r.by_policy) CHECK(s.configurations == c.families.size() * c.budgets_tokens.size());
+}
+
+TEST_CASE("SW-7 the JSON, CSV and markdown describe the same rows", "[sweep]") {
+  sweep_config c = reduced();
+  c.budgets_tokens = {180};
+  const sweep_result r = run_sweep(c);
+  const auto j = to_json(r);
+  CHECK(j.at("format") == "clawvm-tier2");
+  CHECK(j.at("version") == 1);
+  CHECK(j.at("rows").size() == r.rows.size());
+  CHECK(j.at("shape_pass") == r.shape_pass);
+  for (const auto& row : j.at("rows")) {
+    std::uint64_t by_kind = 0;
+    for (const auto& [kind, n] : row.at("faults").items()) by_kind += n.get<std::uint64_t>();
+    CHECK(by_kind == row.at("faults_total").get<std::uint64_t>());
+    for (const auto* key : {"family", "workload", "budget", "policy", "hits", "duplicate_signature_alerts",
+                            "thrash_index", "oracle_gap", "tokens_used_total", "physical_insufficiency",
+                            "floor_set_fits"}) {
+      CAPTURE(key);
+      CHECK(row.contains(key));
+    }
+  }
+  std::istringstream csv(to_csv(r));
+  std::string line;
+  std::size_t lines = 0;
+  std::size_t columns = 0;
+  while (std::getline(csv, line)) {
+    const auto commas = static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
+    if (lines++ == 0) columns = commas;
+    CHECK(commas == columns);
+  }
+  CHECK(lines == r.rows.size() + 1);
+  const std::string md = to_markdown(r);
+  CHECK(md.find(r.shape_pass ? "Shape check: PASS" : "Shape check: FAIL") != std::string::npos);
+}
+
+TEST_CASE("SW-2 outputs are byte-identical for any number of jobs", "[sweep]") {
+  sweep_config one = reduced();
+  one.budgets_tokens = {120, 300};
+  sweep_config two = one;
+  two.jobs = 2;
+  sweep_config three = one;
+  three.jobs = 3;
+  const auto a = run_sweep(one);
+  const auto b = run_sweep(two);
+  const auto c = run_sweep(three);
+  CHECK(to_json(a).dump(2) == to_json(b).dump(2));
+  CHECK(to_json(a).dump(2) == to_json(c).dump(2));
+  CHECK(to_csv(a) == to_csv(b));
+  CHECK(to_markdown(a) == to_markdown(b));
+}
+
+TEST_CASE("SW-8 every decision trace of the sweep follows the model", "[sweep]") {
+  sweep_config c = reduced();
+  c.turns = 32;
+  c.budgets_tokens = {120, 300};
+  c.validate_traces = true;
+  c.jobs = 2;
+  const sweep_result r = run_sweep(c);
+  CHECK(r.traces_validated);
+  CHECK(r.trace_divergences == 0);
+  for (const auto& row : r.rows) {
+    CHECK(row.trace.validated);
+    CHECK(row.trace.steps > 0);
+    if (row.trace.divergence) FAIL_CHECK(row.family << "@" << row.tokens_budget << " " << row.metrics.policy << ": "
+                                                    << row.trace.divergence->message);
+  }
+  const auto* traces = find_check(r.shape, "decision_traces_valid");
+  REQUIRE(traces != nullptr);
+  CHECK(traces->pass);
+}
+
+TEST_CASE("SW-5 a sweep without the policies a check needs leaves the check out", "[sweep]") {
+  sweep_config c = reduced();
+  c.budgets_tokens = {180};
+  c.policies = {policy_clawvm()};
+  const sweep_result r = run_sweep(c);
+  CHECK(find_check(r.shape, "mean_faults_ordered") == nullptr);
+  CHECK(find_check(r.shape, "lru_equals_clawvm") == nullptr);
+  CHECK(find_check(r.shape, "clawvm_zero_where_floor_fits") != nullptr);
+  for (const auto& row : r.rows) CHECK_FALSE(row.oracle_gap.has_value());
+}
+
+TEST_CASE("SW-10 the stress checks pass, and starvation is never silent", "[sweep]") {
+  stress_config c;
+  c.turns = 32;
+  c.budgets_tokens = {120, 240, 500};
+  const stress_result r = run_stress(c);
+  for (const auto& check : r.checks) {
+    CAPTURE(check.check, check.detail);
+    CHECK(check.pass);
+  }
+  CHECK(r.pass);
+  CHECK(r.checks.size() == 3);
+  CHECK(to_json(r).at("format") == "clawvm-stress");
+}
+
+TEST_CASE("SW-10 negative control: a stress run that starves nothing fails starvation_surfaced", "[sweep]") {
+  // At 500 tokens the starvation floor set fits: the stress did not stress, which the check
+  // must not report as a pass.
+  stress_config c;
+  c.turns = 16;
+  c.budgets_tokens = {500};
+  const stress_result r = run_stress(c);
+  const auto* starved = find_check(r.checks, "starvation_surfaced");
+  REQUIRE(starved != nullptr);
+  CHECK_FALSE(starved->pass);
+  CHECK_FALSE(r.pass);
+}
