@@ -13,27 +13,6 @@ namespace clawvm::cli {
 
 namespace {
 
-// "ablate: 12/28 configurations" on stderr after the first second (see cmd_sweep.cpp).
-class progress_line {
- public:
-  explicit progress_line(std::string label) : label_(std::move(label)), start_(std::chrono::steady_clock::now()) {}
-  progress_line(const progress_line&) = delete;
-  progress_line& operator=(const progress_line&) = delete;
-  ~progress_line() {
-    if (printed_) fmt::print(stderr, "\n");
-  }
-  void operator()(std::size_t done, std::size_t total) {
-    if (!printed_ && std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return;
-    printed_ = true;
-    fmt::print(stderr, "\r{}: {}/{} configurations", label_, done, total);
-  }
-
- private:
-  std::string label_;
-  std::chrono::steady_clock::time_point start_;
-  bool printed_ = false;
-};
-
 struct ablate_cli_options {
   std::string out_dir;
   std::uint64_t seed = eval::sweep_seed_default;

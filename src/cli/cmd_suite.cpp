@@ -27,19 +27,11 @@ int run_suite_command(const suite_options& o) {
   c.seed = o.seed;
   c.turns = o.turns;
   c.jobs = o.jobs;
-  // Progress on stderr once the run has lasted a second, then at most once a second.
-  // The clock only paces these lines; no output file sees it.
   const auto start = std::chrono::steady_clock::now();
-  auto last = start;
-  if (!o.quiet) {
-    c.progress = [start, last](const std::string& line) mutable {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - start < std::chrono::seconds(1) || now - last < std::chrono::seconds(1)) return;
-      last = now;
-      fmt::print(stderr, "suite: {}\n", line);
-    };
-  }
+  auto progress = std::make_shared<progress_line>("suite");
+  if (!o.quiet) c.progress = [progress](const std::string& line) { progress->print(line); };
   const auto r = eval::run_suite(c);
+  progress.reset();  // ends an in-place progress line before the results
   if (r.bad_input) {
     fmt::print(stderr, "clawvm suite: {}\n", r.bad_input_message);
     return exit_bad_input;
