@@ -3,11 +3,16 @@
 // itself to the CLI11 app; main() runs the one that was parsed. Exit codes (spec/cli.md):
 // 0 ok, 1 a check failed, 2 bad input or usage.
 
+#include <chrono>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <fmt/core.h>
 
 #include "clawvm/policy.hpp"
 
@@ -16,6 +21,41 @@ namespace clawvm::cli {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_check_failed = 1;
 inline constexpr int exit_bad_input = 2;
+
+// "sweep: 37/144 configurations" on stderr for runs over a second (CLI-6): silent for
+// the first second, then at most one line per second (rewritten in place on a terminal,
+// one line each in a log). Times only pace these lines; no output file sees them.
+// Called serialised (parallel_map holds its lock).
+class progress_line {
+ public:
+  explicit progress_line(std::string label)
+      : label_(std::move(label)), start_(std::chrono::steady_clock::now()), tty_(isatty(fileno(stderr)) != 0) {}
+  progress_line(const progress_line&) = delete;
+  progress_line& operator=(const progress_line&) = delete;
+  ~progress_line() {
+    if (printed_ && tty_) std::fputc('\n', stderr);
+  }
+  void operator()(std::size_t done, std::size_t total) { print(fmt::format("{}/{} configurations", done, total)); }
+  void print(const std::string& what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - start_ < std::chrono::seconds(1)) return;
+    if (printed_ && now - last_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    printed_ = true;
+    if (tty_) {
+      fmt::print(stderr, "\r{}: {}\x1b[K", label_, what);
+    } else {
+      fmt::print(stderr, "{}: {}\n", label_, what);
+    }
+  }
+
+ private:
+  std::string label_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_{};
+  bool tty_;
+  bool printed_ = false;
+};
 
 // Where the Tier-1 gate workloads are: the source tree's spec/vectors/gates, compiled in
 // by src/CMakeLists.txt (CLAWVM_GATE_VECTORS_DIR), else relative to the working directory.
@@ -48,5 +88,6 @@ command add_sweep(CLI::App& app);
 command add_ablate(CLI::App& app);
 command add_suite(CLI::App& app);
 command add_serve(CLI::App& app);
+command add_import(CLI::App& app);
 
 }  // namespace clawvm::cli

@@ -19,6 +19,13 @@ int main(int argc, char** argv) {
       add_check_trace(app),
       add_reason_codes(app),
       add_replay(app),
+      add_generate(app),
+      add_sweep(app),
+      add_ablate(app),
+      add_gates(app),
+      add_serve(app),
+      add_suite(app),
+      add_import(app),
   };
   try {
     app.parse(argc, argv);

@@ -1,0 +1,51 @@
+#pragma once
+// A line reader with a hard maximum line length (spec/import.md IM-3, IM-4): input is read
+// in fixed-size chunks, and a line longer than the limit is skipped to its end without
+// ever being held in memory, so a 100 MB single line costs one chunk, not 100 MB.
+
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace clawvm::import {
+
+class bounded_line_reader {
+ public:
+  enum class status : std::uint8_t {
+    line = 0,      // `out` holds the line, without its '\n' (and without a final '\r')
+    too_long = 1,  // the line exceeded the limit and was skipped; `out` is empty
+    end = 2,       // no more input
+  };
+
+  static constexpr std::size_t chunk_bytes = 64U * 1024U;
+
+  bounded_line_reader(std::istream& in, std::size_t max_line_bytes);
+
+  status next(std::string& out);
+  // 1-based number of the line next() returned last (0 before the first call).
+  std::uint64_t line_number() const noexcept { return line_number_; }
+  // The line next() returned last ended at end of input without a '\n'.
+  bool unterminated() const noexcept { return unterminated_; }
+  // Bytes of the line last skipped as too long (at least max_line_bytes + 1).
+  std::uint64_t skipped_bytes() const noexcept { return skipped_bytes_; }
+  // Stream failed with something other than end of file (an I/O error).
+  bool io_error() const noexcept { return io_error_; }
+
+ private:
+  bool fill();  // false at end of input
+
+  std::istream* in_;
+  std::size_t max_line_bytes_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  std::uint64_t line_number_ = 0;
+  std::uint64_t skipped_bytes_ = 0;
+  bool unterminated_ = false;
+  bool eof_ = false;
+  bool io_error_ = false;
+};
+
+}  // namespace clawvm::import

@@ -1,0 +1,202 @@
+// The import driver (spec/import.md IM-1..IM-5): bounded line reading, line validation,
+// strict/lenient handling, and dispatch to the format parser and the workload builder.
+#include "clawvm/import/import.hpp"
+
+#include <istream>
+#include <ostream>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "clawvm/import/builder.hpp"
+#include "clawvm/import/formats.hpp"
+#include "clawvm/import/line_reader.hpp"
+#include "clawvm/import/text.hpp"
+
+namespace clawvm::import {
+
+std::string_view to_string(problem_kind k) noexcept {
+  switch (k) {
+    case problem_kind::line_too_long: return "line_too_long";
+    case problem_kind::invalid_utf8: return "invalid_utf8";
+    case problem_kind::invalid_json: return "invalid_json";
+    case problem_kind::truncated_final_line: return "truncated_final_line";
+    case problem_kind::json_too_deep: return "json_too_deep";
+    case problem_kind::not_an_object: return "not_an_object";
+    case problem_kind::missing_field: return "missing_field";
+    case problem_kind::unknown_entry_type: return "unknown_entry_type";
+    case problem_kind::missing_header: return "missing_header";
+    case problem_kind::duplicate_header: return "duplicate_header";
+    case problem_kind::orphan_tool_result: return "orphan_tool_result";
+    case problem_kind::empty_input: return "empty_input";
+    case problem_kind::read_error: return "read_error";
+  }
+  return "?";
+}
+
+std::string import_problem::to_string() const {
+  if (field.empty()) return fmt::format("{}:{}: {}", file, line, message);
+  return fmt::format("{}:{}: field '{}': {}", file, line, field, message);
+}
+
+std::uint64_t import_stats::total_pages() const noexcept {
+  std::uint64_t n = 0;
+  for (auto p : pages) n += p;
+  return n;
+}
+
+std::uint64_t import_stats::total_problems() const noexcept {
+  std::uint64_t n = 0;
+  for (auto p : problems) n += p;
+  return n;
+}
+
+std::unique_ptr<format_parser> make_parser(source_format format, const import_options& options,
+                                           import_stats& stats) {
+  switch (format) {
+    case source_format::openclaw: return make_openclaw_parser(options, stats);
+    case source_format::claude_code: return make_claude_code_parser(options, stats);
+    case source_format::codex: return make_codex_parser(options, stats);
+  }
+  return make_openclaw_parser(options, stats);
+}
+
+workload_header make_header(const import_request& request, const import_options& options) {
+  workload_header h;
+  h.name = request.session_name;
+  h.family = "imported";
+  h.seed = 0;
+  h.generator = fmt::format("clawvm import {}", to_string(request.format));
+  h.description = fmt::format("{} transcript {}; window {} tokens", to_string(request.format),
+                              request.source_name, options.window_tokens);
+  return h;
+}
+
+namespace {
+
+// Where and why `line` is not JSON: "at byte N" for a syntax error (nlohmann reports the
+// byte 1-based), or the category of a semantic one (a number too large for a double).
+// Only the category is reported, never the offending text (it is data).
+std::string json_error(const std::string& line) {
+  try {
+    const auto unused = nlohmann::json::parse(line);
+    static_cast<void>(unused);
+  } catch (const nlohmann::json::parse_error& e) {
+    return fmt::format("at byte {}", e.byte > 0 ? e.byte - 1 : 0);
+  } catch (const nlohmann::json::out_of_range&) {
+    return "(a number out of range)";
+  } catch (const nlohmann::json::exception&) {
+    return "(rejected by the JSON parser)";
+  }
+  return "(rejected by the JSON parser)";
+}
+
+}  // namespace
+
+import_result import_transcript(std::istream& in, const import_request& request,
+                                const import_options& options, const event_sink& sink) {
+  import_result result;
+  auto& stats = result.stats;
+  workload_builder builder(options, request.source_name, request.session_name, sink, stats);
+  const auto parser = make_parser(request.format, options, stats);
+  bounded_line_reader reader(in, options.max_line_bytes);
+
+  // Records a problem; false when the import must stop (strict mode, IM-5).
+  auto report = [&](line_problem p, std::uint64_t line) {
+    ++stats.problems[static_cast<std::size_t>(p.kind)];
+    if (!p.line_kept) ++stats.skipped_lines;
+    if (result.problems.size() < problems_kept_max) {
+      result.problems.push_back(
+          import_problem{p.kind, request.source_name, line, std::move(p.field), std::move(p.message)});
+    }
+    if (request.mode == strictness::strict) {
+      result.ok = false;
+      return false;
+    }
+    return true;
+  };
+
+  std::string line;
+  std::vector<located_item> found;
+  bool any_entry = false;
+  bool stopped = false;
+  while (!stopped && !builder.turn_limit_reached()) {
+    const auto st = reader.next(line);
+    if (st == bounded_line_reader::status::end) break;
+    ++stats.lines;
+    const auto n = reader.line_number();
+    if (st == bounded_line_reader::status::too_long) {
+      stopped = !report({problem_kind::line_too_long, "",
+                         fmt::format("line of {} bytes exceeds the limit of {} bytes (skipped unread)",
+                                     reader.skipped_bytes(), options.max_line_bytes)},
+                        n);
+      continue;
+    }
+    if (text::trim(line).empty()) {
+      ++stats.blank_lines;
+      continue;
+    }
+    any_entry = true;
+    if (const auto bad = text::first_invalid_utf8(line)) {
+      stopped = !report({problem_kind::invalid_utf8, "", fmt::format("invalid UTF-8 at byte {}", *bad)}, n);
+      continue;
+    }
+    if (text::json_nesting_depth(line, options.max_json_depth) > options.max_json_depth) {
+      stopped = !report({problem_kind::json_too_deep, "",
+                         fmt::format("JSON nested deeper than {} levels", options.max_json_depth)},
+                        n);
+      continue;
+    }
+    const auto entry = nlohmann::json::parse(line, nullptr, false);
+    if (entry.is_discarded()) {
+      if (reader.unterminated()) {
+        stopped = !report({problem_kind::truncated_final_line, "",
+                           fmt::format("truncated final line: no newline and invalid JSON {}", json_error(line))},
+                          n);
+      } else {
+        stopped = !report({problem_kind::invalid_json, "",
+                           fmt::format("invalid JSON {}", json_error(line))},
+                          n);
+      }
+      continue;
+    }
+    found.clear();
+    if (auto p = parser->parse(entry, n, builder, found)) {
+      const bool kept = p->line_kept;
+      stopped = !report(std::move(*p), n);
+      if (!kept || stopped) continue;
+    }
+    for (auto& item : found) {
+      if (auto orphan = builder.apply(std::move(item))) {
+        ++stats.skipped_items;
+        if (!report(std::move(*orphan), n)) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+  }
+  if (!stopped && reader.io_error()) {
+    stopped = !report({problem_kind::read_error, "", "read error (I/O failure) before the end of input", true},
+                      reader.line_number());
+  }
+  if (!stopped && !any_entry) {
+    stopped = !report({problem_kind::empty_input, "", "no entries (empty transcript)", true}, 0);
+  }
+  // A strict import that stopped writes no ending: its output is discarded (IM-5).
+  if (result.ok) builder.finish();
+  return result;
+}
+
+import_result import_to_stream(std::istream& in, const import_request& request,
+                               const import_options& options, std::ostream& out) {
+  auto write_line = [&out](const std::string& s) {
+    out << s;
+    if (s.empty() || s.back() != '\n') out << '\n';
+  };
+  write_line(to_json_line(make_header(request, options)));
+  const event_sink sink = [&](const workload_event& e) { write_line(to_json_line(e)); };
+  return import_transcript(in, request, options, sink);
+}
+
+}  // namespace clawvm::import

@@ -1,0 +1,72 @@
+#include "clawvm/import/line_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <istream>
+
+namespace clawvm::import {
+
+bounded_line_reader::bounded_line_reader(std::istream& in, std::size_t max_line_bytes)
+    : in_(&in), max_line_bytes_(max_line_bytes), buffer_(chunk_bytes) {}
+
+bool bounded_line_reader::fill() {
+  if (eof_) return false;
+  in_->read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  const auto got = in_->gcount();
+  begin_ = 0;
+  end_ = got > 0 ? static_cast<std::size_t>(got) : 0U;
+  if (!*in_) {
+    eof_ = true;
+    io_error_ = in_->bad();
+  }
+  return end_ > 0;
+}
+
+bounded_line_reader::status bounded_line_reader::next(std::string& out) {
+  out.clear();
+  unterminated_ = false;
+  bool any_byte = false;
+  bool overflow = false;
+  std::uint64_t line_bytes = 0;
+  for (;;) {
+    if (begin_ == end_ && !fill()) {
+      // End of input: a pending partial line is the unterminated last line.
+      if (!any_byte) return status::end;
+      ++line_number_;
+      unterminated_ = true;
+      break;
+    }
+    any_byte = true;
+    const char* start = buffer_.data() + begin_;
+    const std::size_t available = end_ - begin_;
+    const void* nl = std::memchr(start, '\n', available);
+    const std::size_t take =
+        nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - start) : available;
+    line_bytes += take;
+    if (!overflow) {
+      if (line_bytes > max_line_bytes_) {
+        // Drop what was collected: the rest of this line is skipped, not stored.
+        overflow = true;
+        out.clear();
+        out.shrink_to_fit();
+      } else {
+        out.append(start, take);
+      }
+    }
+    begin_ += take;
+    if (nl != nullptr) {
+      ++begin_;  // the '\n'
+      ++line_number_;
+      break;
+    }
+  }
+  if (overflow) {
+    skipped_bytes_ = line_bytes;
+    out.clear();
+    return status::too_long;
+  }
+  if (!out.empty() && out.back() == '\r') out.pop_back();  // CRLF files
+  return status::line;
+}
+
+}  // namespace clawvm::import

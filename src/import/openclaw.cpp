@@ -1,0 +1,187 @@
+// OpenClaw (pi session format, version 3) line parser (spec/import.md IM-15.1).
+#include "clawvm/import/formats.hpp"
+#include "clawvm/import/json_fields.hpp"
+
+namespace clawvm::import {
+
+namespace {
+
+using namespace fields;
+
+class openclaw_parser final : public format_parser {
+ public:
+  openclaw_parser(const import_options& options, import_stats& stats)
+      : options_(&options), stats_(&stats) {}
+
+  std::optional<line_problem> parse(const json& entry, std::uint64_t line,
+                                    const workload_builder& /*builder*/,
+                                    std::vector<located_item>& out) override {
+    ++entries_;
+    if (!entry.is_object()) {
+      return line_problem{problem_kind::not_an_object, "", "entry is not a JSON object", false};
+    }
+    const auto* type = string_member(entry, "type");
+    if (type == nullptr) return missing("type", "a string");
+    const auto where = origin_of(entry, line, "id");
+
+    if (*type == "session") {
+      if (entries_ != 1) {
+        return line_problem{problem_kind::duplicate_header, "type",
+                            "a second session header (one session per file)", false};
+      }
+      const auto* id = string_member(entry, "id");
+      if (id == nullptr) return missing("id", "a string");
+      out.push_back({items::session_start{*id}, where});
+      return std::nullopt;
+    }
+    auto problem = parse_entry(*type, entry, where, out);
+    if (problem) return problem;
+    if (entries_ == 1) {
+      // No header: the session is named after the file; the line itself still imports.
+      return line_problem{problem_kind::missing_header, "type",
+                          fmt::format("expected a 'session' header on the first line, found '{}'",
+                                      type->substr(0, 64)),
+                          true};
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<line_problem> parse_entry(const std::string& type, const json& entry,
+                                          const origin& where, std::vector<located_item>& out) {
+    if (type == "message") return parse_message(entry, where, out);
+    if (type == "compaction") {
+      const auto* summary = string_member(entry, "summary");
+      out.push_back({items::compaction{summary != nullptr ? *summary : std::string()}, where});
+      return std::nullopt;
+    }
+    if (type == "branch_summary") {
+      const auto* summary = string_member(entry, "summary");
+      if (summary == nullptr) return missing("summary", "a string");
+      out.push_back({items::context_text{"summary", *summary}, where});
+      return std::nullopt;
+    }
+    if (type == "custom_message") {
+      const auto* content = member(entry, "content");
+      auto body = content != nullptr ? content_text(*content, stats_->ignored_blocks) : std::nullopt;
+      if (!body) return missing("content", "a string or an array of content blocks");
+      out.push_back({items::context_text{"custom", std::move(*body)}, where});
+      return std::nullopt;
+    }
+    // Entries that carry no context state: model and thinking settings, extension state,
+    // labels, the session name.
+    if (type == "model_change" || type == "thinking_level_change" || type == "custom" ||
+        type == "label" || type == "session_info") {
+      ++stats_->ignored_entries;
+      return std::nullopt;
+    }
+    return unknown_type("type", type);
+  }
+
+  std::optional<line_problem> parse_message(const json& entry, const origin& where,
+                                            std::vector<located_item>& out) {
+    const auto* message = member(entry, "message");
+    if (message == nullptr || !message->is_object()) return missing("message", "an object");
+    const auto* role = string_member(*message, "role");
+    if (role == nullptr) return missing("message.role", "a string");
+    const auto* content = member(*message, "content");
+
+    if (*role == "user" || *role == "custom") {
+      auto body = content != nullptr ? content_text(*content, stats_->ignored_blocks) : std::nullopt;
+      if (!body) return missing("message.content", "a string or an array of content blocks");
+      if (*role == "user") {
+        out.push_back({items::user_text{std::move(*body), false}, where});
+      } else {
+        out.push_back({items::context_text{"custom", std::move(*body)}, where});
+      }
+      return std::nullopt;
+    }
+    if (*role == "assistant") return parse_assistant(content, where, out);
+    if (*role == "toolResult") {
+      const auto* call_id = string_member(*message, "toolCallId");
+      if (call_id == nullptr) return missing("message.toolCallId", "a string");
+      std::optional<std::string> body = std::string();
+      if (content != nullptr) body = content_text(*content, stats_->ignored_blocks);
+      if (!body) return missing("message.content", "a string or an array of content blocks");
+      out.push_back({items::tool_result{*call_id, std::move(*body), bool_member(*message, "isError"),
+                                        "message.toolCallId"},
+                     where});
+      return std::nullopt;
+    }
+    if (*role == "bashExecution") {
+      // A command the user ran (`!cmd`); `!!cmd` (excludeFromContext) never reaches the model.
+      if (bool_member(*message, "excludeFromContext")) {
+        ++stats_->ignored_entries;
+        return std::nullopt;
+      }
+      const auto* command = string_member(*message, "command");
+      if (command == nullptr) return missing("message.command", "a string");
+      const auto* output = string_member(*message, "output");
+      const std::string call_id = fmt::format("bashExecution@{}", where.line);
+      items::tool_call call{call_id, "bash", json{{"command", *command}}, true};
+      out.push_back({std::move(call), where});
+      out.push_back({items::tool_result{call_id, output != nullptr ? *output : std::string(), false,
+                                        "message.command"},
+                     where});
+      return std::nullopt;
+    }
+    if (*role == "branchSummary" || *role == "compactionSummary") {
+      const auto* summary = string_member(*message, "summary");
+      if (summary == nullptr) return missing("message.summary", "a string");
+      out.push_back({items::context_text{"summary", *summary}, where});
+      return std::nullopt;
+    }
+    return unknown_type("message.role", *role);
+  }
+
+  std::optional<line_problem> parse_assistant(const json* content, const origin& where,
+                                              std::vector<located_item>& out) {
+    if (content == nullptr || !content->is_array()) {
+      return missing("message.content", "an array of content blocks");
+    }
+    // Each assistant message is one model call (IM-6).
+    out.push_back({items::model_call{}, where});
+    for (std::size_t i = 0; i < content->size(); ++i) {
+      const auto& block = (*content)[i];
+      const auto at = path("message.content", i);
+      const auto* type = string_member(block, "type");
+      if (type == nullptr) return missing(path(at, "type"), "a string");
+      if (*type == "text") {
+        const auto* body = string_member(block, "text");
+        if (body == nullptr) return missing(path(at, "text"), "a string");
+        out.push_back({items::assistant_text{*body}, where});
+      } else if (*type == "thinking") {
+        const auto* body = string_member(block, "thinking");
+        if (options_->include_thinking && body != nullptr) {
+          out.push_back({items::assistant_text{*body}, where});
+        }
+      } else if (*type == "toolCall") {
+        const auto* id = string_member(block, "id");
+        if (id == nullptr) return missing(path(at, "id"), "a string");
+        const auto* name = string_member(block, "name");
+        if (name == nullptr || text::trim(*name).empty()) return missing(path(at, "name"), "a non-empty string");
+        const auto* arguments = member(block, "arguments");
+        origin call_where = where;
+        call_where.native_id = *id;
+        out.push_back({items::tool_call{*id, std::string(text::trim(*name)),
+                                        arguments != nullptr ? *arguments : json::object(), false},
+                       call_where});
+      } else {
+        ++stats_->ignored_blocks;
+      }
+    }
+    return std::nullopt;
+  }
+
+  const import_options* options_;
+  import_stats* stats_;
+  std::uint64_t entries_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<format_parser> make_openclaw_parser(const import_options& options, import_stats& stats) {
+  return std::make_unique<openclaw_parser>(options, stats);
+}
+
+}  // namespace clawvm::import
