@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "clawvm/message_text.hpp"
 #include "clawvm/version.hpp"
 
 namespace clawvm {
@@ -19,11 +20,11 @@ std::string sidecar::bad_request(const json& id, std::uint64_t line, std::string
     finished_ = true;
     stopped_on_bad_input_ = true;
   }
-  json error{{"line", line}, {"message", std::move(message)}};
-  if (!field.empty()) error["field"] = std::move(field);
+  json error{{"line", line}, {"message", printable_message(message)}};
+  if (!field.empty()) error["field"] = printable_message(field);
   json r{{"v", sidecar_protocol_version}, {"ok", false}, {"error", std::move(error)}};
   if (!id.is_null()) r["id"] = id;
-  return r.dump();
+  return r.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string sidecar::too_long(std::uint64_t line_number) {
@@ -275,7 +276,8 @@ std::string sidecar::handle(std::string_view request_line, std::uint64_t line_nu
   result["faults"] = fault_delta(before);
   result["faults_total"] = engine_.counters().total_faults();
   if (!id.is_null()) result["id"] = std::move(id);
-  return result.dump();
+  // replace: a page id with invalid UTF-8 handed to the engine cannot break the protocol.
+  return result.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace clawvm

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "clawvm/message_text.hpp"
 #include "clawvm/tool_signature.hpp"
 
 namespace clawvm {
@@ -303,7 +304,7 @@ std::variant<json, std::string> parse_json_text(std::string_view text) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    return std::string(e.what());
+    return printable_message(e.what());
   }
 }
 
@@ -355,10 +356,14 @@ std::string to_json_line(const workload_header& h) {
   if (h.seed != 0) j["seed"] = h.seed;
   if (!h.generator.empty()) j["generator"] = h.generator;
   if (!h.description.empty()) j["description"] = h.description;
-  return j.dump() + '\n';
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
-std::string to_json_line(const workload_event& e) { return std::visit(event_to_json{}, e).dump() + '\n'; }
+// Strings that came through the reader are valid UTF-8; one handed in through the API
+// that is not is written with U+FFFD for the bad bytes rather than throwing (WL-2).
+std::string to_json_line(const workload_event& e) {
+  return std::visit(event_to_json{}, e).dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
+}
 
 void write_workload(std::ostream& out, const workload& w) {
   out << to_json_line(w.header);
@@ -380,10 +385,10 @@ std::variant<workload_event, workload_error> parse_workload_event_object(const j
   try {
     return parse_event_object(object);
   } catch (const bad_field& b) {
-    return workload_error{std::string(source), line_number, b.field, b.message};
+    return workload_error{std::string(source), line_number, printable_message(b.field), printable_message(b.message)};
   } catch (const json::exception& e) {
     // Defensive: a type the readers did not anticipate (they check before reading).
-    return workload_error{std::string(source), line_number, "", e.what()};
+    return workload_error{std::string(source), line_number, "", printable_message(e.what())};
   }
 }
 
@@ -431,7 +436,7 @@ const std::optional<workload_header>& workload_reader::header() {
   try {
     header_ = parse_header_object(std::get<json>(parsed));
   } catch (const bad_field& b) {
-    fail(b.field, b.message);
+    fail(printable_message(b.field), printable_message(b.message));
   }
   return header_;
 }

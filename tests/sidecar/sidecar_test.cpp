@@ -74,7 +74,7 @@ TEST_CASE("SC-4: in process, the sidecar's decisions equal offline replay", "[si
   CHECK(sink.lines == offline_trace(w, 180));
 }
 
-TEST_CASE("SC-6: bad requests get an error response naming line and field; lenient goes on, strict stops",
+TEST_CASE("SC-6: bad requests get an error response naming line and field, lenient goes on, strict stops",
           "[sidecar][bad_input]") {
   memory_committed_state state;
   for (const bool strict : {false, true}) {

@@ -1,5 +1,6 @@
 // Workload trace format (spec/workload.md WL-1..WL-12): round trip, and bad input gets a
 // clear error naming file, line and field.
+#include <algorithm>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -130,6 +131,8 @@ TEST_CASE("WL-3: bad input names file, line and field", "[workload][bad_input]")
     CHECK(e.field == c.field);
     CHECK_THAT(e.message, Catch::Matchers::Contains(c.message_part));
     CHECK_THAT(e.to_string(), Catch::Matchers::StartsWith("bad.jsonl:" + std::to_string(c.line) + ": "));
+    // Diagnostics quote input as \xNN: printable ASCII, so they are valid UTF-8 anywhere.
+    CHECK(std::all_of(e.message.begin(), e.message.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; }));
   }
 }
 
