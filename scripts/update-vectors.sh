@@ -20,4 +20,9 @@ for workload in "$vectors"/gates/*.workload.jsonl "$vectors"/workloads/*.workloa
     "$cli" replay "$workload" --policy all --budget "$budget" --json > "$vectors/replay/$name.b$budget.expected.jsonl"
   done
 done
-echo "update-vectors: $(ls "$vectors"/replay | wc -l) expected files"
+# The sidecar's responses to its request vectors (requests are written by hand).
+for requests in "$vectors"/sidecar/*.requests.jsonl; do
+  budget=$(basename "$requests" .requests.jsonl | sed -E 's/.*\.b([0-9]+)$/\1/')
+  "$cli" serve --store :memory: --budget "$budget" < "$requests" > "${requests%.requests.jsonl}.responses.jsonl"
+done
+echo "update-vectors: $(ls "$vectors"/replay | wc -l) replay and $(ls "$vectors"/sidecar/*.responses.jsonl | wc -l) sidecar expected files"

@@ -18,3 +18,30 @@ add_test(NAME sidecar.transcript_real_openclaw
           -DCLI=$<TARGET_FILE:clawvm_cli> -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sidecar_transcript_real
           -DPOLICY=clawvm -DBUDGET=180 -P ${CMAKE_CURRENT_SOURCE_DIR}/sidecar_transcript.cmake)
 set_tests_properties(sidecar.transcript_real_openclaw PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 LABELS "sidecar;real-data")
+
+# Conformance vectors of the protocol: byte-identical responses, and every line of them
+# (and every good request) valid against spec/sidecar.schema.json.
+file(GLOB _sidecar_requests ${PROJECT_SOURCE_DIR}/spec/vectors/sidecar/*.requests.jsonl)
+set(_sidecar_schema_files "")
+foreach(_requests IN LISTS _sidecar_requests)
+  get_filename_component(_name ${_requests} NAME)
+  string(REGEX REPLACE "\\.requests\\.jsonl$" "" _stem ${_name})
+  string(REGEX REPLACE "^.*\\.b([0-9]+)$" "\\1" _budget ${_stem})
+  set(_responses ${PROJECT_SOURCE_DIR}/spec/vectors/sidecar/${_stem}.responses.jsonl)
+  add_test(NAME vectors.sidecar.${_stem}
+    COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:clawvm_cli> -DBUDGET=${_budget} -DREQUESTS=${_requests}
+            -DRESPONSES=${_responses} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sidecar_vector_${_stem}
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/sidecar_vector.cmake)
+  set_tests_properties(vectors.sidecar.${_stem} PROPERTIES LABELS vectors)
+  list(APPEND _sidecar_schema_files ${_responses})
+  if(NOT _stem MATCHES "^bad_requests")
+    list(APPEND _sidecar_schema_files ${_requests})
+  endif()
+endforeach()
+add_test(NAME vectors.sidecar_schema
+  COMMAND ${CLAWVM_NODE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/sidecar.schema.json ${_sidecar_schema_files})
+# The schema is not vacuous: the deliberately bad requests do not validate.
+add_test(NAME vectors.sidecar_schema_rejects_bad_requests
+  COMMAND ${CLAWVM_NODE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/sidecar.schema.json
+          ${PROJECT_SOURCE_DIR}/spec/vectors/sidecar/bad_requests.b180.requests.jsonl)
+set_tests_properties(vectors.sidecar_schema_rejects_bad_requests PROPERTIES WILL_FAIL TRUE)
