@@ -7,7 +7,10 @@ install(TARGETS clawvm clawvm_cli EXPORT clawvmTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY include/clawvm DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The evaluation and importer libraries are not installed (tools of this repository, not
+# the embeddable engine), so neither are their headers.
+install(DIRECTORY include/clawvm DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  PATTERN "eval" EXCLUDE PATTERN "import" EXCLUDE)
 install(FILES ${PROJECT_BINARY_DIR}/generated/include/clawvm/version.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/clawvm)
 install(EXPORT clawvmTargets NAMESPACE clawvm:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/clawvm)
 
