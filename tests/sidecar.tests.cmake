@@ -39,9 +39,9 @@ foreach(_requests IN LISTS _sidecar_requests)
   endif()
 endforeach()
 add_test(NAME vectors.sidecar_schema
-  COMMAND ${CLAWVM_NODE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/sidecar.schema.json ${_sidecar_schema_files})
+  COMMAND ${CLAWVM_NODE_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/sidecar.schema.json ${_sidecar_schema_files})
 # The schema is not vacuous: the deliberately bad requests do not validate.
 add_test(NAME vectors.sidecar_schema_rejects_bad_requests
-  COMMAND ${CLAWVM_NODE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/sidecar.schema.json
+  COMMAND ${CLAWVM_NODE_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/sidecar.schema.json
           ${PROJECT_SOURCE_DIR}/spec/vectors/sidecar/bad_requests.b180.requests.jsonl)
 set_tests_properties(vectors.sidecar_schema_rejects_bad_requests PROPERTIES WILL_FAIL TRUE)

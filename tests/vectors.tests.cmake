@@ -25,10 +25,9 @@ foreach(_workload IN LISTS _generated)
   set_tests_properties(vectors.generate.${_family} PROPERTIES LABELS vectors)
 endforeach()
 # The workload vectors follow the published schema (ajv), and a corrupted one does not.
-find_program(CLAWVM_NODE node)
 file(GLOB _all_workloads ${PROJECT_SOURCE_DIR}/spec/vectors/gates/*.workload.jsonl ${PROJECT_SOURCE_DIR}/spec/vectors/workloads/*.workload.jsonl)
 add_test(NAME vectors.workload_schema
-  COMMAND ${CLAWVM_NODE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/workload.schema.json ${_all_workloads})
+  COMMAND ${CLAWVM_NODE_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/workload.schema.json ${_all_workloads})
 add_test(NAME vectors.workload_schema_rejects_corrupt
-  COMMAND ${CMAKE_COMMAND} -DNODE=${CLAWVM_NODE} -DROOT=${PROJECT_SOURCE_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/workload_schema_corrupt
+  COMMAND ${CMAKE_COMMAND} -DNODE=${CLAWVM_NODE_EXECUTABLE} -DROOT=${PROJECT_SOURCE_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/workload_schema_corrupt
           -P ${CMAKE_CURRENT_SOURCE_DIR}/workload_schema_corrupt.cmake)
