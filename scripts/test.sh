@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test, as CI does:
 #   1. gcc-debug (warnings as errors): the whole ctest suite;
-#   2. asan (clang, ASan+UBSan): the whole ctest suite again under sanitizers;
+#   2. asan (clang, ASan+UBSan): the ctest suite again under sanitizers, except the
+#      replays of the real shared transcripts (label real-data: minutes under ASan; stage 1
+#      runs them, and the importer and sidecar are fuzzed under ASan in stage 3);
 #   3. fuzz (clang, libFuzzer): each fuzzer for CLAWVM_FUZZ_SECONDS (default 30) from its
 #      committed corpus (label fuzz-campaign).
 # Set CLAWVM_TEST_STAGES to a subset, e.g. "gcc-debug" for a quick local run.
@@ -15,14 +17,19 @@ jobs=$(nproc)
 for stage in $stages; do
   echo "=== test stage: $stage"
   case "$stage" in
-    gcc-debug|clang-debug|asan|release)
+    gcc-debug|clang-debug|release)
       cmake --preset "$stage"
       cmake --build --preset "$stage" -j "$jobs"
       ctest --preset "$stage" -LE fuzz-campaign
       ;;
+    asan)
+      cmake --preset asan
+      cmake --build --preset asan -j "$jobs"
+      ctest --preset asan -LE "fuzz-campaign|real-data"
+      ;;
     fuzz)
       cmake --preset fuzz -DCLAWVM_FUZZ_SECONDS="$fuzz_seconds"
-      cmake --build --preset fuzz -j "$jobs"
+      cmake --build --preset fuzz -j "$jobs" --target fuzzers  # the libFuzzer binaries only
       ctest --test-dir build/fuzz -L fuzz-campaign --output-on-failure -j "$jobs"
       ;;
     *) echo "test.sh: unknown stage '$stage'" >&2; exit 2 ;;
