@@ -1,6 +1,8 @@
 // Subcommand suite (spec/suite.md, spec/cli.md): the main job.
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -17,6 +19,8 @@ struct suite_options {
   std::uint64_t seed = 42;
   std::uint32_t turns = 0;
   unsigned jobs = 1;
+  std::vector<std::string> real_inputs;
+  std::string real_from = "openclaw";
   bool quiet = false;
 };
 
@@ -27,6 +31,13 @@ int run_suite_command(const suite_options& o) {
   c.seed = o.seed;
   c.turns = o.turns;
   c.jobs = o.jobs;
+  const auto real_format = import::parse_source_format(o.real_from);
+  if (!real_format) {
+    fmt::print(stderr, "clawvm suite: --real-from: unknown format '{}' (openclaw, claude-code or codex)\n", o.real_from);
+    return exit_bad_input;
+  }
+  c.real_format = *real_format;
+  for (const auto& input : o.real_inputs) c.real_inputs.emplace_back(input);
   const auto start = std::chrono::steady_clock::now();
   auto progress = std::make_shared<progress_line>("suite");
   if (!o.quiet) c.progress = [progress](const std::string& line) { progress->print(line); };
@@ -57,6 +68,10 @@ command add_suite(CLI::App& app) {
   sub->add_option("--turns", o->turns, "turns per generated workload (0: each family's default)")->capture_default_str();
   sub->add_option("--jobs", o->jobs, "configurations run in parallel (same outputs for any value)")
       ->capture_default_str()->check(CLI::Range(1U, 256U));
+  sub->add_option("--real", o->real_inputs,
+                  "also replay these real transcripts (files or directories of *.jsonl; spec/real.md)");
+  sub->add_option("--real-from", o->real_from, "format of the --real transcripts: openclaw, claude-code or codex")
+      ->capture_default_str();
   sub->add_flag("--quiet", o->quiet, "no progress lines on stderr");
   return {sub, [o] { return run_suite_command(*o); }};
 }

@@ -89,5 +89,6 @@ command add_ablate(CLI::App& app);
 command add_suite(CLI::App& app);
 command add_serve(CLI::App& app);
 command add_import(CLI::App& app);
+command add_real(CLI::App& app);
 
 }  // namespace clawvm::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       add_serve(app),
       add_suite(app),
       add_import(app),
+      add_real(app),
   };
   try {
     app.parse(argc, argv);

@@ -671,36 +671,280 @@ section tier2_table_section(const std::optional<json>& tier2) {
   });
 }
 
+// Real sessions without the aggregates of spec/real.md (an older or hand-made document
+// that only has "rows"): every key any row has, in the order first seen.
+void add_real_rows_table(section& s, const json& rows) {
+  std::vector<std::string> columns;
+  for (const auto& row : rows)
+    if (row.is_object())
+      for (const auto& [key, value] : row.items())
+        if (std::find(columns.begin(), columns.end(), key) == columns.end()) columns.push_back(key);
+  table t{fmt::format("{} rows", rows.size()), columns};
+  t.collapsed_in_html = rows.size() > 20;
+  for (const auto& row : rows) {
+    std::vector<cell> r;
+    for (const auto& column : columns) {
+      if (!row.is_object()) {
+        r.push_back(text_cell(value_text(row)));
+        continue;
+      }
+      const auto it = row.find(column);
+      r.push_back(it == row.end() || !(it->is_object() || it->is_array()) ? value_cell(row, column.c_str())
+                                                                           : text_cell(breakdown_text(*it)));
+    }
+    t.rows.push_back(std::move(r));
+  }
+  s.tables.push_back(std::move(t));
+}
+
+// One entry of real.summary.json "by_policy", looked up by its configuration.
+const json* real_summary_entry(const json& by_policy, const std::string& cut, const json& budget,
+                               std::string_view kind, const std::string& policy) {
+  for (const auto& entry : by_policy)
+    if (value_text(entry.at("cut")) == cut && entry.at("budget") == budget &&
+        value_text(entry.at("budget_kind")) == kind && value_text(entry.at("policy")) == policy)
+      return &entry;
+  return nullptr;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// A median of whole faults: "8" or "8.5".
+std::string real_median_text(const json& value) {
+  if (!value.is_number()) return std::string(absent_value);
+  const double v = value.get<double>();
+  return svg::fixed(v, std::floor(v) == v ? 0 : 1);
+}
+
+// The aggregates of a "clawvm-real" document (spec/real.md RL-10): per policy, never the
+// thousands of rows, which stay in real.summary.json and real.summary.csv (RPT-8).
+void add_real_aggregates(section& s, const json& real) {
+  const json& by_policy = real.at("by_policy");
+  const std::vector<std::string> policies = string_list(real.at("policies"));
+  const std::vector<std::string> cuts = string_list(real.at("cuts"));
+  const json reference = real.value("reference_budget", json(180));
+  std::vector<std::pair<json, std::string>> grid;  // (budget, kind)
+  for (const auto& b : real.at("budgets")) grid.emplace_back(b, "budget");
+  for (const auto& w : real.at("windows")) grid.emplace_back(w, "window");
+  const auto grid_label = [](const std::pair<json, std::string>& g) {
+    return g.second == "window" ? "window " + value_text(g.first, 0) : value_text(g.first, 0);
+  };
+
+  const json& checks = real.at("checks");
+  std::size_t asserted = 0;
+  std::size_t passed = 0;
+  for (const auto& check : checks) {
+    if (check.value("informative", false)) continue;
+    ++asserted;
+    passed += check.at("pass").get<bool>() ? 1U : 0U;
+  }
+  s.paragraphs.push_back({text_cell(fmt::format(
+      "{} {} sessions, cut at {} turns (a session enters a cut when it has that many turns), replayed at budgets "
+      "{} and at context windows {} under {} policies; oracle lookahead {}, importer window {} tokens. Verdict: ",
+      real.at("sessions").size(), value_text(real, "source_format"), joined(cuts),
+      joined(string_list(real.at("budgets"))), joined(string_list(real.at("windows"))),
+      policies.size(), value_text(real, "lookahead_turns"), value_text(real, "import_window_tokens"))),
+                          verdict_cell(real.at("pass").get<bool>()),
+                          text_cell(fmt::format(" ({} of {} checks pass; informative checks do not decide).", passed,
+                                                asserted))});
+  s.paragraphs.push_back({text_cell(
+      "Policy-controllable faults are checked where the capacity suffices: a configuration (session, cut, budget) "
+      "qualifies when the session's peak footprint (every assembly's required set plus a pointer for every other "
+      "live page, measured by the capacity probe of spec/real.md RL-4) fits the budget. Elsewhere faults are "
+      "partly caused by capacity; the oracle gap says how many a lookahead policy avoids.")});
+
+  table check_table{"Checks", {"check", "result", "detail"}};
+  for (const auto& check : checks) {
+    const bool pass = check.at("pass").get<bool>();
+    const bool informative = check.value("informative", false);
+    check_table.rows.push_back(
+        {text_cell(value_text(check.at("check"))),
+         informative ? cell{fmt::format("informative: {}", pass ? "pass" : "fail"), cell_style::muted}
+                     : verdict_cell(pass),
+         text_cell(check.value("detail", std::string{}))});
+  }
+  s.tables.push_back(std::move(check_table));
+
+  // The paper's numbers next to ours: median faults per session at the reference budget.
+  const json& paper = real.at("paper");
+  const auto paper_value = [&](const std::string& policy, const std::string& cut) -> const json* {
+    for (const auto& entry : paper)
+      if (value_text(entry.at("policy")) == policy && value_text(entry.at("cut")) == cut)
+        return &entry.at("paper_median_faults");
+    return nullptr;
+  };
+  const auto median_at = [&](const std::string& cut, const json& budget, std::string_view kind,
+                             const std::string& policy) {
+    const json* entry = real_summary_entry(by_policy, cut, budget, kind, policy);
+    return entry == nullptr ? svg::missing_value : number_or_missing(*entry, "median_faults");
+  };
+  svg::grouped_bar_chart paper_chart;
+  paper_chart.title = fmt::format("Median faults per session at budget {}, ours and the paper's", value_text(reference));
+  paper_chart.y_label = "median faults";
+  paper_chart.categories = policies;
+  paper_chart.value_decimals = 1;
+  paper_chart.width_px = wide_chart_px;
+  // Blues for our cuts, browns for the paper's: none of them is a policy colour, which
+  // would suggest a policy where a bar means a cut.
+  constexpr std::array<std::string_view, 3> cut_colours{"#0072B2", "#56B4E9", "#999999"};
+  constexpr std::array<std::string_view, 2> paper_colours{"#8C564B", "#C49C94"};
+  for (std::size_t c = 0; c < cuts.size(); ++c) {
+    std::vector<double> values;
+    for (const auto& policy : policies) values.push_back(median_at(cuts[c], reference, "budget", policy));
+    paper_chart.groups.push_back({"cut " + cuts[c], std::string(cut_colours[c % cut_colours.size()]), values});
+  }
+  for (std::size_t c = 0; c < paper_colours.size(); ++c) {
+    const std::string cut = c == 0 ? "100" : "200";
+    std::vector<double> values;
+    for (const auto& policy : policies) {
+      const json* v = paper_value(policy, cut);
+      values.push_back(v == nullptr ? svg::missing_value : number_or_missing(*v));
+    }
+    paper_chart.groups.push_back({"paper, cut " + cut, std::string(paper_colours[c]), values});
+  }
+  s.charts.push_back({svg::render(paper_chart), true});
+
+  table paper_table{fmt::format("Median faults per session at budget {} (paper: brief \xC2\xA7" "5)", value_text(reference)),
+                    {"policy"}};
+  for (const auto& cut : cuts) {
+    paper_table.header.push_back("cut " + cut);
+    if (cut == "100" || cut == "200") paper_table.header.push_back("paper, cut " + cut);
+  }
+  for (const auto& policy : policies) {
+    std::vector<cell> row{text_cell(policy)};
+    for (const auto& cut : cuts) {
+      const json* entry = real_summary_entry(by_policy, cut, reference, "budget", policy);
+      row.push_back(number_cell(entry == nullptr ? std::string(absent_value) : real_median_text(entry->at("median_faults"))));
+      if (cut == "100" || cut == "200") {
+        const json* v = paper_value(policy, cut);
+        row.push_back(number_cell(v == nullptr ? std::string(absent_value) : real_median_text(*v)));
+      }
+    }
+    paper_table.rows.push_back(std::move(row));
+  }
+  s.tables.push_back(std::move(paper_table));
+
+  // Median faults vs the paper's budgets, one chart per cut; windows are in the tables.
+  policy_colours colours;
+  for (const auto& cut : cuts) {
+    svg::line_chart chart;
+    chart.title = fmt::format("Median faults per session vs budget: cut {}", cut);
+    chart.x_label = "budget (tokens)";
+    chart.y_label = "median faults";
+    chart.scale = svg::y_scale::log1p;
+    for (const auto& b : real.at("budgets")) chart.x.push_back(number_or_missing(b));
+    for (const auto& policy : policies) {
+      std::vector<double> values;
+      for (const auto& b : real.at("budgets")) values.push_back(median_at(cut, b, "budget", policy));
+      chart.lines.push_back({policy, colours(policy), values});
+    }
+    s.charts.push_back({svg::render(chart), false});
+
+    table t{fmt::format("Cut {}: median faults per session (total over the sessions)", cut), {"budget"}};
+    for (const auto& policy : policies) t.header.push_back(policy);
+    t.header.emplace_back("sessions");
+    t.header.emplace_back("capacity sufficient");
+    for (const auto& g : grid) {
+      std::vector<cell> row{number_cell(grid_label(g))};
+      const json* any = nullptr;
+      for (const auto& policy : policies) {
+        const json* entry = real_summary_entry(by_policy, cut, g.first, g.second, policy);
+        if (entry != nullptr) any = entry;
+        row.push_back(number_cell(entry == nullptr ? std::string(absent_value)
+                                                   : fmt::format("{} ({})", real_median_text(entry->at("median_faults")),
+                                                                 value_text(entry->at("total_faults")))));
+      }
+      row.push_back(any == nullptr ? cell{std::string(absent_value), cell_style::muted} : value_cell(*any, "sessions"));
+      row.push_back(any == nullptr ? cell{std::string(absent_value), cell_style::muted}
+                                   : value_cell(*any, "sessions_capacity_sufficient"));
+      t.rows.push_back(std::move(row));
+    }
+    s.tables.push_back(std::move(t));
+  }
+
+  // Where the claim is checked, and what happens elsewhere.
+  table capacity{"Faults where capacity suffices (and elsewhere)",
+                 {"cut", "budget", "sessions sufficient", "clawvm", "oracle", "retrieval", "clawvm elsewhere",
+                  "oracle elsewhere"}};
+  capacity.collapsed_in_html = true;
+  for (const auto& cut : cuts) {
+    for (const auto& g : grid) {
+      const json* claw = real_summary_entry(by_policy, cut, g.first, g.second, "clawvm");
+      if (claw == nullptr) continue;
+      const json* orc = real_summary_entry(by_policy, cut, g.first, g.second, "oracle");
+      const json* ret = real_summary_entry(by_policy, cut, g.first, g.second, "retrieval");
+      const auto there = [](const json* entry) {
+        return entry == nullptr ? cell{std::string(absent_value), cell_style::muted}
+                                : value_cell(*entry, "faults_where_capacity_sufficient");
+      };
+      const auto elsewhere = [](const json* entry) {
+        if (entry == nullptr) return cell{std::string(absent_value), cell_style::muted};
+        return number_cell(fmt::format("{}", entry->at("total_faults").get<std::uint64_t>() -
+                                                 entry->at("faults_where_capacity_sufficient").get<std::uint64_t>()));
+      };
+      capacity.rows.push_back({text_cell(cut), number_cell(grid_label(g)),
+                               number_cell(fmt::format("{} of {}", value_text(claw->at("sessions_capacity_sufficient")),
+                                                       value_text(claw->at("sessions")))),
+                               there(claw), there(orc), there(ret), elsewhere(claw), elsewhere(orc)});
+    }
+  }
+  s.tables.push_back(std::move(capacity));
+
+  // Thrash and prefix stability at full length: the reference budget and the windows.
+  const std::string last_cut = cuts.empty() ? std::string("full") : cuts.back();
+  table stability{fmt::format("Cut {}: mean thrash and prefix stability", last_cut), {"policy"}};
+  std::vector<std::pair<json, std::string>> shown{{reference, "budget"}};
+  for (const auto& w : real.at("windows")) shown.emplace_back(w, "window");
+  for (const auto& g : shown) {
+    stability.header.push_back("thrash " + grid_label(g));
+    stability.header.push_back("prefix stability " + grid_label(g));
+  }
+  for (const auto& policy : policies) {
+    std::vector<cell> row{text_cell(policy)};
+    for (const auto& g : shown) {
+      const json* entry = real_summary_entry(by_policy, last_cut, g.first, g.second, policy);
+      row.push_back(entry == nullptr ? cell{std::string(absent_value), cell_style::muted}
+                                     : value_cell(*entry, "mean_thrash", 3));
+      row.push_back(entry == nullptr ? cell{std::string(absent_value), cell_style::muted}
+                                     : value_cell(*entry, "prefix_stability", 3));
+    }
+    stability.rows.push_back(std::move(row));
+  }
+  s.tables.push_back(std::move(stability));
+
+  table sessions{"Sessions", {"session", "turns", "tool calls", "pages", "demands", "compactions", "peak footprint by cut"}};
+  sessions.collapsed_in_html = true;
+  for (const auto& session : real.at("sessions")) {
+    std::string peaks;
+    for (const auto& c : session.at("cuts"))
+      peaks += fmt::format("{}{}: {}", peaks.empty() ? "" : ", ", value_text(c.at("cut")),
+                           value_text(c.at("peak_footprint_tokens")));
+    sessions.rows.push_back({text_cell(value_text(session.at("session"))), value_cell(session, "turns"),
+                             value_cell(session, "tool_calls"), value_cell(session, "pages"),
+                             value_cell(session, "demands"), value_cell(session, "compactions"), text_cell(peaks)});
+  }
+  s.tables.push_back(std::move(sessions));
+  s.paragraphs.push_back({text_cell(fmt::format(
+      "Every configuration's row ({} rows: faults by kind, alerts, thrash, oracle gap, tokens, prefix stability, "
+      "physical insufficiency, capacity) is in real.summary.json and real.summary.csv.",
+      real.at("rows").size()))});
+}
+
 section real_section(const std::optional<json>& real) {
   constexpr std::string_view id = "real";
   constexpr std::string_view title = "Real sessions";
   if (!real) return not_run_section(std::string(id), std::string(title));
   return within_document(real_document_name, [&] {
     section s{std::string(id), std::string(title)};
-    const json& rows = real->at("rows");
-    // The format of this document is not fixed yet: show every key any row has, in the
-    // order first seen (each row's keys are sorted).
-    std::vector<std::string> columns;
-    for (const auto& row : rows)
-      if (row.is_object())
-        for (const auto& [key, value] : row.items())
-          if (std::find(columns.begin(), columns.end(), key) == columns.end()) columns.push_back(key);
-    table t{fmt::format("{} rows", rows.size()), columns};
-    t.collapsed_in_html = rows.size() > 20;
-    for (const auto& row : rows) {
-      std::vector<cell> r;
-      for (const auto& column : columns) {
-        if (!row.is_object()) {
-          r.push_back(text_cell(value_text(row)));
-          continue;
-        }
-        const auto it = row.find(column);
-        r.push_back(it == row.end() || !(it->is_object() || it->is_array()) ? value_cell(row, column.c_str())
-                                                                             : text_cell(breakdown_text(*it)));
-      }
-      t.rows.push_back(std::move(r));
+    if (real->contains("by_policy")) {
+      add_real_aggregates(s, *real);
+    } else {
+      add_real_rows_table(s, real->at("rows"));
     }
-    s.tables.push_back(std::move(t));
     return s;
   });
 }
@@ -784,8 +1028,22 @@ section summary_section(const report_inputs& in) {
 
   if (in.real) {
     within_document(real_document_name, [&] {
-      t.rows.push_back({text_cell("Real sessions"), text_cell(fmt::format("{} rows", in.real->at("rows").size())),
-                        text_cell("")});
+      if (!in.real->contains("by_policy")) {
+        t.rows.push_back({text_cell("Real sessions"), text_cell(fmt::format("{} rows", in.real->at("rows").size())),
+                          text_cell("")});
+        return;
+      }
+      std::size_t asserted = 0;
+      std::size_t passed = 0;
+      for (const auto& check : in.real->at("checks")) {
+        if (check.value("informative", false)) continue;
+        ++asserted;
+        passed += check.at("pass").get<bool>() ? 1U : 0U;
+      }
+      t.rows.push_back({text_cell("Real sessions"), verdict_cell(in.real->at("pass").get<bool>()),
+                        text_cell(fmt::format("{} sessions, {} replays: {} of {} checks pass",
+                                              in.real->at("sessions").size(), in.real->at("rows").size(), passed,
+                                              asserted))});
     });
   } else {
     t.rows.push_back({text_cell("Real sessions"), not_run, text_cell("")});
@@ -1086,7 +1344,14 @@ void validate_report_inputs(const report_inputs& in) {
   }
   if (in.real) {
     if (!in.real->is_object()) fail(real_document_name, "not a JSON object");
+    if (in.real->contains("format")) check_format(*in.real, real_document_name, "clawvm-real", 1);
     require_array(*in.real, real_document_name, "rows");
+    // The aggregates of spec/real.md RL-10; a document with only "rows" is shown as a table.
+    if (in.real->contains("by_policy")) {
+      for (const char* key : {"sessions", "by_policy", "checks", "paper", "cuts", "budgets", "windows", "policies"})
+        require_array(*in.real, real_document_name, key);
+      require_key(*in.real, real_document_name, "pass", vt::boolean);
+    }
   }
 }
 

@@ -12,6 +12,7 @@
 #include "clawvm/eval/digest.hpp"
 #include "clawvm/eval/gates.hpp"
 #include "clawvm/eval/generators.hpp"
+#include "clawvm/eval/real.hpp"
 #include "clawvm/eval/report.hpp"
 #include "clawvm/eval/sweep.hpp"
 #include "clawvm/sidecar.hpp"
@@ -61,6 +62,8 @@ class suite_runner {
     if (result_.bad_input) return result_;
     run_sweep_and_stress();
     run_ablations();
+    run_real_sessions();
+    if (result_.bad_input) return result_;
     save_workloads();
     write_manifest_and_report();
     return result_;
@@ -164,6 +167,45 @@ class suite_runner {
                           weights.points_with_changed_faults));
   }
 
+  // RL-12: the real-session report, when real transcripts were given.
+  void run_real_sessions() {
+    if (config_.real_inputs.empty()) return;
+    real_config rc;
+    rc.format = config_.real_format;
+    rc.inputs = config_.real_inputs;
+    rc.jobs = config_.jobs;
+    if (config_.progress) {
+      rc.progress = [this](std::string_view stage, std::size_t done, std::size_t total) {
+        progress(fmt::format("real {} {}/{}", stage, done, total));
+      };
+    }
+    const real_result real = run_real(rc);
+    if (real.bad_input) {
+      result_.bad_input = true;
+      result_.bad_input_message = real.bad_input_message;
+      return;
+    }
+    for (const auto& p : write_real_outputs(real, config_.out_dir)) output(p);
+    std::size_t asserted = 0;
+    std::size_t passed = 0;
+    std::string failed;
+    for (const auto& c : real.checks) {
+      if (c.informative) continue;
+      ++asserted;
+      if (c.pass) {
+        ++passed;
+      } else {
+        failed += (failed.empty() ? "" : "; ") + c.check;
+      }
+    }
+    add_check("real.sessions", real.pass,
+              real.pass ? fmt::format("{} sessions, {} replays: {} of {} checks pass", real.sessions.size(),
+                                      real.rows.size(), passed, asserted)
+                        : "failed: " + failed);
+    for (const auto& s : real.sessions) real_sessions_.push_back({s.file, s.sha256});
+    real_ran_ = true;
+  }
+
   // SU-7: every generated workload, so users can replay and edit them.
   void save_workloads() {
     fs::create_directories(config_.out_dir / "workloads");
@@ -198,6 +240,13 @@ class suite_runner {
     for (const auto& g : generated_) {
       generated.push_back({{"family", g.family}, {"workload", g.name}, {"events", g.events}});
     }
+    json inputs{{"gate_vectors", std::move(vectors)}, {"generated_workloads", std::move(generated)}};
+    if (real_ran_) {
+      // Base names only: the manifest names no path outside the output directory (SU-4).
+      json real = json::array();
+      for (const auto& [file, sha] : real_sessions_) real.push_back({{"file", file}, {"sha256", sha}});
+      inputs["real_sessions"] = std::move(real);
+    }
     json checks = json::array();
     for (const auto& c : result_.checks) checks.push_back({{"check", c.check}, {"pass", c.pass}, {"detail", c.detail}});
     return {
@@ -212,7 +261,7 @@ class suite_runner {
         {"build", build_info()},
         {"seed", config_.seed},
         {"turns", config_.turns},
-        {"inputs", {{"gate_vectors", std::move(vectors)}, {"generated_workloads", std::move(generated)}}},
+        {"inputs", std::move(inputs)},
         {"checks", std::move(checks)},
         {"traces_validated", traces_validated_},
         {"trace_divergences", trace_divergences_},
@@ -231,7 +280,9 @@ class suite_runner {
     const fs::path manifest_path = config_.out_dir / std::string(manifest_document_name);
     write_output_file(manifest_path, manifest().dump(2) + "\n");
     progress("report");
-    const report_inputs inputs = read_report_inputs(config_.out_dir);
+    report_inputs inputs = read_report_inputs(config_.out_dir);
+    // A real.summary.json left by an earlier run with --real is not this run's result.
+    if (!real_ran_) inputs.real.reset();
     write_report_files(config_.out_dir, inputs);
     output(config_.out_dir / std::string(report_html_name));
     output(config_.out_dir / std::string(report_markdown_name));
@@ -253,6 +304,8 @@ class suite_runner {
   std::vector<std::pair<std::string, std::string>> gate_vectors_;
   std::vector<std::string> sweep_workloads_;
   std::vector<generated_workload> generated_;
+  std::vector<std::pair<std::string, std::string>> real_sessions_;  // input base name, sha256
+  bool real_ran_ = false;
   std::uint64_t traces_validated_ = 0;
   std::uint64_t trace_divergences_ = 0;
 };

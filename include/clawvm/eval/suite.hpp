@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clawvm/import/import.hpp"
+
 namespace clawvm::eval {
 
 inline constexpr std::string_view suite_manifest_format = "clawvm-suite-manifest";
@@ -26,6 +28,10 @@ struct suite_config {
   // use a reduced suite (SU-8).
   std::uint32_t turns = 0;
   unsigned jobs = 1;
+  // Real sessions (spec/real.md RL-12): transcript files or directories of *.jsonl in
+  // `real_format`. Empty: the real-session report is not run (and not in the report).
+  std::vector<std::filesystem::path> real_inputs;
+  import::source_format real_format = import::source_format::openclaw;
   // Progress lines ("suite: sweep 37/144") for runs over a second; null: none.
   std::function<void(const std::string&)> progress;
 };
@@ -39,7 +45,7 @@ struct suite_check {
 struct suite_result {
   std::vector<suite_check> checks;
   std::vector<std::string> outputs;  // file names relative to out_dir, sorted
-  bool bad_input = false;            // a gate vector could not be read (exit 2)
+  bool bad_input = false;            // a gate vector or a real transcript could not be read (exit 2)
   std::string bad_input_message;
   bool pass() const noexcept;
 };

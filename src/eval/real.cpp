@@ -1,0 +1,1057 @@
+// The real-session replay report: spec/real.md RL-1..RL-12.
+#include "clawvm/eval/real.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "clawvm/eval/digest.hpp"
+#include "clawvm/eval/parallel.hpp"
+#include "clawvm/eval/sweep.hpp"
+
+namespace clawvm::eval {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string real_cut_label(std::uint32_t cut) {
+  return cut == real_cut_full ? std::string("full") : fmt::format("{}", cut);
+}
+
+namespace {
+
+// The session name of an input (IM-1): its file name without ".jsonl" (or ".json").
+std::string session_name_of(const fs::path& path) {
+  std::string name = path.filename().string();
+  for (std::string_view suffix : {".jsonl", ".json"}) {
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      name.resize(name.size() - suffix.size());
+      break;
+    }
+  }
+  return name;
+}
+
+// A fresh private directory for the imported workloads, removed with everything in it
+// when the run ends (also when it throws).
+class scratch_directory {
+ public:
+  explicit scratch_directory(const fs::path& base_dir) {
+    const fs::path base = base_dir.empty() ? fs::temp_directory_path() : base_dir;
+    fs::create_directories(base);
+    std::string name_template = (base / "clawvm-real-XXXXXX").string();
+    if (mkdtemp(name_template.data()) == nullptr) {
+      throw std::runtime_error(fmt::format("{}: cannot create a scratch directory", base.string()));
+    }
+    path_ = name_template;
+  }
+  scratch_directory(const scratch_directory&) = delete;
+  scratch_directory& operator=(const scratch_directory&) = delete;
+  scratch_directory(scratch_directory&&) = delete;
+  scratch_directory& operator=(scratch_directory&&) = delete;
+  ~scratch_directory() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const noexcept { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+template <class... Fs>
+struct overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// RL-2 inputs
+
+std::variant<std::vector<fs::path>, std::string> expand_real_inputs(const std::vector<fs::path>& inputs) {
+  std::vector<fs::path> out;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    const auto status = fs::status(input, ec);
+    if (ec || !fs::exists(status)) return fmt::format("{}: no such file or directory", input.string());
+    if (!fs::is_directory(status)) {
+      out.push_back(input);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (fs::directory_iterator it(input, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code type_ec;
+      if (it->path().extension() == ".jsonl" && it->is_regular_file(type_ec)) found.push_back(it->path());
+    }
+    if (ec) return fmt::format("{}: cannot list the directory: {}", input.string(), ec.message());
+    if (found.empty()) return fmt::format("{}: no *.jsonl transcripts in this directory", input.string());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  // By file name, so the order (and every output) does not depend on how inputs were named.
+  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
+    return std::pair(a.filename().string(), a.string()) < std::pair(b.filename().string(), b.string());
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// RL-9 streaming pieces
+
+import::import_result import_transcript_file(const fs::path& transcript, const fs::path& out,
+                                             import::source_format format, import::strictness mode,
+                                             const import::import_options& options) {
+  import::import_request request;
+  request.format = format;
+  request.source_name = transcript.filename().string();  // path-independent outputs (IM-1)
+  request.session_name = session_name_of(transcript);
+  request.mode = mode;
+
+  std::ifstream in(transcript, std::ios::binary);
+  if (!in) {
+    import::import_result failed;
+    failed.ok = false;
+    ++failed.stats.problems[static_cast<std::size_t>(import::problem_kind::read_error)];
+    failed.problems.push_back({import::problem_kind::read_error, transcript.string(), 0, "", "cannot open"});
+    return failed;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  if (!file) throw std::runtime_error(fmt::format("{}: cannot open for writing", out.string()));
+  import::import_result result = import::import_to_stream(in, request, options, file);
+  file.close();
+  if (!file) throw std::runtime_error(fmt::format("{}: write failed", out.string()));
+  return result;
+}
+
+struct workload_file_source::stream {
+  explicit stream(const fs::path& path) : in(path, std::ios::binary), reader(in, path.filename().string()) {
+    if (!in) open_error = workload_error{path.filename().string(), 0, "", "cannot open"};
+  }
+  std::ifstream in;
+  workload_reader reader;
+  std::optional<workload_error> open_error;
+  std::optional<workload_header> no_header;
+};
+
+workload_file_source::workload_file_source(const fs::path& path) : stream_(std::make_unique<stream>(path)) {}
+workload_file_source::~workload_file_source() = default;
+
+const std::optional<workload_header>& workload_file_source::header() {
+  return stream_->open_error ? stream_->no_header : stream_->reader.header();
+}
+
+workload_reader::status workload_file_source::next(workload_event& out) {
+  if (stream_->open_error) return workload_reader::status::error;
+  const auto status = stream_->reader.next(out);
+  if (status == workload_reader::status::event) {
+    ++events_pulled_;
+    if (std::holds_alternative<workload_events::turn_end>(out)) ++turn_ends_pulled_;
+  }
+  return status;
+}
+
+workload_pull workload_file_source::pull() {
+  return [this](workload_event& out) { return next(out); };
+}
+
+const workload_error& workload_file_source::error() const {
+  return stream_->open_error ? *stream_->open_error : stream_->reader.error();
+}
+
+replay_outcome replay_workload_file(const fs::path& path, const replay_options& options) {
+  workload_file_source source(path);
+  if (!source.header()) {
+    replay_outcome failed;
+    failed.metrics.policy = options.policy.name;
+    failed.metrics.tokens_budget = options.tokens_budget;
+    failed.error = source.error();
+    return failed;
+  }
+  const workload_pull pull = source.pull();
+  replay_outcome out = replay(*source.header(), pull, options);
+  if (out.error) out.error = source.error();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// RL-4 capacity probe
+
+capacity_profile measure_capacity(const workload_pull& pull, const std::vector<std::uint32_t>& budgets) {
+  // ClawVM's steps 1 and 2 (required set, pointer prefetch) and nothing else. With an
+  // unlimited budget nothing is left out or evicted, so the page table evolves exactly as
+  // it does under ClawVM at any budget that holds every footprint (spec/real.md RL-4).
+  engine_policy probe = policy_clawvm();
+  probe.name = "capacity_probe";
+  probe.selector.upgrades = upgrade_mode::none;
+  memory_committed_state state;
+  engine e({probe, std::numeric_limits<std::uint32_t>::max(), principal{true, true}}, state, nullptr);
+
+  capacity_profile out;
+  out.assemblies_over_budget.assign(budgets.size(), 0);
+  const auto record = [&](const selection& s) {
+    if (!s.unmet.empty()) throw std::runtime_error("capacity probe: a requirement did not fit an unlimited budget");
+    ++out.assemblies;
+    out.peak_footprint_tokens = std::max<std::uint64_t>(out.peak_footprint_tokens, s.tokens_used);
+    for (std::size_t k = 0; k < budgets.size(); ++k) {
+      if (s.tokens_used > budgets[k]) ++out.assemblies_over_budget[k];
+    }
+  };
+  // The same hook calls as replay (RP-3).
+  const auto apply = overloaded{
+      [&](const workload_events::session_start& ev) { e.on_session_start(ev.session); },
+      [&](const workload_events::ingest& ev) { (void)e.on_ingest(ev.page); },
+      [&](const workload_events::update& ev) { (void)e.on_update(ev.page, ev.change); },
+      [&](const workload_events::demand& ev) { (void)e.on_demand(ev.page, ev.wanted); },
+      [&](const workload_events::tool_call& ev) { (void)e.on_tool_call(ev.tool, ev.arguments_json, ev.result); },
+      [&](const workload_events::recall& ev) { (void)e.on_recall(ev.scope, ev.field, ev.backend); },
+      [&](const workload_events::turn_end&) {
+        record(e.on_assemble());
+        e.on_post_model();
+      },
+      [&](const workload_events::lifecycle& ev) {
+        switch (ev.kind) {
+          case boundary::compaction: (void)e.on_compaction(); break;
+          case boundary::pruning: (void)e.on_pruning(); break;
+          case boundary::memory_flush: (void)e.on_memory_flush(); break;
+          case boundary::reset: (void)e.on_reset(); break;
+          case boundary::session_end: (void)e.on_session_end(); break;
+          case boundary::shutdown: (void)e.on_shutdown(); break;
+        }
+        // The restore after a boundary is an assembly too (EN-7); a memory flush has none.
+        if (probe.restore_after_boundary && ev.kind != boundary::memory_flush) record(e.last_selection());
+      },
+  };
+  workload_event event;
+  for (;;) {
+    const auto status = pull(event);
+    if (status == workload_reader::status::end) break;
+    if (status == workload_reader::status::error) throw std::runtime_error("capacity probe: the workload did not read");
+    std::visit(apply, event);
+  }
+  return out;
+}
+
+capacity_profile measure_capacity_file(const fs::path& path, const std::vector<std::uint32_t>& budgets) {
+  workload_file_source source(path);
+  if (!source.header()) throw std::runtime_error(source.error().to_string());
+  try {
+    return measure_capacity(source.pull(), budgets);
+  } catch (const std::runtime_error& e) {
+    // A read error names file, line and field (WL-3); anything else names the file.
+    const workload_error& read = source.error();
+    throw std::runtime_error(read.message.empty() ? fmt::format("{}: {}", path.filename().string(), e.what())
+                                                  : read.to_string());
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// RL-7 summaries, RL-8 checks
+
+namespace {
+
+// Medians of integers are whole or halves: "51", "51.5".
+std::string median_text(double value) {
+  return value == static_cast<double>(static_cast<std::uint64_t>(value)) ? fmt::format("{:.0f}", value)
+                                                                           : fmt::format("{:.1f}", value);
+}
+
+double median_of(std::vector<std::uint64_t> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  if (n % 2 == 1) return static_cast<double>(values[n / 2]);
+  return (static_cast<double>(values[n / 2 - 1]) + static_cast<double>(values[n / 2])) / 2.0;
+}
+
+using summary_key = std::tuple<std::string, std::uint32_t, real_budget_kind, std::string>;
+summary_key key_of(const real_row& r) { return {r.cut, r.budget, r.kind, r.metrics.policy}; }
+
+std::string row_name(const real_row& r) {
+  return fmt::format("{} cut {} {} {}", r.session, r.cut, to_string(r.kind), r.budget);
+}
+
+const real_policy_summary* find_summary(const std::vector<real_policy_summary>& by_policy, std::string_view cut,
+                                        std::uint32_t budget, real_budget_kind kind, std::string_view policy) {
+  for (const auto& s : by_policy) {
+    if (s.cut == cut && s.budget == budget && s.kind == kind && s.policy == policy) return &s;
+  }
+  return nullptr;
+}
+
+// RL-8 (1), (2): no fault at all where the capacity suffices. Vacuous when no configuration
+// has sufficient capacity: then nothing was shown, and the check says so and fails.
+real_check zero_where_capacity_sufficient(const std::vector<real_row>& rows, const std::string& policy) {
+  real_check c{policy + "_zero_where_capacity_sufficient", false, "", false};
+  std::size_t sufficient = 0;
+  std::size_t with_faults = 0;
+  std::uint64_t faults = 0;
+  std::set<std::string> sessions;
+  std::string first;
+  for (const auto& r : rows) {
+    if (r.metrics.policy != policy || !r.capacity_sufficient()) continue;
+    ++sufficient;
+    sessions.insert(r.session);
+    const std::uint64_t f = r.metrics.counters.total_faults();
+    if (f == 0) continue;
+    faults += f;
+    if (with_faults++ == 0) first = fmt::format("; first: {} with {} faults", row_name(r), f);
+  }
+  c.pass = sufficient > 0 && with_faults == 0;
+  c.detail = sufficient == 0
+                 ? std::string("no configuration has sufficient capacity: nothing to check")
+                 : fmt::format("{} faults in {} of {} configurations ({} sessions) whose capacity suffices{}", faults,
+                               with_faults, sufficient, sessions.size(), first);
+  return c;
+}
+
+}  // namespace
+
+std::vector<real_policy_summary> summarize_real(const std::vector<real_row>& rows,
+                                                const std::vector<std::uint32_t>& cuts,
+                                                const std::vector<std::uint32_t>& budgets,
+                                                const std::vector<std::uint32_t>& windows,
+                                                const std::vector<std::string>& policies) {
+  std::map<summary_key, std::vector<const real_row*>> groups;
+  for (const auto& r : rows) groups[key_of(r)].push_back(&r);
+
+  std::vector<std::pair<std::uint32_t, real_budget_kind>> grid;
+  for (auto b : budgets) grid.emplace_back(b, real_budget_kind::budget);
+  for (auto w : windows) grid.emplace_back(w, real_budget_kind::window);
+
+  std::vector<real_policy_summary> out;
+  for (auto cut : cuts) {
+    const std::string label = real_cut_label(cut);
+    for (const auto& [budget, kind] : grid) {
+      for (const auto& policy : policies) {
+        const auto it = groups.find(summary_key{label, budget, kind, policy});
+        if (it == groups.end()) continue;  // no session reaches this cut
+        real_policy_summary s;
+        s.cut = label;
+        s.budget = budget;
+        s.kind = kind;
+        s.policy = policy;
+        std::vector<std::uint64_t> faults;
+        double thrash_sum = 0.0;
+        std::uint64_t kept = 0;
+        std::uint64_t assembled = 0;
+        for (const real_row* r : it->second) {
+          const auto& c = r->metrics.counters;
+          ++s.sessions;
+          faults.push_back(c.total_faults());
+          s.total_faults += c.total_faults();
+          for (std::size_t k = 0; k < fault_kind_count; ++k) s.faults_by_kind[k] += c.faults[k];
+          s.duplicate_signature_alerts += c.duplicate_signature_alerts;
+          thrash_sum += c.thrash_index();
+          if (r->oracle_gap) s.oracle_gap_total = s.oracle_gap_total.value_or(0) + *r->oracle_gap;
+          s.tokens_used_total += r->metrics.tokens_used_total;
+          kept += r->metrics.prefix_tokens_kept;
+          assembled += r->metrics.prefix_tokens_assembled;
+          s.physical_insufficiency += c.physical_insufficiency;
+          if (r->capacity_sufficient()) {
+            ++s.sessions_capacity_sufficient;
+            s.faults_where_capacity_sufficient += c.total_faults();
+          }
+        }
+        s.median_faults = median_of(std::move(faults));
+        s.mean_thrash = thrash_sum / static_cast<double>(s.sessions);
+        s.prefix_stability = assembled == 0 ? 1.0 : static_cast<double>(kept) / static_cast<double>(assembled);
+        out.push_back(std::move(s));
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The paper's real-trace medians (brief §5): 12 sessions cut at 100 and 200 turns, budget 180.
+struct paper_real_median {
+  std::string_view policy;
+  std::uint32_t cut;
+  double median_faults;
+};
+constexpr std::array<paper_real_median, 4> paper_real_medians{{{"retrieval", 100, 51.0},
+                                                               {"retrieval", 200, 83.0},
+                                                               {"clawvm", 100, 0.0},
+                                                               {"clawvm", 200, 0.0}}};
+
+std::optional<double> paper_median_for(std::string_view policy, std::string_view cut) {
+  for (const auto& p : paper_real_medians) {
+    if (p.policy == policy && real_cut_label(p.cut) == cut) return p.median_faults;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<real_check> check_real(const std::vector<real_row>& rows, const std::vector<real_policy_summary>& by_policy) {
+  std::vector<real_check> out;
+  std::set<std::string> policies;
+  for (const auto& r : rows) policies.insert(r.metrics.policy);
+  const bool have_clawvm = policies.count("clawvm") != 0;
+  const bool have_oracle = policies.count("oracle") != 0;
+  const bool have_retrieval = policies.count("retrieval") != 0;
+
+  // (1), (2) The issue's claim where it can be tested: zero faults wherever capacity suffices.
+  if (have_clawvm) out.push_back(zero_where_capacity_sufficient(rows, "clawvm"));
+  if (have_oracle) out.push_back(zero_where_capacity_sufficient(rows, "oracle"));
+
+  // (3) "Retrieval shows many": on the same configurations (capacity sufficient), per
+  // session, Retrieval's faults summed exceed ClawVM's, on a strict majority of sessions.
+  if (have_clawvm && have_retrieval) {
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> by_session;  // retrieval, clawvm
+    for (const auto& r : rows) {
+      if (!r.capacity_sufficient()) continue;
+      if (r.metrics.policy == "retrieval") by_session[r.session].first += r.metrics.counters.total_faults();
+      if (r.metrics.policy == "clawvm") by_session[r.session].second += r.metrics.counters.total_faults();
+    }
+    std::size_t above = 0;
+    std::vector<std::uint64_t> retrieval_faults;
+    for (const auto& [session, faults] : by_session) {
+      above += faults.first > faults.second ? 1U : 0U;
+      retrieval_faults.push_back(faults.first);
+    }
+    const std::size_t n = by_session.size();
+    out.push_back({"retrieval_faults_above_clawvm", n > 0 && 2 * above > n,
+                   n == 0 ? std::string("no configuration has sufficient capacity: nothing to compare")
+                          : fmt::format("Retrieval has more faults than ClawVM on {} of {} sessions (where capacity "
+                                        "suffices; a strict majority is required); median Retrieval faults per "
+                                        "session there {}",
+                                        above, n, median_text(median_of(retrieval_faults))),
+                   false});
+  }
+
+  // (4) Informative: the paper's medians at budget 180. Our tool results are measured in
+  // real tokens, so at 180 tokens capacity rarely suffices; the detail says how often.
+  if (have_clawvm) {
+    std::string detail;
+    bool zero = true;
+    bool any = false;
+    for (const char* cut : {"100", "200"}) {
+      const auto* s = find_summary(by_policy, cut, real_reference_budget, real_budget_kind::budget, "clawvm");
+      if (s == nullptr) continue;
+      any = true;
+      zero = zero && s->median_faults == 0.0;
+      detail += fmt::format("{}cut {}: ClawVM median {} (paper 0) over {} sessions, capacity sufficient in {}, "
+                            "faults there {}",
+                            detail.empty() ? "" : "; ", cut, median_text(s->median_faults), s->sessions,
+                            s->sessions_capacity_sufficient, s->faults_where_capacity_sufficient);
+      if (const auto* o = find_summary(by_policy, cut, real_reference_budget, real_budget_kind::budget, "oracle")) {
+        detail += fmt::format(", Oracle median {}", median_text(o->median_faults));
+      }
+    }
+    if (any) out.push_back({"paper_clawvm_median_zero_at_180", zero, detail, true});
+  }
+
+  // (5) Informative: where capacity is short, how many of ClawVM's faults a policy that
+  // sees h turns ahead avoids. A gap of 0 means lookahead ranking could not avoid them.
+  if (have_clawvm && have_oracle) {
+    std::size_t short_configurations = 0;
+    std::uint64_t clawvm_faults = 0;
+    std::int64_t gap = 0;
+    for (const auto& r : rows) {
+      if (r.metrics.policy != "clawvm" || r.capacity_sufficient() || !r.oracle_gap) continue;
+      ++short_configurations;
+      clawvm_faults += r.metrics.counters.total_faults();
+      gap += *r.oracle_gap;
+    }
+    out.push_back({"clawvm_oracle_gap_where_capacity_short", gap <= 0,
+                   fmt::format("over the {} configurations whose capacity is short, ClawVM has {} faults and the "
+                               "Oracle {} (gap {})",
+                               short_configurations, clawvm_faults,
+                               static_cast<std::int64_t>(clawvm_faults) - gap, gap),
+                   true});
+  }
+
+  // (6) Informative: every policy's faults where capacity suffices, so the zero checks
+  // can be seen to discriminate (the baselines fault there). Passes when LRU, which has
+  // ClawVM's structure with another ranking, is also at zero (the paper: "identical").
+  {
+    std::vector<std::string> order;  // the run's policy order: rows list policies in it
+    std::map<std::string, std::uint64_t> faults;
+    for (const auto& r : rows) {
+      if (std::find(order.begin(), order.end(), r.metrics.policy) == order.end()) order.push_back(r.metrics.policy);
+      if (r.capacity_sufficient()) faults[r.metrics.policy] += r.metrics.counters.total_faults();
+    }
+    std::string detail;
+    for (const auto& policy : order) {
+      detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", policy, faults[policy]);
+    }
+    if (!order.empty()) {
+      out.push_back({"faults_by_policy_where_capacity_sufficient", faults["lru"] == 0,
+                     "faults summed over the configurations whose capacity suffices: " + detail, true});
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// RL-5, RL-6: the run
+
+namespace {
+
+struct imported_session {
+  real_session session;
+  std::vector<real_cut> cuts;  // configured cut order; `session` is filled in later
+  std::vector<fs::path> files;
+  std::vector<std::uintmax_t> file_bytes;
+  std::string error;  // bad input: an unreadable file or a strict-mode problem
+};
+
+std::string first_problem_text(const import::import_result& result, const fs::path& input) {
+  if (result.problems.empty()) return fmt::format("{}: import failed", input.string());
+  import::import_problem p = result.problems.front();
+  p.file = input.string();  // diagnostics name the file as given (IM-16)
+  return p.to_string();
+}
+
+std::vector<std::uint32_t> unique_in_order(const std::vector<std::uint32_t>& values) {
+  std::vector<std::uint32_t> out;
+  for (auto v : values) {
+    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  }
+  return out;
+}
+
+// Indices 0..n-1 ordered by descending cost (ties: index), so that long tasks start first
+// and do not leave one worker busy at the end. The order changes no output.
+std::vector<std::size_t> largest_first(const std::vector<std::uintmax_t>& cost) {
+  std::vector<std::size_t> order(cost.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  return order;
+}
+
+}  // namespace
+
+real_result run_real(const real_config& config) {
+  real_result r;
+  r.format = std::string(import::to_string(config.format));
+  r.cuts = unique_in_order(config.cuts);
+  r.budgets = unique_in_order(config.budgets);
+  r.windows = unique_in_order(config.windows);
+  for (const auto& p : config.policies) r.policies.push_back(p.name);
+  r.lookahead_turns = config.lookahead_turns;
+  r.import_window_tokens = config.import_options.window_tokens;
+
+  const auto expanded = expand_real_inputs(config.inputs);
+  if (const auto* error = std::get_if<std::string>(&expanded)) {
+    r.bad_input = true;
+    r.bad_input_message = *error;
+    return r;
+  }
+  std::vector<std::pair<std::string, fs::path>> inputs;
+  for (const auto& f : std::get<std::vector<fs::path>>(expanded)) inputs.emplace_back(session_name_of(f), f);
+  std::sort(inputs.begin(), inputs.end());
+  for (std::size_t i = 1; i < inputs.size(); ++i) {
+    if (inputs[i].first == inputs[i - 1].first) {
+      r.bad_input = true;
+      r.bad_input_message = fmt::format("two inputs are session '{}': {} and {}", inputs[i].first,
+                                        inputs[i - 1].second.string(), inputs[i].second.string());
+      return r;
+    }
+  }
+
+  // The budgets a replay runs at: the paper's grid, then the windows (RL-3).
+  std::vector<std::pair<std::uint32_t, real_budget_kind>> grid;
+  for (auto b : r.budgets) grid.emplace_back(b, real_budget_kind::budget);
+  for (auto w : r.windows) grid.emplace_back(w, real_budget_kind::window);
+  std::vector<std::uint32_t> grid_budgets;
+  for (const auto& g : grid) grid_budgets.push_back(g.first);
+
+  const scratch_directory scratch(config.scratch_dir);
+
+  // Phase 1 (RL-5): import each session at full length and at each cut it reaches, into
+  // scratch files, and probe each file's capacity (RL-4).
+  const auto import_one = [&](std::size_t i) {
+    imported_session s;
+    const auto& [name, path] = inputs[i];
+    s.session.name = name;
+    s.session.file = path.filename().string();
+    try {
+      s.session.sha256 = sha256_file_hex(path.string());
+    } catch (const std::runtime_error&) {
+      s.error = fmt::format("{}: cannot open", path.string());
+      return s;
+    }
+    import::import_options options = config.import_options;
+    options.max_turns = 0;
+    const fs::path full_file = scratch.path() / fmt::format("{:05}-full.workload.jsonl", i);
+    const import::import_result full = import_transcript_file(path, full_file, config.format, config.mode, options);
+    if (!full.ok) {
+      s.error = first_problem_text(full, path);
+      return s;
+    }
+    s.session.stats = full.stats;
+    bool full_kept = false;
+    for (const auto cut : r.cuts) {
+      real_cut c;
+      c.cut = cut;
+      fs::path file = full_file;
+      if (cut == real_cut_full) {
+        full_kept = true;
+        c.turns = full.stats.turns;
+      } else {
+        // A session enters cut N only when it has N turns: a shorter one would repeat its
+        // full-length row under another name (RL-5).
+        if (full.stats.turns < cut) continue;
+        file = scratch.path() / fmt::format("{:05}-{}.workload.jsonl", i, cut);
+        options.max_turns = cut;
+        const import::import_result cut_result =
+            import_transcript_file(path, file, config.format, config.mode, options);
+        if (!cut_result.ok) {
+          s.error = first_problem_text(cut_result, path);
+          return s;
+        }
+        c.turns = cut_result.stats.turns;
+      }
+      c.capacity = measure_capacity_file(file, grid_budgets);
+      s.cuts.push_back(std::move(c));
+      s.files.push_back(file);
+      s.file_bytes.push_back(fs::file_size(file));
+    }
+    if (!full_kept) fs::remove(full_file);
+    return s;
+  };
+  std::vector<std::uintmax_t> input_bytes;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    const auto bytes = fs::file_size(input.second, ec);
+    input_bytes.push_back(ec ? 0 : bytes);
+  }
+  const auto import_order = largest_first(input_bytes);
+  std::vector<imported_session> imported(inputs.size());
+  {
+    auto done = parallel_map<imported_session>(
+        inputs.size(), config.jobs, [&](std::size_t k) { return import_one(import_order[k]); },
+        [&](std::size_t n, std::size_t total) {
+          if (config.progress) config.progress("import", n, total);
+        });
+    for (std::size_t k = 0; k < done.size(); ++k) imported[import_order[k]] = std::move(done[k]);
+  }
+  for (const auto& s : imported) {
+    if (!s.error.empty()) {
+      r.bad_input = true;
+      r.bad_input_message = s.error;
+      return r;
+    }
+  }
+
+  std::vector<fs::path> files;
+  std::vector<std::uintmax_t> file_bytes;
+  for (std::size_t i = 0; i < imported.size(); ++i) {
+    r.sessions.push_back(std::move(imported[i].session));
+    for (std::size_t j = 0; j < imported[i].cuts.size(); ++j) {
+      imported[i].cuts[j].session = i;
+      r.replayed.push_back(std::move(imported[i].cuts[j]));
+      files.push_back(imported[i].files[j]);
+      file_bytes.push_back(imported[i].file_bytes[j]);
+    }
+  }
+
+  // Phase 2 (RL-6): every (session, cut) x budget x policy, streaming from the scratch file.
+  const std::size_t per_cut = grid.size() * config.policies.size();
+  const std::size_t tasks = r.replayed.size() * per_cut;
+  std::vector<std::uintmax_t> task_cost(tasks);
+  for (std::size_t t = 0; t < tasks; ++t) {
+    const std::size_t b = (t % per_cut) / config.policies.size();
+    // A window holds every page of a long session: its assemblies cost more per turn.
+    task_cost[t] = file_bytes[t / per_cut] * (grid[b].second == real_budget_kind::window ? 4U : 1U);
+  }
+  const auto replay_order = largest_first(task_cost);
+  const auto replay_one = [&](std::size_t t) {
+    const std::size_t c = t / per_cut;
+    const std::size_t b = (t % per_cut) / config.policies.size();
+    const std::size_t p = t % config.policies.size();
+    replay_options o;
+    o.policy = config.policies[p];
+    o.tokens_budget = grid[b].first;
+    o.lookahead_turns = config.lookahead_turns;
+    replay_outcome out = replay_workload_file(files[c], o);
+    real_row row;
+    row.session = r.sessions[r.replayed[c].session].name;
+    row.cut = real_cut_label(r.replayed[c].cut);
+    row.budget = grid[b].first;
+    row.kind = grid[b].second;
+    row.metrics = std::move(out.metrics);
+    row.peak_footprint_tokens = r.replayed[c].capacity.peak_footprint_tokens;
+    row.assemblies_over_budget = r.replayed[c].capacity.assemblies_over_budget[b];
+    // The workload is the importer's own output: not reading back is an importer bug,
+    // reported by the replays_complete check rather than as bad input.
+    if (out.error) row.replay_error = out.error->to_string();
+    return row;
+  };
+  r.rows.resize(tasks);
+  {
+    auto done = parallel_map<real_row>(
+        tasks, config.jobs, [&](std::size_t k) { return replay_one(replay_order[k]); },
+        [&](std::size_t n, std::size_t total) {
+          if (config.progress) config.progress("replay", n, total);
+        });
+    for (std::size_t k = 0; k < done.size(); ++k) r.rows[replay_order[k]] = std::move(done[k]);
+  }
+
+  // Oracle gap (RP-5) per (session, cut, budget): the policies of one are contiguous.
+  const auto oracle = std::find(r.policies.begin(), r.policies.end(), "oracle");
+  if (oracle != r.policies.end()) {
+    const auto oracle_index = static_cast<std::size_t>(oracle - r.policies.begin());
+    for (std::size_t block = 0; block < tasks; block += config.policies.size()) {
+      const auto oracle_faults = r.rows[block + oracle_index].metrics.counters.total_faults();
+      for (std::size_t p = 0; p < config.policies.size(); ++p) {
+        auto& row = r.rows[block + p];
+        row.oracle_gap = static_cast<std::int64_t>(row.metrics.counters.total_faults()) -
+                         static_cast<std::int64_t>(oracle_faults);
+      }
+    }
+  }
+
+  r.by_policy = summarize_real(r.rows, r.cuts, r.budgets, r.windows, r.policies);
+  r.checks = check_real(r.rows, r.by_policy);
+  {
+    // Every replay read its whole workload: the turns it assembled are the turns imported.
+    std::size_t incomplete = 0;
+    std::string first;
+    for (std::size_t t = 0; t < tasks; ++t) {
+      const auto& row = r.rows[t];
+      const std::uint64_t expected = r.replayed[t / per_cut].turns;
+      if (row.replay_error.empty() && row.metrics.turns == expected) continue;
+      if (incomplete++ == 0) {
+        first = fmt::format("; first: {} {}: {}", row_name(row), row.metrics.policy,
+                            row.replay_error.empty() ? fmt::format("{} of {} turns", row.metrics.turns, expected)
+                                                     : row.replay_error);
+      }
+    }
+    r.checks.push_back({"replays_complete", tasks > 0 && incomplete == 0,
+                        tasks == 0 ? std::string("nothing was replayed")
+                                   : fmt::format("{} of {} replays read their whole imported workload{}",
+                                                 tasks - incomplete, tasks, first),
+                        false});
+  }
+  r.pass = std::all_of(r.checks.begin(), r.checks.end(), [](const real_check& c) { return c.informative || c.pass; });
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------
+// RL-10 outputs
+
+namespace {
+
+constexpr std::string_view capacity_criterion_text =
+    "capacity_sufficient: the session's peak footprint (required set + a pointer for every other live page, "
+    "measured by the capacity probe, spec/real.md RL-4) fits the budget";
+
+json faults_json(const std::array<std::uint64_t, fault_kind_count>& faults) {
+  json j = json::object();
+  for (auto f : all_fault_kinds) j[std::string(to_string(f))] = faults[static_cast<std::size_t>(f)];
+  return j;
+}
+
+std::uint64_t required_does_not_fit(const replay_metrics& m) {
+  const auto it = m.reasons.find(std::string(to_string(reason_code::required_does_not_fit)));
+  return it == m.reasons.end() ? 0 : it->second;
+}
+
+json row_json(const real_row& r) {
+  const auto& c = r.metrics.counters;
+  json j{{"session", r.session},
+         {"cut", r.cut},
+         {"budget", r.budget},
+         {"budget_kind", to_string(r.kind)},
+         {"policy", r.metrics.policy},
+         {"turns", r.metrics.turns},
+         {"faults", faults_json(c.faults)},
+         {"faults_total", c.total_faults()},
+         {"hits", c.hits},
+         {"duplicate_signature_alerts", c.duplicate_signature_alerts},
+         {"thrash_index", round_to_6_decimals(c.thrash_index())},
+         {"oracle_gap", r.oracle_gap ? json(*r.oracle_gap) : json(nullptr)},
+         {"tokens_used_total", r.metrics.tokens_used_total},
+         {"prefix_stability", round_to_6_decimals(r.metrics.prefix_stability())},
+         {"physical_insufficiency", c.physical_insufficiency},
+         {"required_does_not_fit", required_does_not_fit(r.metrics)},
+         {"floor_set_fits", r.floor_set_fits()},
+         {"capacity_sufficient", r.capacity_sufficient()},
+         {"peak_footprint_tokens", r.peak_footprint_tokens},
+         {"assemblies_over_budget", r.assemblies_over_budget}};
+  if (!r.replay_error.empty()) j["replay_error"] = r.replay_error;
+  return j;
+}
+
+json summary_json(const real_policy_summary& s) {
+  return {{"cut", s.cut},
+          {"budget", s.budget},
+          {"budget_kind", to_string(s.kind)},
+          {"policy", s.policy},
+          {"sessions", s.sessions},
+          {"median_faults", round_to_6_decimals(s.median_faults)},
+          {"total_faults", s.total_faults},
+          {"faults", faults_json(s.faults_by_kind)},
+          {"duplicate_signature_alerts", s.duplicate_signature_alerts},
+          {"mean_thrash", round_to_6_decimals(s.mean_thrash)},
+          {"oracle_gap_total", s.oracle_gap_total ? json(*s.oracle_gap_total) : json(nullptr)},
+          {"tokens_used_total", s.tokens_used_total},
+          {"prefix_stability", round_to_6_decimals(s.prefix_stability)},
+          {"physical_insufficiency", s.physical_insufficiency},
+          {"sessions_capacity_sufficient", s.sessions_capacity_sufficient},
+          {"faults_where_capacity_sufficient", s.faults_where_capacity_sufficient}};
+}
+
+json session_json(const real_result& r, std::size_t index) {
+  const real_session& s = r.sessions[index];
+  const auto& st = s.stats;
+  json cuts = json::array();
+  for (const auto& c : r.replayed) {
+    if (c.session != index) continue;
+    cuts.push_back({{"cut", real_cut_label(c.cut)},
+                    {"turns", c.turns},
+                    {"assemblies", c.capacity.assemblies},
+                    {"peak_footprint_tokens", c.capacity.peak_footprint_tokens}});
+  }
+  return {{"session", s.name},
+          {"file", s.file},
+          {"sha256", s.sha256},
+          {"turns", st.turns},
+          {"tool_calls", st.tool_calls},
+          {"pages", st.total_pages()},
+          {"evidence_pages", st.pages[index_of(page_type::evidence)]},
+          {"demands", st.demands},
+          {"duplicate_signatures", st.duplicate_signatures},
+          {"unanswered_calls", st.unanswered_calls},
+          {"compactions", st.compactions_native + st.compactions_synthesized},
+          {"problems", st.total_problems()},
+          {"cuts", std::move(cuts)}};
+}
+
+// The paper's comparison at budget 180 (RL-7): every policy at cuts 100 and 200.
+json paper_json(const real_result& r) {
+  json out = json::array();
+  for (const auto& policy : r.policies) {
+    for (const char* cut : {"100", "200"}) {
+      const auto* s = find_summary(r.by_policy, cut, real_reference_budget, real_budget_kind::budget, policy);
+      if (s == nullptr) continue;
+      const auto paper = paper_median_for(policy, cut);
+      out.push_back({{"policy", policy},
+                     {"cut", cut},
+                     {"budget", real_reference_budget},
+                     {"sessions", s->sessions},
+                     {"median_faults", round_to_6_decimals(s->median_faults)},
+                     {"paper_median_faults", paper ? json(*paper) : json(nullptr)}});
+    }
+  }
+  return out;
+}
+
+std::string md_escape(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '|') out += "\\|";
+    else if (ch == '\n') out += ' ';
+    else out += ch;
+  }
+  return out;
+}
+
+// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string grid_label(std::uint32_t budget, real_budget_kind kind) {
+  return kind == real_budget_kind::window ? fmt::format("window {}", budget) : fmt::format("{}", budget);
+}
+
+std::size_t sessions_in_cut(const real_result& r, std::uint32_t cut) {
+  return static_cast<std::size_t>(
+      std::count_if(r.replayed.begin(), r.replayed.end(), [&](const real_cut& c) { return c.cut == cut; }));
+}
+
+}  // namespace
+
+json to_json(const real_result& r) {
+  json sessions = json::array();
+  for (std::size_t i = 0; i < r.sessions.size(); ++i) sessions.push_back(session_json(r, i));
+  json rows = json::array();
+  for (const auto& row : r.rows) rows.push_back(row_json(row));
+  json by_policy = json::array();
+  for (const auto& s : r.by_policy) by_policy.push_back(summary_json(s));
+  json checks = json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back({{"check", c.check}, {"pass", c.pass}, {"detail", c.detail}, {"informative", c.informative}});
+  }
+  json cuts = json::array();
+  for (auto c : r.cuts) cuts.push_back(real_cut_label(c));
+  return {{"format", real_summary_format},
+          {"version", real_summary_version},
+          {"source_format", r.format},
+          {"cuts", std::move(cuts)},
+          {"budgets", r.budgets},
+          {"windows", r.windows},
+          {"policies", r.policies},
+          {"lookahead_turns", r.lookahead_turns},
+          {"import_window_tokens", r.import_window_tokens},
+          {"reference_budget", real_reference_budget},
+          {"criterion", capacity_criterion_text},
+          {"sessions", std::move(sessions)},
+          {"rows", std::move(rows)},
+          {"by_policy", std::move(by_policy)},
+          {"paper", paper_json(r)},
+          {"checks", std::move(checks)},
+          {"pass", r.pass}};
+}
+
+std::string to_csv(const real_result& r) {
+  std::string csv = "session,cut,budget,budget_kind,policy,turns,faults_total";
+  for (auto f : all_fault_kinds) csv += fmt::format(",{}", to_string(f));
+  csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,tokens_used_total,prefix_stability,"
+         "physical_insufficiency,required_does_not_fit,floor_set_fits,capacity_sufficient,peak_footprint_tokens,"
+         "assemblies_over_budget\n";
+  for (const auto& row : r.rows) {
+    const auto& c = row.metrics.counters;
+    csv += fmt::format("{},{},{},{},{},{},{}", csv_field(row.session), row.cut, row.budget, to_string(row.kind),
+                       csv_field(row.metrics.policy), row.metrics.turns, c.total_faults());
+    for (auto f : all_fault_kinds) csv += fmt::format(",{}", c[f]);
+    csv += fmt::format(",{},{},{:.6f},{},{},{:.6f},{},{},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts,
+                       round_to_6_decimals(c.thrash_index()),
+                       row.oracle_gap ? fmt::format("{}", *row.oracle_gap) : std::string(), row.metrics.tokens_used_total,
+                       round_to_6_decimals(row.metrics.prefix_stability()), c.physical_insufficiency,
+                       required_does_not_fit(row.metrics), row.floor_set_fits() ? "true" : "false",
+                       row.capacity_sufficient() ? "true" : "false", row.peak_footprint_tokens,
+                       row.assemblies_over_budget);
+  }
+  return csv;
+}
+
+std::string to_markdown(const real_result& r) {
+  std::string md = "# Real sessions\n\n";
+  std::vector<std::string> cut_labels;
+  std::string per_cut;
+  for (auto cut : r.cuts) {
+    cut_labels.push_back(real_cut_label(cut));
+    per_cut += fmt::format("{}cut {}: {}", per_cut.empty() ? "" : ", ", real_cut_label(cut), sessions_in_cut(r, cut));
+  }
+  md += fmt::format(
+      "{} {} sessions; cuts {} (a session enters cut N when it has at least N turns: {}); budgets {}; windows {}; "
+      "policies {}; oracle lookahead {}; importer window {} tokens.\n\n",
+      r.sessions.size(), r.format, fmt::join(cut_labels, ", "), per_cut, fmt::join(r.budgets, ", "),
+      fmt::join(r.windows, ", "), fmt::join(r.policies, ", "), r.lookahead_turns, r.import_window_tokens);
+  md += "A configuration (session, cut, budget) has **sufficient capacity** when the session's peak footprint fits "
+        "the budget: at every assembly, the required set (hard-pinned floors and the turn's demanded pages at "
+        "their serving levels) plus a pointer for every other live page (spec/real.md RL-4). There nothing has to "
+        "be left out, so every fault is policy-controllable; elsewhere faults are partly caused by capacity, and "
+        "the oracle gap shows how much a policy that sees 3 turns ahead saves.\n\n";
+
+  md += fmt::format("## Checks: {}\n\n| check | result | detail |\n|---|---|---|\n", r.pass ? "PASS" : "FAIL");
+  for (const auto& c : r.checks) {
+    md += fmt::format("| {} | {}{} | {} |\n", c.check, c.informative ? "informative: " : "", c.pass ? "pass" : "FAIL",
+                      md_escape(c.detail));
+  }
+
+  md += fmt::format("\n## Paper comparison: median faults per session at budget {}\n\n", real_reference_budget);
+  md += "| policy | cut 100 | paper | cut 200 | paper | full |\n|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& policy : r.policies) {
+    md += fmt::format("| {} ", policy);
+    for (const char* cut : {"100", "200", "full"}) {
+      const auto* s = find_summary(r.by_policy, cut, real_reference_budget, real_budget_kind::budget, policy);
+      md += fmt::format("| {} ", s == nullptr ? std::string("-") : median_text(s->median_faults));
+      if (std::string_view(cut) != "full") {
+        const auto paper = paper_median_for(policy, cut);
+        md += fmt::format("| {} ", paper ? median_text(*paper) : std::string("-"));
+      }
+    }
+    md += "|\n";
+  }
+
+  std::vector<std::pair<std::uint32_t, real_budget_kind>> grid;
+  for (auto b : r.budgets) grid.emplace_back(b, real_budget_kind::budget);
+  for (auto w : r.windows) grid.emplace_back(w, real_budget_kind::window);
+  for (auto cut : r.cuts) {
+    const std::string label = real_cut_label(cut);
+    if (sessions_in_cut(r, cut) == 0) continue;
+    md += fmt::format("\n## Cut {}: median faults per session (total)\n\n| budget |", label);
+    for (const auto& p : r.policies) md += fmt::format(" {} |", p);
+    md += " sessions | capacity sufficient |\n|---|";
+    for (std::size_t i = 0; i < r.policies.size(); ++i) md += "---:|";
+    md += "---:|---:|\n";
+    for (const auto& [budget, kind] : grid) {
+      md += fmt::format("| {} |", grid_label(budget, kind));
+      std::size_t sessions = 0;
+      std::size_t sufficient = 0;
+      for (const auto& p : r.policies) {
+        const auto* s = find_summary(r.by_policy, label, budget, kind, p);
+        if (s == nullptr) {
+          md += " - |";
+          continue;
+        }
+        sessions = s->sessions;
+        sufficient = s->sessions_capacity_sufficient;
+        md += fmt::format(" {} ({}) |", median_text(s->median_faults), s->total_faults);
+      }
+      md += fmt::format(" {} | {} |\n", sessions, sufficient);
+    }
+  }
+
+  md += "\n## Where capacity suffices\n\nFaults summed over the configurations whose capacity suffices, and over "
+        "the others.\n\n| cut | budget | sessions sufficient | clawvm | oracle | retrieval | clawvm elsewhere | "
+        "oracle elsewhere |\n|---|---|---:|---:|---:|---:|---:|---:|\n";
+  for (auto cut : r.cuts) {
+    const std::string label = real_cut_label(cut);
+    for (const auto& [budget, kind] : grid) {
+      const auto* claw = find_summary(r.by_policy, label, budget, kind, "clawvm");
+      if (claw == nullptr) continue;
+      const auto* orc = find_summary(r.by_policy, label, budget, kind, "oracle");
+      const auto* ret = find_summary(r.by_policy, label, budget, kind, "retrieval");
+      const auto text = [](const real_policy_summary* s, bool where) {
+        if (s == nullptr) return std::string("-");
+        return fmt::format("{}", where ? s->faults_where_capacity_sufficient
+                                       : s->total_faults - s->faults_where_capacity_sufficient);
+      };
+      md += fmt::format("| {} | {} | {} of {} | {} | {} | {} | {} | {} |\n", label, grid_label(budget, kind),
+                        claw->sessions_capacity_sufficient, claw->sessions, text(claw, true), text(orc, true),
+                        text(ret, true), text(claw, false), text(orc, false));
+    }
+  }
+
+  md += "\n## Sessions\n\n| session | turns | tool calls | pages | demands | compactions | peak footprint (tokens) "
+        "by cut |\n|---|---:|---:|---:|---:|---:|---|\n";
+  for (std::size_t i = 0; i < r.sessions.size(); ++i) {
+    const auto& s = r.sessions[i];
+    std::string peaks;
+    for (const auto& c : r.replayed) {
+      if (c.session != i) continue;
+      peaks += fmt::format("{}{}: {}", peaks.empty() ? "" : ", ", real_cut_label(c.cut), c.capacity.peak_footprint_tokens);
+    }
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md_escape(s.name), s.stats.turns, s.stats.tool_calls,
+                      s.stats.total_pages(), s.stats.demands,
+                      s.stats.compactions_native + s.stats.compactions_synthesized, peaks);
+  }
+  md += "\nEvery configuration's row (faults by kind, alerts, thrash, oracle gap, tokens, prefix stability, "
+        "physical insufficiency, capacity) is in real.summary.json and real.summary.csv.\n";
+  return md;
+}
+
+std::vector<fs::path> write_real_outputs(const real_result& r, const fs::path& dir) {
+  fs::create_directories(dir);
+  const std::vector<fs::path> paths{dir / "real.summary.json", dir / "real.summary.csv", dir / "real.summary.md"};
+  write_output_file(paths[0], to_json(r).dump(2) + "\n");
+  write_output_file(paths[1], to_csv(r));
+  write_output_file(paths[2], to_markdown(r));
+  return paths;
+}
+
+}  // namespace clawvm::eval
