@@ -75,26 +75,8 @@ class replayer {
     if (rc != reason_code::ok) ++metrics_.reasons[std::string(to_string(rc))];
   }
 
-  // RP-5: demands per page id in the next h turns after the current one, from the
-  // buffered future: demand events, and tool calls (a repeated call demands the page that
-  // holds its signature's result; a new call, its own result page).
   std::vector<std::pair<std::string, std::uint32_t>> lookahead() const {
-    std::map<std::string, std::uint32_t> counts;
-    std::uint32_t turns_seen = 0;
-    for (const auto& e : buffer_) {
-      if (std::holds_alternative<workload_events::turn_end>(e)) {
-        if (++turns_seen >= options_.lookahead_turns) break;
-        continue;
-      }
-      if (const auto* d = std::get_if<workload_events::demand>(&e)) {
-        ++counts[d->page];
-      } else if (const auto* t = std::get_if<workload_events::tool_call>(&e)) {
-        const auto sig = canonical_tool_signature(t->tool, t->arguments_json);
-        auto known = sig ? result_page_by_signature_.find(*sig) : result_page_by_signature_.end();
-        ++counts[known != result_page_by_signature_.end() ? known->second : t->result.id];
-      }
-    }
-    return {counts.begin(), counts.end()};
+    return oracle_future_demands(buffer_, options_.lookahead_turns, result_page_by_signature_);
   }
 
   void record_prompt() {
@@ -207,6 +189,28 @@ class replayer {
 };
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
+    const std::deque<workload_event>& after_current, std::uint32_t lookahead_turns,
+    const std::map<std::string, std::string>& result_page_by_signature) {
+  std::map<std::string, std::uint32_t> counts;
+  std::uint32_t turns_seen = 0;
+  for (const auto& e : after_current) {
+    if (turns_seen >= lookahead_turns) break;
+    if (std::holds_alternative<workload_events::turn_end>(e)) {
+      ++turns_seen;
+      continue;
+    }
+    if (const auto* d = std::get_if<workload_events::demand>(&e)) {
+      ++counts[d->page];
+    } else if (const auto* t = std::get_if<workload_events::tool_call>(&e)) {
+      const auto sig = canonical_tool_signature(t->tool, t->arguments_json);
+      auto known = sig ? result_page_by_signature.find(*sig) : result_page_by_signature.end();
+      ++counts[known != result_page_by_signature.end() ? known->second : t->result.id];
+    }
+  }
+  return {counts.begin(), counts.end()};
+}
 
 replay_outcome replay(const workload_header& header, const workload_pull& pull, const replay_options& options) {
   return replayer(header, pull, options).run();

@@ -5,6 +5,7 @@
 // buffered, so memory does not grow with the workload's length beyond the page table.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -80,6 +81,15 @@ replay_outcome replay(const workload_header& header, const workload_pull& pull, 
 replay_outcome replay(const workload& w, const replay_options& options);
 // Streams a workload file (header + events) through replay; errors carry file:line:field.
 replay_outcome replay_file(std::istream& in, const std::string& source_name, const replay_options& options);
+
+// RP-5: the oracle's future demands. `after_current` holds the buffered events after the
+// current turn_end; the events of the next `lookahead_turns` turns (up to that many
+// turn_ends) count: a demand adds 1 to its page, a tool call to the page that holds its
+// canonical signature's result (`result_page_by_signature`) or else to its own result
+// page. Pairs in page-id order.
+std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
+    const std::deque<workload_event>& after_current, std::uint32_t lookahead_turns,
+    const std::map<std::string, std::string>& result_page_by_signature);
 
 // Metrics as JSON (sorted keys; spec/replay.md RP-6 lists the keys).
 nlohmann::json to_json(const replay_metrics& m);

@@ -31,6 +31,18 @@ bool suite_result::pass() const noexcept {
 
 namespace {
 
+// "a; b": the names of the checks that failed, in order.
+template <class Check>
+std::string failed_check_names(const std::vector<Check>& checks) {
+  std::string names;
+  for (const auto& c : checks) {
+    if (c.pass) continue;
+    if (!names.empty()) names += "; ";
+    names += c.check;
+  }
+  return names;
+}
+
 std::string relative_name(const fs::path& p, const fs::path& base) {
   return fs::relative(p, base).generic_string();
 }
@@ -114,12 +126,9 @@ class suite_runner {
     sc.progress = progress_for("sweep");
     const sweep_result sweep = run_sweep(sc);
     for (const auto& p : write_sweep_outputs(sweep, config_.out_dir)) output(p);
-    std::string failed;
-    for (const auto& c : sweep.shape) {
-      if (!c.pass) failed += (failed.empty() ? "" : "; ") + c.check;
-    }
     add_check("tier2.shape", sweep.shape_pass,
-              sweep.shape_pass ? fmt::format("{} shape checks pass", sweep.shape.size()) : "failed: " + failed);
+              sweep.shape_pass ? fmt::format("{} shape checks pass", sweep.shape.size())
+                               : "failed: " + failed_check_names(sweep.shape));
     traces_validated_ += sweep.rows.size();
     trace_divergences_ += sweep.trace_divergences;
     sweep_workloads_ = sweep.workloads;
@@ -132,12 +141,9 @@ class suite_runner {
     st.progress = progress_for("stress");
     const stress_result stress = run_stress(st);
     for (const auto& p : write_stress_outputs(stress, config_.out_dir)) output(p);
-    std::string stress_failed;
-    for (const auto& c : stress.checks) {
-      if (!c.pass) stress_failed += (stress_failed.empty() ? "" : "; ") + c.check;
-    }
     add_check("stress", stress.pass,
-              stress.pass ? fmt::format("{} stress checks pass", stress.checks.size()) : "failed: " + stress_failed);
+              stress.pass ? fmt::format("{} stress checks pass", stress.checks.size())
+                          : "failed: " + failed_check_names(stress.checks));
     traces_validated_ += stress.rows.size();
     trace_divergences_ += stress.trace_divergences;
   }

@@ -6,6 +6,7 @@
 #include "../test_pages.hpp"
 #include "fixture_session.hpp"
 #include "clawvm/replay.hpp"
+#include "clawvm/tool_signature.hpp"
 #include "clawvm/trace_validation.hpp"
 
 using namespace clawvm;
@@ -160,4 +161,28 @@ TEST_CASE("RP-7: prefix stability is 1 for an unchanging prompt and drops when t
   w.events.emplace_back(workload_events::turn_end{});
   const auto changed = replay(w, o).metrics;
   CHECK(changed.prefix_stability() < 1.0);
+}
+
+TEST_CASE("RP-5: the oracle counts the demands of exactly the next h turns", "[replay][oracle]") {
+  const auto evidence = [](const std::string& id) { return test::ladder(id, page_type::evidence, 60, 8, 5); };
+  // The events after the current turn_end: turn t+1, t+2, t+3, t+4.
+  std::deque<workload_event> after;
+  after.emplace_back(workload_events::demand{"a", level::full});
+  after.emplace_back(workload_events::demand{"a", level::pointer});
+  after.emplace_back(workload_events::tool_call{"read", R"({"p":1})", evidence("r-new")});   // known signature
+  after.emplace_back(workload_events::tool_call{"read", R"({"p":2})", evidence("r-fresh")});  // unknown: own page
+  after.emplace_back(workload_events::turn_end{});
+  after.emplace_back(workload_events::demand{"b", level::full});
+  after.emplace_back(workload_events::lifecycle{boundary::compaction});  // boundaries do not stop the scan
+  after.emplace_back(workload_events::turn_end{});
+  after.emplace_back(workload_events::demand{"c", level::full});
+  after.emplace_back(workload_events::turn_end{});
+  after.emplace_back(workload_events::demand{"d", level::full});  // turn t+4: beyond h = 3
+  after.emplace_back(workload_events::turn_end{});
+  const std::map<std::string, std::string> by_signature{{*canonical_tool_signature("read", R"({"p":1})"), "r-old"}};
+  using counts = std::vector<std::pair<std::string, std::uint32_t>>;
+  CHECK(oracle_future_demands(after, 3, by_signature) == counts{{"a", 2}, {"b", 1}, {"c", 1}, {"r-fresh", 1}, {"r-old", 1}});
+  CHECK(oracle_future_demands(after, 1, by_signature) == counts{{"a", 2}, {"r-fresh", 1}, {"r-old", 1}});
+  CHECK(oracle_future_demands(after, 0, by_signature).empty());
+  CHECK(oracle_future_demands(after, 9, by_signature).size() == 6);  // d too, then the buffer ends
 }
