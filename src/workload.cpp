@@ -407,12 +407,12 @@ bool workload_reader::read_line(std::string& line) {
   switch (lines_.next(line)) {
     case line_reader::status::end: return false;
     case line_reader::status::too_long:
-      line_ = lines_.line();
+      line_ = lines_.line_number();
       fail("", fmt::format("line longer than {} bytes", workload_line_bytes_max));
       return false;
     case line_reader::status::line: break;
   }
-  line_ = lines_.line();
+  line_ = lines_.line_number();
   unterminated_ = lines_.unterminated();
   return true;
 }

@@ -1,63 +1,54 @@
 #pragma once
-// Bounded line reading for JSON Lines inputs (workloads WL-3, sidecar requests SC-3):
-// one line in memory at a time, never more than `bytes_max` of it. A longer line is
-// consumed to its end without being stored and reported, so a 100 MB line costs no
-// 100 MB allocation.
+// The one line reader of every JSON Lines input (workloads WL-3, transcripts IM-3/IM-4,
+// sidecar requests SC-6), with a hard maximum line length: input is read in chunks of what
+// the stream has buffered (at most chunk_bytes), and a line longer than the limit is
+// skipped to its end without ever being held in memory, so a 100 MB single line costs one
+// chunk, not 100 MB. A chunk never waits for more input than one byte, so an interactive
+// client (the sidecar's) gets each line as soon as it is written.
 
+#include <cstddef>
 #include <cstdint>
-#include <istream>
+#include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace clawvm {
 
 class line_reader {
  public:
-  enum class status : std::uint8_t { line = 0, end = 1, too_long = 2 };
+  enum class status : std::uint8_t {
+    line = 0,      // `out` holds the line, without its '\n' (and without a final '\r')
+    too_long = 1,  // the line exceeded the limit and was skipped; `out` is empty
+    end = 2,       // no more input
+  };
 
-  line_reader(std::istream& in, std::size_t bytes_max) : in_(&in), bytes_max_(bytes_max) {}
+  static constexpr std::size_t chunk_bytes = 64U * 1024U;
 
-  // The next line without its "\n" (and without a "\r" before it). `end` at a clean end
-  // of input; `too_long` when the line exceeded bytes_max (line() counts it).
-  status next(std::string& out) {
-    out.clear();
-    unterminated_ = false;
-    std::streambuf* sb = in_->rdbuf();
-    if (sb == nullptr) return status::end;
-    bool any = false;
-    bool too_long = false;
-    for (;;) {
-      const int c = sb->sbumpc();
-      if (c == std::char_traits<char>::eof()) {
-        if (!any) return status::end;
-        unterminated_ = true;
-        break;
-      }
-      any = true;
-      if (c == '\n') break;
-      if (out.size() >= bytes_max_) {
-        too_long = true;
-        continue;
-      }
-      out.push_back(static_cast<char>(c));
-    }
-    ++line_;
-    if (too_long) {
-      out.clear();
-      return status::too_long;
-    }
-    if (!out.empty() && out.back() == '\r') out.pop_back();
-    return status::line;
-  }
-  // 1-based number of the line last returned (0 before the first).
-  std::uint64_t line() const noexcept { return line_; }
-  // The last line returned had no "\n" (the input ended inside it).
+  line_reader(std::istream& in, std::size_t max_line_bytes);
+
+  status next(std::string& out);
+  // 1-based number of the line next() returned last (0 before the first call).
+  std::uint64_t line_number() const noexcept { return line_number_; }
+  // The line next() returned last ended at end of input without a '\n'.
   bool unterminated() const noexcept { return unterminated_; }
+  // Bytes of the line last skipped as too long (at least max_line_bytes + 1).
+  std::uint64_t skipped_bytes() const noexcept { return skipped_bytes_; }
+  // Stream failed with something other than end of file (an I/O error).
+  bool io_error() const noexcept { return io_error_; }
 
  private:
+  bool fill();  // false at end of input
+
   std::istream* in_;
-  std::size_t bytes_max_;
-  std::uint64_t line_ = 0;
+  std::size_t max_line_bytes_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  std::uint64_t line_number_ = 0;
+  std::uint64_t skipped_bytes_ = 0;
   bool unterminated_ = false;
+  bool eof_ = false;
+  bool io_error_ = false;
 };
 
 }  // namespace clawvm

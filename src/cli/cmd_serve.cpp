@@ -58,7 +58,7 @@ int run_serve(const serve_options& o) {
     const auto st = lines.next(line);
     if (st == line_reader::status::end) break;
     const std::string response =
-        st == line_reader::status::too_long ? server.too_long(lines.line()) : server.handle(line, lines.line());
+        st == line_reader::status::too_long ? server.too_long(lines.line_number()) : server.handle(line, lines.line_number());
     // One response per request, flushed at once: the client waits for it (SC-2).
     std::fwrite(response.data(), 1, response.size(), stdout);
     std::fputc('\n', stdout);

@@ -10,7 +10,7 @@
 
 #include "clawvm/import/builder.hpp"
 #include "clawvm/import/formats.hpp"
-#include "clawvm/import/line_reader.hpp"
+#include "clawvm/line_reader.hpp"
 #include "clawvm/import/text.hpp"
 
 namespace clawvm::import {
@@ -99,7 +99,7 @@ import_result import_transcript(std::istream& in, const import_request& request,
   auto& stats = result.stats;
   workload_builder builder(options, request.source_name, request.session_name, sink, stats);
   const auto parser = make_parser(request.format, options, stats);
-  bounded_line_reader reader(in, options.max_line_bytes);
+  line_reader reader(in, options.max_line_bytes);
 
   // Records a problem; false when the import must stop (strict mode, IM-5).
   auto report = [&](line_problem p, std::uint64_t line) {
@@ -122,10 +122,10 @@ import_result import_transcript(std::istream& in, const import_request& request,
   bool stopped = false;
   while (!stopped && !builder.turn_limit_reached()) {
     const auto st = reader.next(line);
-    if (st == bounded_line_reader::status::end) break;
+    if (st == line_reader::status::end) break;
     ++stats.lines;
     const auto n = reader.line_number();
-    if (st == bounded_line_reader::status::too_long) {
+    if (st == line_reader::status::too_long) {
       stopped = !report({problem_kind::line_too_long, "",
                          fmt::format("line of {} bytes exceeds the limit of {} bytes (skipped unread)",
                                      reader.skipped_bytes(), options.max_line_bytes)},

@@ -11,7 +11,7 @@
 #include <streambuf>
 
 #include "clawvm/import/import.hpp"
-#include "clawvm/import/line_reader.hpp"
+#include "clawvm/line_reader.hpp"
 #include "clawvm/replay.hpp"
 
 using namespace clawvm;
@@ -364,16 +364,16 @@ TEST_CASE("IM-4 a 100 MB line is skipped in bounded memory", "[import]") {
   SECTION("the reader never stores more than the limit") {
     generated_buf buf(header, hundred_mb, after);
     std::istream in(&buf);
-    bounded_line_reader reader(in, 4096);
+    line_reader reader(in, 4096);
     std::string line;
-    REQUIRE(reader.next(line) == bounded_line_reader::status::line);
-    REQUIRE(reader.next(line) == bounded_line_reader::status::too_long);
+    REQUIRE(reader.next(line) == line_reader::status::line);
+    REQUIRE(reader.next(line) == line_reader::status::too_long);
     CHECK(reader.line_number() == 2);
     CHECK(reader.skipped_bytes() == hundred_mb);
-    CHECK(line.capacity() <= 4096 + bounded_line_reader::chunk_bytes);
-    REQUIRE(reader.next(line) == bounded_line_reader::status::line);
+    CHECK(line.capacity() <= 4096 + line_reader::chunk_bytes);
+    REQUIRE(reader.next(line) == line_reader::status::line);
     CHECK(line.find("after the big line") != std::string::npos);
-    CHECK(reader.next(line) == bounded_line_reader::status::end);
+    CHECK(reader.next(line) == line_reader::status::end);
   }
   SECTION("strict stops at line 2; lenient imports the line after it") {
     for (auto mode : {strictness::strict, strictness::lenient}) {

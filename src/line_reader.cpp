@@ -1,28 +1,32 @@
-#include "clawvm/import/line_reader.hpp"
+#include "clawvm/line_reader.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <istream>
 
-namespace clawvm::import {
+namespace clawvm {
 
-bounded_line_reader::bounded_line_reader(std::istream& in, std::size_t max_line_bytes)
+line_reader::line_reader(std::istream& in, std::size_t max_line_bytes)
     : in_(&in), max_line_bytes_(max_line_bytes), buffer_(chunk_bytes) {}
 
-bool bounded_line_reader::fill() {
+bool line_reader::fill() {
   if (eof_) return false;
-  in_->read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  const auto got = in_->gcount();
-  begin_ = 0;
-  end_ = got > 0 ? static_cast<std::size_t>(got) : 0U;
-  if (!*in_) {
+  // One byte, blocking, through read() so the stream's eof and bad states are set as
+  // usual; then whatever the stream has already buffered, without waiting for more.
+  in_->read(buffer_.data(), 1);
+  if (in_->gcount() != 1) {
     eof_ = true;
     io_error_ = in_->bad();
+    begin_ = end_ = 0;
+    return false;
   }
-  return end_ > 0;
+  const auto more = in_->readsome(buffer_.data() + 1, static_cast<std::streamsize>(buffer_.size() - 1));
+  begin_ = 0;
+  end_ = 1U + (more > 0 ? static_cast<std::size_t>(more) : 0U);
+  return true;
 }
 
-bounded_line_reader::status bounded_line_reader::next(std::string& out) {
+line_reader::status line_reader::next(std::string& out) {
   out.clear();
   unterminated_ = false;
   bool any_byte = false;
@@ -69,4 +73,4 @@ bounded_line_reader::status bounded_line_reader::next(std::string& out) {
   return status::line;
 }
 
-}  // namespace clawvm::import
+}  // namespace clawvm
