@@ -24,6 +24,38 @@ def seeds(target):
         yield f"seed-random-{i}", bytes(rng.randrange(256) for _ in range(n))
 
 
+# The hostile classes of issue 9, as regression seeds of every target that reads JSON
+# text: nesting far past json_depth_max, a number beyond binary64, NUL bytes, a field of
+# the wrong type. Each once crashed clawvm or passed silently.
+DEEP = b"[" * 100000 + b"]" * 100000
+EVIDENCE = b'{"id":"r","type":"evidence","representations":{"full":{"tokens":4},"pointer":{"tokens":1}}}'
+CODEX_HEAD = (b'{"timestamp":"2026-01-01T00:00:00.000Z","type":"session_meta","payload":{"id":"cx",'
+              b'"timestamp":"2026-01-01T00:00:00.000Z","cwd":"/","originator":"codex_cli_rs","cli_version":"0.50.0"}}\n')
+
+
+def hostile():
+    yield "sidecar_fuzz", "regress-deep-nesting", (b"\x00" + b'{"id":1,"op":"hello"}\n'
+                                                   + b'{"event":"tool_call","tool":"t","arguments":' + DEEP
+                                                   + b',"result":' + EVIDENCE + b'}\n{"op":"counters"}\n')
+    yield "sidecar_fuzz", "regress-number-1e400", b'\x00{"event":"demand","page":"x","comment":1e400}\n{"op":"counters"}\n'
+    yield "sidecar_fuzz", "regress-nul-byte", b'\x00{"id":1,"op":"hello"}\x00garbage\n{"op":"counters"}\n'
+    # byte 0: format (2 = codex), byte 1: knobs (1 = lenient)
+    codex_call = (b'{"timestamp":"2026-01-01T00:00:01.000Z","type":"response_item","payload":{"type":"function_call",'
+                  b'"name":"shell","call_id":"c1","arguments":"' + DEEP + b'"}}\n')
+    yield "import", "regress-codex-deep-arguments", b"\x02\x00" + CODEX_HEAD + codex_call
+    yield "import", "regress-nul-byte", b"\x00\x01" + b'{"type":"session","version":3,"id":"s"}\x00\n'
+    yield "check_trace_fuzz", "regress-wrong-type-step", b'{"v":1,"seq":0,"turn":0,"event":"install","step":3}\n'
+    yield "check_trace_fuzz", "regress-wrong-type-boundary", b'{"v":1,"seq":0,"turn":0,"event":"boundary","boundary":[1]}\n'
+    yield "check_trace_fuzz", "regress-deep-nesting", b'{"v":1,"seq":0,"turn":0,"event":"x","p":' + DEEP + b'}\n'
+    yield "check_trace_fuzz", "regress-number-1e400", b'{"v":1,"seq":1e400,"turn":0,"event":"x"}\n'
+    yield "check_trace_fuzz", "regress-nul-byte", b'{"v":1,"seq":0,"turn":0,"event":"session_start","auto_pin":true}\x00x\n'
+    yield "mapping_fuzz", "regress-negative-cost", b'{"recompute_cost":{"read":-1},"pages":{"plan":{"recompute_cost":-0.5}}}'
+    yield "mapping_fuzz", "regress-nul-byte", b'{"window_tokens":1000}\x00{}'
+    yield "mapping_fuzz", "regress-deep-nesting", b'{"tool_kinds":' + DEEP + b'}'
+    yield "mapping_fuzz", "regress-number-1e400", b'{"window_tokens":1e400}'
+    yield "mapping_fuzz", "regress-depth-over-limit", b'{"max_json_depth":4096}'
+
+
 def main():
     root = pathlib.Path(__file__).resolve().parent / "corpus"
     for target in TARGETS:
@@ -31,6 +63,10 @@ def main():
         out.mkdir(parents=True, exist_ok=True)
         for name, data in seeds(target):
             (out / name).write_bytes(data)
+    for target, name, data in hostile():
+        out = root / target
+        out.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 # the fuzzer on it for SECONDS, and fails if the fuzzer found a crash or a violated
 # guarantee (the reproducer is left in ARTIFACTS as crash-*/leak-*/timeout-*).
 #
-#   cmake -DFUZZER=<exe> -DSEEDS=<dir> -DWORK=<dir> -DSECONDS=<n> -P run_campaign.cmake
+#   cmake -DFUZZER=<exe> -DSEEDS=<dir> -DWORK=<dir> -DSECONDS=<n> [-DDICT=<file>] [-DMAX_LEN=<n>]
+#         -P run_campaign.cmake
 foreach(var FUZZER SEEDS WORK SECONDS)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_campaign.cmake: ${var} not set")
@@ -15,8 +16,15 @@ file(GLOB seeds "${SEEDS}/*")
 if(seeds)
   file(COPY ${seeds} DESTINATION "${WORK}/corpus")
 endif()
+set(options "")
+if(DEFINED DICT)
+  list(APPEND options -dict=${DICT})
+endif()
+if(DEFINED MAX_LEN)
+  list(APPEND options -max_len=${MAX_LEN})
+endif()
 execute_process(
-  COMMAND "${FUZZER}" -max_total_time=${SECONDS} -print_final_stats=1 -timeout=10
+  COMMAND "${FUZZER}" -max_total_time=${SECONDS} -print_final_stats=1 -timeout=10 ${options}
           -artifact_prefix=${WORK}/artifacts/ "${WORK}/corpus"
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)

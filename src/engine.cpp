@@ -3,6 +3,7 @@
 
 #include <gsl/assert>
 
+#include "clawvm/merge_rules.hpp"
 #include "clawvm/tool_signature.hpp"
 
 namespace clawvm {
@@ -175,6 +176,12 @@ recall_result engine::on_recall(clawvm::scope s, std::string_view field,
   if (!backend_outcome || *backend_outcome == reason_code::ok) {
     out.value = state_->find(s, field);
     out.reason = out.value ? reason_code::ok : reason_code::recall_no_match;
+    // FT-6: a stored value that is not JSON (a damaged or hand-edited store) is the
+    // backend failing to answer, said as such, never handed on as if it were a value.
+    if (out.value && !canonical_json(out.value->value_json).ok) {
+      out.value.reset();
+      out.reason = reason_code::recall_backend_error;
+    }
   } else {
     out.reason = *backend_outcome;
   }

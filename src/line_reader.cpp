@@ -6,8 +6,8 @@
 
 namespace clawvm {
 
-line_reader::line_reader(std::istream& in, std::size_t max_line_bytes)
-    : in_(&in), max_line_bytes_(max_line_bytes), buffer_(chunk_bytes) {}
+line_reader::line_reader(std::istream& in, std::size_t max_line_bytes, std::uint64_t skip_bytes_max)
+    : in_(&in), max_line_bytes_(max_line_bytes), skip_bytes_max_(skip_bytes_max), buffer_(chunk_bytes) {}
 
 bool line_reader::fill() {
   if (eof_) return false;
@@ -58,6 +58,14 @@ line_reader::status line_reader::next(std::string& out) {
       }
     }
     begin_ += take;
+    if (overflow && nl == nullptr && line_bytes - max_line_bytes_ > skip_bytes_max_) {
+      // Give up on the input: no end of this line within reach (IM-3, WL-3, SC-6).
+      abandoned_ = true;
+      eof_ = true;
+      begin_ = end_ = 0;
+      ++line_number_;
+      break;
+    }
     if (nl != nullptr) {
       ++begin_;  // the '\n'
       ++line_number_;

@@ -3,14 +3,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clawvm/json_text.hpp"
+
 namespace clawvm {
 
 canonical_json_result canonical_json(std::string_view text) {
   canonical_json_result out;
-  // allow_exceptions=false: malformed input is an expected outcome, not an error path.
-  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    out.error = "value is not valid JSON";
+  nlohmann::json parsed;
+  json_text_error why;
+  if (!parse_json_text(text, parsed, why)) {
+    out.error = "value is not valid JSON: " + why.message;
     return out;
   }
   try {
@@ -28,25 +30,33 @@ namespace {
 
 // The value a key holds when `u` alone defines it: append starts a one-element array,
 // merge and set_with_version take the value as it is.
-std::string value_from_update_alone(const update& u) {
+std::string value_from_update_alone(const update& u, const nlohmann::json& incoming) {
   if (u.op != journal_op::append) return u.value_json;
   nlohmann::json arr = nlohmann::json::array();
-  arr.push_back(nlohmann::json::parse(u.value_json));
+  arr.push_back(incoming);
   return arr.dump();
 }
 
-// Replaces the committed value: allowed only in permissive mode, where it is flagged.
-merge_result overwrite(const committed_value& current, const update& u, merge_mode mode,
-                       reason_code refusal) {
-  if (mode == merge_mode::non_destructive) return {refusal, {}, false};
-  return {reason_code::ok, {value_from_update_alone(u), current.version + 1}, true};
+// JR-6: a key's value is bounded, so the journal (which records every result) grows by at
+// most committed_value_bytes_max per commit, whatever a writer appends.
+merge_result bounded(merge_result r) {
+  if (r.outcome == reason_code::ok && r.next.value_json.size() > committed_value_bytes_max) {
+    return {reason_code::value_too_large, {}, false};
+  }
+  return r;
 }
 
-}  // namespace
+// Replaces the committed value: allowed only in permissive mode, where it is flagged.
+merge_result overwrite(const committed_value& current, const update& u, const nlohmann::json& incoming,
+                       merge_mode mode, reason_code refusal) {
+  if (mode == merge_mode::non_destructive) return {refusal, {}, false};
+  return {reason_code::ok, {value_from_update_alone(u, incoming), current.version + 1}, true};
+}
 
-merge_result apply_merge_rule(const committed_value* current, const update& u, merge_mode mode) {
-  const nlohmann::json incoming = nlohmann::json::parse(u.value_json, nullptr, false);
-  if (incoming.is_discarded()) return {reason_code::schema_invalid, {}, false};
+merge_result merge_unbounded(const committed_value* current, const update& u, merge_mode mode) {
+  nlohmann::json incoming;
+  json_text_error why;
+  if (!parse_json_text(u.value_json, incoming, why)) return {reason_code::schema_invalid, {}, false};
   if (u.op == journal_op::merge && !incoming.is_object()) return {reason_code::schema_invalid, {}, false};
 
   if (current == nullptr) {
@@ -54,19 +64,30 @@ merge_result apply_merge_rule(const committed_value* current, const update& u, m
     if (u.op == journal_op::set_with_version && u.expected_version != 0) {
       if (mode == merge_mode::non_destructive) return {reason_code::stale_version, {}, false};
     }
-    return {reason_code::ok, {value_from_update_alone(u), 1}, false};
+    return {reason_code::ok, {value_from_update_alone(u, incoming), 1}, false};
   }
 
-  nlohmann::json existing = nlohmann::json::parse(current->value_json, nullptr, false);
+  // Appending to a committed (canonical) array adds exactly the incoming text and a comma,
+  // so a result over the limit is known without parsing the committed value: a key at its
+  // limit costs nothing per refused append.
+  if (u.op == journal_op::append && current->value_json.size() >= 2 && current->value_json.front() == '[') {
+    const std::size_t grown = current->value_json.size() + u.value_json.size() + (current->value_json == "[]" ? 0U : 1U);
+    if (grown > committed_value_bytes_max) return {reason_code::value_too_large, {}, false};
+  }
+
+  // A committed value that does not parse (a damaged or hand-edited store) can only be
+  // replaced, never extended: append and merge treat it as "not an array / object".
+  nlohmann::json existing;
+  if (!parse_json_text(current->value_json, existing, why)) existing = nlohmann::json();
   switch (u.op) {
     case journal_op::append: {
       // Append adds an element; a committed non-array would have to be replaced.
-      if (!existing.is_array()) return overwrite(*current, u, mode, reason_code::destructive_op);
+      if (!existing.is_array()) return overwrite(*current, u, incoming, mode, reason_code::destructive_op);
       existing.push_back(incoming);
       return {reason_code::ok, {existing.dump(), current->version + 1}, false};
     }
     case journal_op::merge: {
-      if (!existing.is_object()) return overwrite(*current, u, mode, reason_code::destructive_op);
+      if (!existing.is_object()) return overwrite(*current, u, incoming, mode, reason_code::destructive_op);
       // Union of keys; a key present on both sides with different values is a conflict:
       // merging would overwrite committed content.
       // Walks the underlying std::maps rather than json iterators: g++ 12 at -O3 cannot
@@ -88,12 +109,18 @@ merge_result apply_merge_rule(const committed_value* current, const update& u, m
       // Versioned replace: the writer saw the last committed version, so nothing it did
       // not see is lost (the older value stays in the journal).
       if (u.expected_version != current->version) {
-        return overwrite(*current, u, mode, reason_code::stale_version);
+        return overwrite(*current, u, incoming, mode, reason_code::stale_version);
       }
       return {reason_code::ok, {u.value_json, current->version + 1}, false};
     }
   }
   return {reason_code::schema_invalid, {}, false};
+}
+
+}  // namespace
+
+merge_result apply_merge_rule(const committed_value* current, const update& u, merge_mode mode) {
+  return bounded(merge_unbounded(current, u, mode));
 }
 
 }  // namespace clawvm

@@ -2,8 +2,10 @@
 #include "clawvm/sidecar.hpp"
 
 #include <fmt/core.h>
+#include <gsl/assert>
 #include <nlohmann/json.hpp>
 
+#include "clawvm/json_text.hpp"
 #include "clawvm/message_text.hpp"
 #include "clawvm/version.hpp"
 
@@ -105,8 +107,12 @@ json sidecar::apply(const workload_event& event) {
       const recall_result r = e.on_recall(ev.scope, ev.field, ev.backend);
       json out{{"found", r.value.has_value()}, {"silent", r.silent}};
       if (r.value) {
-        // Committed values are canonical JSON (JR-10): embedded as JSON, not as text.
-        out["value"] = json::parse(r.value->value_json, nullptr, false);
+        // Committed values are canonical JSON (JR-10): embedded as JSON, not as text. The
+        // engine has checked that the value parses (FT-6), so this cannot fail.
+        json value;
+        json_text_error why;
+        Expects(parse_json_text(r.value->value_json, value, why));
+        out["value"] = std::move(value);
         out["version"] = r.value->version;
       } else if (!r.silent) {
         out["reason"] = to_string(r.reason);
@@ -225,17 +231,10 @@ json sidecar::control(const std::string& op, const json& request, std::uint64_t 
 
 std::string sidecar::handle(std::string_view request_line, std::uint64_t line_number) {
   ++requests_;
-  json request = json::parse(request_line, nullptr, false);
-  if (request.is_discarded()) {
-    // Re-parse for nlohmann's message (line, column, what was expected).
-    std::string why = "invalid JSON";
-    try {
-      const json again = json::parse(request_line);
-      why = fmt::format("invalid JSON ({})", again.type_name());  // not reached: it failed above
-    } catch (const json::parse_error& e) {
-      why = fmt::format("invalid JSON: {}", e.what());
-    }
-    return bad_request(json(), line_number, "", why);
+  json request;
+  json_text_error why;
+  if (!parse_json_text(request_line, request, why)) {
+    return bad_request(json(), line_number, "", fmt::format("invalid JSON: {} (at byte {})", why.message, why.byte));
   }
   if (!request.is_object()) return bad_request(json(), line_number, "", "must be a JSON object");
   json id;

@@ -58,9 +58,9 @@ class statement_use {
 
 constexpr auto int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
-// How long an append or open waits for another process's write lock (a concurrent append,
-// a checkpoint) before reporting store_io_error.
-constexpr int busy_timeout_ms = 5000;
+// One writer per store (ST-10): the connection holds SQLite's exclusive lock from open to
+// close, so there is no lock to wait for; a second opener is refused at once.
+constexpr int busy_timeout_ms = 0;
 
 // Binds without copying (nullptr destructor = SQLITE_STATIC): the string outlives the
 // statement_use that clears the binding. Zero-length data keeps a non-null pointer, so an
@@ -369,6 +369,13 @@ std::variant<std::unique_ptr<sqlite_store>, store_error> sqlite_store::open(
     return {reason_code::store_io_error, s.describe(what, rc)};
   };
 
+  // ST-3: a path is a file name. SQLite would read "file:..." as a URI (with query
+  // parameters that change how it opens), so such a path is refused, not reinterpreted.
+  if (path.rfind("file:", 0) == 0) {
+    return error("paths beginning with 'file:' are SQLite URIs, which a store path is not "
+                 "(write ./" + path + " for a file of that name)",
+                 SQLITE_OK);
+  }
   {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(
@@ -379,12 +386,30 @@ std::variant<std::unique_ptr<sqlite_store>, store_error> sqlite_store::open(
   }
   sqlite3_extended_result_codes(s.db.get(), 1);
   sqlite3_busy_timeout(s.db.get(), busy_timeout_ms);
+  // SQLite falls back to read-only when the file is not writable: every writeback would
+  // then fail, so the store is refused before any request (ST-3).
+  if (sqlite3_db_readonly(s.db.get(), "main") == 1) {
+    return error("is read-only (no write permission): a store must be writable", SQLITE_OK);
+  }
+  // ST-10: held from the first access to close; set before the first access, so the WAL
+  // index lives in this process's memory and no -shm file is shared.
+  {
+    std::string detail;
+    const int rc = s.exec("PRAGMA locking_mode=EXCLUSIVE", detail);
+    if (rc != SQLITE_OK) return error("cannot set exclusive locking: " + detail, rc);
+  }
+  const auto in_use = [&s](int rc) -> std::optional<store_error> {
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) return std::nullopt;
+    return store_error{reason_code::store_io_error,
+                       s.describe("is in use by another process (one writer per store, ST-10)", SQLITE_OK)};
+  };
 
   // Identify the file before writing anything, so a foreign file is never modified. The
   // first read is where a non-database file shows up (SQLITE_NOTADB).
-  const auto identify = [&s, &error](file_identity& out) -> std::optional<store_error> {
+  const auto identify = [&s, &error, &in_use](file_identity& out) -> std::optional<store_error> {
     sqlite3_int64 app_id = 0;
     int rc = s.query_int("PRAGMA application_id", app_id);
+    if (auto busy = in_use(rc)) return busy;
     if (rc == SQLITE_NOTADB) return error("not a SQLite database (and so not a clawvm store)", rc);
     if (rc != SQLITE_OK) return error("cannot read the database header", rc);
     if (app_id == sqlite_store_application_id) {
@@ -433,6 +458,7 @@ std::variant<std::unique_ptr<sqlite_store>, store_error> sqlite_store::open(
   {
     std::string mode;
     const int rc = s.query_text("PRAGMA journal_mode=WAL", mode);
+    if (auto busy = in_use(rc)) return *busy;
     if (rc != SQLITE_OK) return error("cannot switch to WAL journal mode", rc);
     if (mode != "wal" && !(in_memory && mode == "memory")) {
       return error("the file system refused WAL journal mode (journal_mode is " + mode + ")",
@@ -473,6 +499,16 @@ std::variant<std::unique_ptr<sqlite_store>, store_error> sqlite_store::open(
       return error("another writer turned the new file into something else", SQLITE_OK);
     }
     if (auto failed = check_version()) return *failed;
+  }
+
+  {
+    // Takes the write lock now and keeps it (locking_mode=EXCLUSIVE): a second process on
+    // this file is refused at its open, not at its first writeback (ST-10).
+    std::string detail;
+    int rc = s.exec("BEGIN EXCLUSIVE", detail);
+    if (auto busy = in_use(rc)) return *busy;
+    if (rc == SQLITE_OK) rc = s.exec("COMMIT", detail);
+    if (rc != SQLITE_OK) return error("cannot take the store's write lock: " + detail, rc);
   }
 
   const std::pair<stmt_handle*, const char*> statements[] = {

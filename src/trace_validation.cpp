@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clawvm/decision_trace.hpp"
+#include "clawvm/json_text.hpp"
 #include "clawvm/committed_state.hpp"
 #include "clawvm/page_traits.hpp"
 #include "clawvm/policy.hpp"
@@ -90,13 +91,20 @@ struct fields {
   }
 };
 
+// A string member, or "" when it is absent or of another type (the typed readers above
+// report the type error; naming the action must not throw on a hostile line).
+std::string string_member(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
 std::string_view action_of(std::string_view event, const nlohmann::json& j) {
   if (event == "ingest") return "Ingest";
   if (event == "update") return "Edit";
   if (event == "demand") return "Demand";
   if (event == "assemble") return "Assemble";
   if (event == "install") {
-    const auto step = j.value("step", std::string{});
+    const auto step = string_member(j, "step");
     return step == "required" ? "Assemble" : "Upgrade";
   }
   if (event == "unmet") return "Assemble";
@@ -105,7 +113,7 @@ std::string_view action_of(std::string_view event, const nlohmann::json& j) {
   if (event == "commit") return "Commit";
   if (event == "reject") return "Reject";
   if (event == "boundary" || event == "destroy" || event == "boundary_done") {
-    const auto b = j.value("boundary", std::string{});
+    const auto b = string_member(j, "boundary");
     if (b == "compaction") return "Compaction";
     if (b == "pruning") return "Pruning";
     if (b == "memory_flush") return "MemoryFlush";
@@ -122,8 +130,10 @@ bool trace_validator::step(std::string_view line) {
   if (!m_) m_ = std::make_shared<model>();
   model& m = *m_;
   ++line_;
-  const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return fail("", "", "not a JSON object");
+  nlohmann::json j;
+  json_text_error why;
+  if (!parse_json_text(line, j, why)) return fail("", "", fmt::format("not JSON: {} (at byte {})", why.message, why.byte));
+  if (!j.is_object()) return fail("", "", "not a JSON object");
   fields f{j, {}};
   const std::string event = f.str("event");
   const std::string action(action_of(event, j));

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "clawvm/json_text.hpp"
 #include "clawvm/message_text.hpp"
 #include "clawvm/tool_signature.hpp"
 
@@ -149,9 +150,11 @@ std::string parse_json_or_text(object_reader& r, std::string_view key) {
 }
 
 void put_json_or_text(json& out, std::string_view key, const std::string& text) {
-  // Written as a JSON value when that reads back as the same text, else verbatim.
-  auto parsed = json::parse(text, nullptr, false);
-  if (!parsed.is_discarded() && parsed.dump() == text) {
+  // Written as a JSON value when that reads back as the same text, else verbatim (which
+  // includes text nested deeper than a workload line may be, JR-10).
+  json parsed;
+  json_text_error ignored;
+  if (parse_json_text(text, parsed, ignored, json_depth_max - 2) && parsed.dump() == text) {
     out[std::string(key)] = std::move(parsed);
   } else {
     out[fmt::format("{}_text", key)] = text;
@@ -299,13 +302,13 @@ struct event_namer {
   std::string_view operator()(const workload_events::lifecycle& e) const { return to_string(e.kind); }
 };
 
-// Parses JSON text; invalid UTF-8 is a parse error in nlohmann (WL-3).
-std::variant<json, std::string> parse_json_text(std::string_view text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    return printable_message(e.what());
-  }
+// Parses one line as bounded JSON text (json_text.hpp); invalid UTF-8, NUL bytes, nesting
+// deeper than json_depth_max and numbers beyond binary64 are errors (WL-3).
+std::variant<json, std::string> read_json_line(std::string_view text) {
+  json out;
+  json_text_error why;
+  if (parse_json_text(text, out, why)) return out;
+  return printable_message(fmt::format("{} (at byte {})", why.message, why.byte));
 }
 
 workload_header parse_header_object(const json& j) {
@@ -373,7 +376,7 @@ void write_workload(std::ostream& out, const workload& w) {
 std::variant<workload_event, workload_error> parse_workload_event(std::string_view json_line,
                                                                   std::string_view source,
                                                                   std::uint64_t line_number) {
-  auto parsed = parse_json_text(json_line);
+  auto parsed = read_json_line(json_line);
   if (auto* msg = std::get_if<std::string>(&parsed)) {
     return workload_error{std::string(source), line_number, "", fmt::format("invalid JSON: {}", *msg)};
   }
@@ -395,7 +398,8 @@ std::variant<workload_event, workload_error> parse_workload_event_object(const j
 // ---- reader ----
 
 workload_reader::workload_reader(std::istream& in, std::string source_name)
-    : lines_(in, workload_line_bytes_max), source_(std::move(source_name)) {}
+    // A too-long line ends the read (WL-3), so it is not skipped: /dev/zero stops at once.
+    : lines_(in, workload_line_bytes_max, 0), source_(std::move(source_name)) {}
 
 workload_reader::status workload_reader::fail(std::string field, std::string message) {
   failed_ = true;
@@ -428,7 +432,7 @@ const std::optional<workload_header>& workload_reader::header() {
     }
     return header_;
   }
-  auto parsed = parse_json_text(line);
+  auto parsed = read_json_line(line);
   if (auto* msg = std::get_if<std::string>(&parsed)) {
     fail("", fmt::format("{}invalid JSON in the header: {}", unterminated_ ? "truncated final line: " : "", *msg));
     return header_;

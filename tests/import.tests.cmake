@@ -6,20 +6,13 @@ clawvm_catch_test(import_test import/import_test.cpp)
 target_link_libraries(import_test PRIVATE clawvm::import)
 target_compile_definitions(import_test PRIVATE CLAWVM_IMPORT_FIXTURES="${_clawvm_import_fixtures}")
 
-# Real OpenClaw transcripts (not part of the repository): every file imports and reads
-# back. The program exits 77 ("SKIPPED: ... absent") when the directory is missing, which
-# ctest reports as skipped, not passed.
-set(CLAWVM_REAL_OPENCLAW_TRACES "${PROJECT_SOURCE_DIR}/../shared/traces/openclaw-real"
-    CACHE PATH "Directory of real OpenClaw session transcripts for the import.real_openclaw test")
-if(NOT IS_DIRECTORY "${CLAWVM_REAL_OPENCLAW_TRACES}")
-  message(STATUS "import.real_openclaw: ${CLAWVM_REAL_OPENCLAW_TRACES} absent; the test will be skipped")
-endif()
+# Real OpenClaw transcripts (../shared, not part of the repository): every file imports
+# and reads back. Skipped, not passed, when they are absent (add_shared_test).
 add_executable(import_real_traces_test import/import_real_traces_test.cpp)
 target_link_libraries(import_real_traces_test PRIVATE clawvm::import fmt::fmt)
 clawvm_set_warnings(import_real_traces_test)
-add_test(NAME import.real_openclaw
-  COMMAND import_real_traces_test ${CLAWVM_REAL_OPENCLAW_TRACES} ${_clawvm_import_work}/real)
-set_tests_properties(import.real_openclaw PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900 LABELS "import;real-data")
+add_shared_test(NAME import.real_openclaw NEED traces/openclaw-real LABELS "import;real-data"
+  COMMAND $<TARGET_FILE:import_real_traces_test> @SHARED_PATH@ ${_clawvm_import_work}/real)
 
 # CLI: one fixture per format, with the summary line's counts.
 foreach(_fmt openclaw claude-code codex)

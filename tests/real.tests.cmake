@@ -6,15 +6,10 @@ set(_clawvm_real_work ${CMAKE_CURRENT_BINARY_DIR}/real)
 clawvm_catch_test(real_test eval/real_test.cpp)
 target_link_libraries(real_test PRIVATE clawvm::eval)
 
-# The real OpenClaw transcripts (not part of the repository; the directory is the one
-# import.real_openclaw uses): the claim holds wherever capacity suffices. The test exits 77
-# ("SKIPPED: ... absent") when the directory is missing, which ctest reports as skipped.
-set(CLAWVM_REAL_OPENCLAW_TRACES "${PROJECT_SOURCE_DIR}/../shared/traces/openclaw-real"
-    CACHE PATH "Directory of real OpenClaw session transcripts for the import.real_openclaw test")
-add_test(NAME real.openclaw_real COMMAND real_test "[.real-data]")
-set_tests_properties(real.openclaw_real PROPERTIES
-  ENVIRONMENT "CLAWVM_REAL_OPENCLAW_TRACES=${CLAWVM_REAL_OPENCLAW_TRACES}"
-  SKIP_RETURN_CODE 77 TIMEOUT 900 LABELS "real;real-data")
+# The real OpenClaw transcripts (../shared, as import.real_openclaw): the claim holds
+# wherever capacity suffices. Skipped, not passed, when they are absent.
+add_shared_test(NAME real.openclaw_real NEED traces/openclaw-real LABELS "real;real-data"
+  COMMAND ${CMAKE_COMMAND} -E env CLAWVM_REAL_OPENCLAW_TRACES=@SHARED_PATH@ $<TARGET_FILE:real_test> "[.real-data]")
 
 # CLI (RL-11): one fixture per format; the outputs are the same bytes for --jobs 1 and 3.
 foreach(_fmt openclaw claude-code codex)

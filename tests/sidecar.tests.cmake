@@ -10,14 +10,12 @@ foreach(_fmt openclaw claude-code codex)
     COMMAND ${CMAKE_COMMAND} -DFORMAT=${_fmt} -DINPUTS=${PROJECT_SOURCE_DIR}/tests/fixtures/import/${_fmt}
             -DCLI=$<TARGET_FILE:clawvm_cli> -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sidecar_transcript_${_fmt}
             -DPOLICY=clawvm -DBUDGET=180 -P ${CMAKE_CURRENT_SOURCE_DIR}/sidecar_transcript.cmake)
-  set_tests_properties(sidecar.transcript_${_fmt} PROPERTIES SKIP_RETURN_CODE 77 LABELS sidecar)
+  set_tests_properties(sidecar.transcript_${_fmt} PROPERTIES LABELS sidecar)
 endforeach()
-get_filename_component(_clawvm_real_traces ${PROJECT_SOURCE_DIR}/../shared/traces/openclaw-real ABSOLUTE)
-add_test(NAME sidecar.transcript_real_openclaw
-  COMMAND ${CMAKE_COMMAND} -DFORMAT=openclaw -DINPUTS=${_clawvm_real_traces}
+add_shared_test(NAME sidecar.transcript_real_openclaw NEED traces/openclaw-real LABELS "sidecar;real-data" TIMEOUT 600
+  COMMAND ${CMAKE_COMMAND} -DFORMAT=openclaw -DINPUTS=@SHARED_PATH@
           -DCLI=$<TARGET_FILE:clawvm_cli> -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sidecar_transcript_real
           -DPOLICY=clawvm -DBUDGET=180 -P ${CMAKE_CURRENT_SOURCE_DIR}/sidecar_transcript.cmake)
-set_tests_properties(sidecar.transcript_real_openclaw PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 LABELS "sidecar;real-data")
 
 # Conformance vectors of the protocol: byte-identical responses, and every line of them
 # (and every good request) valid against spec/sidecar.schema.json.

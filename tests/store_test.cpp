@@ -2,6 +2,7 @@
 // and newer files, atomic appends, byte-exact values, and the consistency checks the
 // crash test (tests/store_crash_test.cpp) relies on.
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -494,23 +495,59 @@ TEST_CASE("a failing append is atomic: no value without its journal row", "[stor
   CHECK(reopened->verify_consistency().empty());
 }
 
-TEST_CASE("two stores on one file: the second writer of a key version is refused", "[store]") {
+TEST_CASE("ST-10: one writer per store: a second open of the file is refused until the first closes", "[store]") {
   const scratch_dir dir;
   const std::string path = dir.file("project.clawvm");
   auto a = open_ok(path);
+  REQUIRE(a->append(merged_record(*a, 1, make_update("plan", journal_op::set_with_version, R"("a")", 0))) ==
+          reason_code::ok);
+  const store_error refused = open_fails(path);
+  CHECK(refused.code == reason_code::store_io_error);
+  CHECK(contains(refused.message, "in use by another process"));
+  CHECK(contains(refused.message, path));
+  // The refusal changed nothing: the first writer goes on.
+  CHECK(a->append(merged_record(*a, 2, make_update("plan", journal_op::set_with_version, R"("b")", 1))) ==
+        reason_code::ok);
+  a.reset();
   auto b = open_ok(path);
-  const update u = make_update("plan", journal_op::set_with_version, R"("a")", 0);
-  // Both compute their merge before either appends.
-  const auto from_a = merged_record(*a, 1, u);
-  auto from_b =
-      merged_record(*b, 2, make_update("plan", journal_op::set_with_version, R"("b")", 0));
-  REQUIRE(from_a.phase == journal_phase::committed);
-  REQUIRE(from_b.phase == journal_phase::committed);
-  CHECK(a->append(from_a) == reason_code::ok);
-  CHECK(b->append(from_b) == reason_code::stale_version);
-  CHECK(b->find(clawvm::scope::session, "plan") == committed_value{R"("a")", 1});
-  CHECK(b->last_seq() == 1);  // b sees a's commit
+  CHECK(b->last_seq() == 2);
+  CHECK(b->find(clawvm::scope::session, "plan") == committed_value{R"("b")", 2});
   CHECK(b->verify_consistency().empty());
+}
+
+TEST_CASE("ST-3: a path beginning with file: is refused, not read as a SQLite URI", "[store]") {
+  const scratch_dir dir;
+  const fs::path old = fs::current_path();
+  fs::current_path(dir.path());
+  const store_error error = open_fails("file:project.clawvm?mode=memory");
+  const bool created = fs::exists(dir.path() / "file:project.clawvm?mode=memory") || fs::exists(dir.path() / "project.clawvm");
+  fs::current_path(old);
+  CHECK(error.code == reason_code::store_io_error);
+  CHECK(contains(error.message, "SQLite URIs"));
+  CHECK_FALSE(created);
+}
+
+TEST_CASE("ST-3: a store file without write permission is refused at open", "[store]") {
+  const scratch_dir dir;
+  const std::string path = dir.file("project.clawvm");
+  open_ok(path).reset();
+  fs::permissions(path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  // Root may write any file: the open then runs in a child that gives up root for
+  // nobody's uid, so the check is real for every user that runs the tests.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    auto opened = sqlite_store::open(path);
+    const auto* error = std::get_if<store_error>(&opened);
+    ::_exit(error != nullptr && error->message.find("read-only") != std::string::npos ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
 
 TEST_CASE("values and identifiers round-trip byte for byte", "[store]") {

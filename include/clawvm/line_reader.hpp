@@ -23,8 +23,13 @@ class line_reader {
   };
 
   static constexpr std::size_t chunk_bytes = 64U * 1024U;
+  // How far a too-long line is skipped looking for its end before the input is given up
+  // (abandoned()): /dev/zero or a file without newlines must not be read forever.
+  static constexpr std::uint64_t skip_bytes_max_default = 1024ULL * 1024ULL * 1024ULL;
 
-  line_reader(std::istream& in, std::size_t max_line_bytes);
+  // `skip_bytes_max`: 0 gives up at the first too-long line (callers for which such a
+  // line ends the input anyway).
+  line_reader(std::istream& in, std::size_t max_line_bytes, std::uint64_t skip_bytes_max = skip_bytes_max_default);
 
   status next(std::string& out);
   // 1-based number of the line next() returned last (0 before the first call).
@@ -35,12 +40,16 @@ class line_reader {
   std::uint64_t skipped_bytes() const noexcept { return skipped_bytes_; }
   // Stream failed with something other than end of file (an I/O error).
   bool io_error() const noexcept { return io_error_; }
+  // The last too-long line did not end within skip_bytes_max bytes: reading stopped there
+  // and next() returns end from now on.
+  bool abandoned() const noexcept { return abandoned_; }
 
  private:
   bool fill();  // false at end of input
 
   std::istream* in_;
   std::size_t max_line_bytes_;
+  std::uint64_t skip_bytes_max_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
@@ -49,6 +58,7 @@ class line_reader {
   bool unterminated_ = false;
   bool eof_ = false;
   bool io_error_ = false;
+  bool abandoned_ = false;
 };
 
 }  // namespace clawvm

@@ -11,10 +11,14 @@
 namespace clawvm {
 
 struct merge_result {
-  reason_code outcome = reason_code::ok;  // ok, destructive_op, stale_version, schema_invalid
+  reason_code outcome = reason_code::ok;  // ok, destructive_op, stale_version, schema_invalid, value_too_large
   committed_value next;                   // meaningful when outcome == ok or overwrote
   bool overwrote_committed = false;       // permissive mode only: committed content was lost
 };
+
+// The largest committed value of one key, in bytes of canonical JSON (JR-6): a merge whose
+// result would be larger is refused with VALUE_TOO_LARGE in every mode.
+inline constexpr std::size_t committed_value_bytes_max = 1024U * 1024U;
 
 enum class merge_mode : std::uint8_t {
   non_destructive = 0,  // ClawVM: refuse anything that loses committed content

@@ -44,7 +44,9 @@ namespace clawvm {
   X(store_io_error, 19, "store", "the durable store reported an I/O or SQLite error")       \
   X(page_type_mismatch, 20, "engine", "an update tried to change a page's type")            \
   X(invalid_page_attribute, 21, "ingest", "recompute_cost or base_utility is NaN or infinite") \
-  X(pin_or_scope_change, 22, "engine", "an update tried to change a page's pin class or scope")
+  X(pin_or_scope_change, 22, "engine", "an update tried to change a page's pin class or scope") \
+  X(value_too_large, 23, "journal.merge",                                                   \
+    "the merged value of the key would exceed committed_value_bytes_max")
 
 enum class reason_code : std::uint16_t {
 #define CLAWVM_X_ENUM(name, number, family, meaning) name = number,

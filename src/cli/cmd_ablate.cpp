@@ -29,6 +29,7 @@ int run_ablate_command(const ablate_cli_options& o) {
   config.tokens_budget = o.budget;
   config.jobs = o.jobs;
   config.validate_traces = o.validate_traces;
+  if (!prepare_out_dir("ablate", o.out_dir)) return exit_bad_input;
   eval::ablation_result ablations;
   {
     progress_line progress("ablate");
@@ -46,6 +47,7 @@ int run_ablate_command(const ablate_cli_options& o) {
     weights = eval::run_weight_sweep(weights_config);
   }
   eval::write_ablation_outputs(ablations, weights, o.out_dir);
+  if (!seal_out_dir("ablate", o.out_dir)) return exit_bad_input;
 
   fmt::print("ablations at budget {} (faults summed over {} workloads)\n", ablations.tokens_budget,
              ablations.workloads.size());

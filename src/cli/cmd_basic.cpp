@@ -1,12 +1,17 @@
 // Subcommands demo, check-trace and reason-codes (spec/cli.md CLI-1..CLI-4).
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 
 #include <fmt/core.h>
 
+#include "clawvm/line_reader.hpp"
+#include "clawvm/message_text.hpp"
+#include "clawvm/output_file.hpp"
 #include "clawvm/reason_code.hpp"
 #include "clawvm/trace_validation.hpp"
+#include "clawvm/workload.hpp"
 #include "command.hpp"
 #include "demo.hpp"
 
@@ -33,6 +38,22 @@ std::optional<std::vector<engine_policy>> parse_policy_list(const std::string& c
   return out;
 }
 
+bool prepare_out_dir(std::string_view command_name, const std::string& dir) {
+  if (auto problem = prepare_output_directory(dir)) {
+    fmt::print(stderr, "clawvm {}: --out: {}\n", command_name, *problem);
+    return false;
+  }
+  return true;
+}
+
+bool seal_out_dir(std::string_view command_name, const std::string& dir) {
+  if (auto problem = seal_output_directory(dir, command_name)) {
+    fmt::print(stderr, "clawvm {}: --out: {}\n", command_name, *problem);
+    return false;
+  }
+  return true;
+}
+
 namespace {
 
 void print_counters(const std::string& policy, const fault_counters& c) {
@@ -42,27 +63,58 @@ void print_counters(const std::string& policy, const fault_counters& c) {
              c.duplicate_signature_alerts, c.commits, c.rejections, c.thrash_index());
 }
 
-// Exit 0 when every trace follows the model, 1 at a divergence, 2 when a file cannot be read.
+// CLI-2: exit 0 when every trace follows the model, 1 at a divergence, 2 when a file
+// cannot be read, is not a trace (a directory, an empty file, a line over the limit).
+// Every file is checked whatever happened to the ones before it.
 int check_traces(const std::vector<std::string>& files) {
   int worst = exit_ok;
+  const auto bad_input = [&worst](const std::string& message) {
+    fmt::print(stderr, "{}\n", message);
+    worst = exit_bad_input;
+  };
   for (const auto& path : files) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      bad_input(fmt::format("{}: is a directory, not a decision trace", path));
+      continue;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      fmt::print(stderr, "{}: cannot read\n", path);
-      worst = exit_bad_input;
+      bad_input(fmt::format("{}: cannot read", path));
       continue;
     }
     trace_validator validator;
+    // Lines are bounded like workload lines; a longer one ends the file's check (/dev/zero).
+    line_reader lines(in, workload_line_bytes_max, 0);
     std::string line;
-    while (std::getline(in, line) && validator.step(line)) {
+    bool unreadable = false;
+    for (;;) {
+      const auto st = lines.next(line);
+      if (st == line_reader::status::end) break;
+      if (st == line_reader::status::too_long) {
+        bad_input(fmt::format("{}:{}: line longer than {} bytes", path, lines.line_number(), workload_line_bytes_max));
+        unreadable = true;
+        break;
+      }
+      if (!validator.step(line)) break;
+    }
+    if (unreadable) continue;
+    if (lines.io_error()) {
+      bad_input(fmt::format("{}: read error", path));
+      continue;
     }
     const auto& r = validator.finish();
+    if (r.ok && r.steps == 0) {
+      // Never a silent empty result: an empty file validates nothing.
+      bad_input(fmt::format("{}: no trace lines: an empty file is not a decision trace", path));
+      continue;
+    }
     if (r.ok) {
       fmt::print("{}: OK, {} steps follow the model\n", path, r.steps);
       continue;
     }
     const auto& d = r.first_divergence;
-    fmt::print("{}:{}: diverges at event '{}' (action {}): {}\n", path, d.line, d.event, d.action, d.message);
+    fmt::print("{}:{}: diverges at event '{}' (action {}): {}\n", path, d.line, d.event, d.action, printable_message(d.message));
     if (worst == exit_ok) worst = exit_check_failed;
   }
   return worst;
@@ -82,17 +134,20 @@ int run_demo(const demo_options& o) {
     fmt::print(stderr, "clawvm demo: --policy: unknown policy '{}'\n", o.policy_name);
     return exit_bad_input;
   }
-  std::ofstream trace_file;
+  std::optional<output_file> trace_file;
   if (!o.trace_path.empty()) {
-    trace_file.open(o.trace_path, std::ios::binary | std::ios::trunc);
-    if (!trace_file) {
-      fmt::print(stderr, "clawvm demo: --trace: cannot write '{}'\n", o.trace_path);
+    trace_file.emplace(o.trace_path);
+    if (!trace_file->is_open()) {
+      fmt::print(stderr, "clawvm demo: --trace: {}\n", trace_file->error());
       return exit_bad_input;
     }
   }
-  ostream_trace_sink sink(o.trace_path.empty() ? std::cout : trace_file);
-  const auto counters = run_demo_session(*policy, o.budget, o.quiet && o.trace_path.empty() ? nullptr : &sink);
-  trace_file.close();
+  ostream_trace_sink sink(trace_file ? trace_file->stream() : std::cout);
+  const auto counters = run_demo_session(*policy, o.budget, o.quiet && !trace_file ? nullptr : &sink);
+  if (trace_file && !trace_file->commit()) {
+    fmt::print(stderr, "clawvm demo: --trace: {}\n", trace_file->error());
+    return exit_bad_input;
+  }
   fmt::print("\n# demo session, budget {} tokens\n", o.budget);
   print_counters(policy->name, counters);
   if (o.compare) {

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "clawvm/eval/gates.hpp"
+#include "clawvm/output_file.hpp"
 #include "command.hpp"
 
 namespace clawvm::cli {
@@ -32,10 +33,10 @@ std::string default_vectors_dir() {
 }
 
 bool write_file(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  out.close();
-  return static_cast<bool>(out);
+  std::string error;
+  if (write_file_atomically(path, bytes, error)) return true;
+  fmt::print(stderr, "clawvm gates: {}\n", error);
+  return false;
 }
 
 bool write_traces(const std::filesystem::path& dir, const eval::tier1_report& report) {
@@ -93,18 +94,15 @@ int run_gates_command(const gates_options& o) {
   }
   print_table(report);
 
-  std::error_code ec;
-  fs::create_directories(o.out_dir, ec);
+  if (!prepare_out_dir("gates", o.out_dir)) return exit_bad_input;
   const fs::path out(o.out_dir);
   if (!write_file(out / "tier1.report.json", report.to_json_text()) ||
-      !write_file(out / "tier1.report.md", report.to_markdown())) {
-    fmt::print(stderr, "clawvm gates: --out: cannot write the report into '{}'\n", o.out_dir);
+      !write_file(out / "tier1.report.md", report.to_markdown()) || !seal_out_dir("gates", o.out_dir)) {
     return exit_bad_input;
   }
   if (!o.trace_dir.empty()) {
-    fs::create_directories(o.trace_dir, ec);
-    if (!write_traces(o.trace_dir, report)) {
-      fmt::print(stderr, "clawvm gates: --trace-dir: cannot write traces into '{}'\n", o.trace_dir);
+    if (!prepare_out_dir("gates", o.trace_dir) || !write_traces(o.trace_dir, report) ||
+        !seal_out_dir("gates", o.trace_dir)) {
       return exit_bad_input;
     }
   }

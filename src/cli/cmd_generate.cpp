@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "clawvm/eval/generators.hpp"
+#include "clawvm/output_file.hpp"
 #include "command.hpp"
 
 namespace clawvm::cli {
@@ -36,15 +37,10 @@ int run_generate(const generate_options& o) {
     std::cout.flush();
     return std::cout ? exit_ok : exit_bad_input;
   }
-  std::ofstream out(o.out_path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    fmt::print(stderr, "clawvm generate: --out: cannot write '{}'\n", o.out_path);
-    return exit_bad_input;
-  }
-  write_workload(out, w);
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "clawvm generate: --out: write to '{}' failed\n", o.out_path);
+  output_file out(o.out_path);
+  if (out.is_open()) write_workload(out.stream(), w);
+  if (!out.commit()) {
+    fmt::print(stderr, "clawvm generate: --out: {}\n", out.error());
     return exit_bad_input;
   }
   std::uint64_t turns = 0;

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "clawvm/import/import.hpp"
+#include "clawvm/output_file.hpp"
 #include "clawvm/workload.hpp"
 #include "command.hpp"
 
@@ -127,35 +128,25 @@ int run_import(const import_cli_options& o) {
     request.mode = o.lenient ? import::strictness::lenient : import::strictness::strict;
 
     const auto output = (fs::path(o.out_dir) / (request.session_name + ".workload.jsonl")).string();
-    const auto partial = output + ".partial";
-    import::import_result result;
-    {
-      std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-      if (!out) {
-        fmt::print(stderr, "clawvm import: cannot write '{}'\n", partial);
-        return exit_bad_input;
-      }
-      result = import::import_to_stream(in, request, options, out);
-      out.flush();
-      if (!out) {
-        fmt::print(stderr, "clawvm import: write error on '{}'\n", partial);
-        fs::remove(partial, ec);
-        return exit_bad_input;
-      }
+    // Written beside the output and renamed into place only when whole (CLI-8): a failed
+    // or stopped import leaves no file, and a symlink planted in --out is not followed.
+    output_file out(output);
+    if (!out.is_open()) {
+      fmt::print(stderr, "clawvm import: {}\n", out.error());
+      return exit_bad_input;
     }
+    import::import_result result = import::import_to_stream(in, request, options, out.stream());
     auto print_problem = [&](import::import_problem p) {
       p.file = path;  // diagnostics name the file as given
       fmt::print(stderr, "{}\n", p.to_string());
     };
     if (!result.ok) {
       // Strict: the first problem stops the import and nothing is written (IM-5).
-      fs::remove(partial, ec);
       for (const auto& p : result.problems) print_problem(p);
       return exit_bad_input;
     }
-    fs::rename(partial, output, ec);
-    if (ec) {
-      fmt::print(stderr, "clawvm import: cannot rename '{}' to '{}': {}\n", partial, output, ec.message());
+    if (!out.commit()) {
+      fmt::print(stderr, "clawvm import: {}\n", out.error());
       return exit_bad_input;
     }
     if (auto broken = verify_output(output)) {

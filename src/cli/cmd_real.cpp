@@ -141,7 +141,9 @@ int run_real_command(const real_cli_options& o) {
     fmt::print(stderr, "clawvm real: {}\n", result.bad_input_message);
     return exit_bad_input;
   }
+  if (!prepare_out_dir("real", o.out_dir)) return exit_bad_input;
   eval::write_real_outputs(result, o.out_dir);
+  if (!seal_out_dir("real", o.out_dir)) return exit_bad_input;
 
   fmt::print("{} sessions, {} replays\n", result.sessions.size(), result.rows.size());
   print_paper_comparison(result);

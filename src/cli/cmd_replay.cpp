@@ -2,10 +2,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <fmt/core.h>
 
 #include "clawvm/eval/digest.hpp"
+#include "clawvm/output_file.hpp"
 #include "clawvm/replay.hpp"
 #include "clawvm/trace_validation.hpp"
 #include "command.hpp"
@@ -43,15 +45,15 @@ int run_replay(const replay_cli_options& o) {
       return exit_bad_input;
     }
     memory_trace_sink memory_sink;
-    std::ofstream trace_file;
+    std::optional<output_file> trace_file;
     std::unique_ptr<ostream_trace_sink> file_sink;
     if (!o.trace_path.empty()) {
-      trace_file.open(o.trace_path, std::ios::binary | std::ios::trunc);
-      if (!trace_file) {
-        fmt::print(stderr, "clawvm replay: --trace: cannot write '{}'\n", o.trace_path);
+      trace_file.emplace(o.trace_path);
+      if (!trace_file->is_open()) {
+        fmt::print(stderr, "clawvm replay: --trace: {}\n", trace_file->error());
         return exit_bad_input;
       }
-      file_sink = std::make_unique<ostream_trace_sink>(trace_file);
+      file_sink = std::make_unique<ostream_trace_sink>(trace_file->stream());
     }
     replay_options options;
     options.policy = policy;
@@ -68,6 +70,10 @@ int run_replay(const replay_cli_options& o) {
     }
     if (keep_trace && file_sink) {
       for (const auto& line : memory_sink.lines) file_sink->write_line(line);
+    }
+    if (trace_file && !trace_file->commit()) {
+      fmt::print(stderr, "clawvm replay: --trace: {}\n", trace_file->error());
+      return exit_bad_input;
     }
     if (o.check_model) {
       const auto v = validate_trace(memory_sink.lines);

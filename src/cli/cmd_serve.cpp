@@ -3,10 +3,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <fmt/core.h>
 
 #include "clawvm/line_reader.hpp"
+#include "clawvm/output_file.hpp"
 #include "clawvm/sidecar.hpp"
 #include "clawvm/sqlite_store.hpp"
 #include "command.hpp"
@@ -36,16 +38,16 @@ int run_serve(const serve_options& o) {
     return exit_bad_input;
   }
   auto store = std::move(std::get<std::unique_ptr<sqlite_store>>(opened));
-  std::ofstream trace_file;
+  std::optional<output_file> trace_file;
   std::unique_ptr<ostream_trace_sink> sink;
   if (!o.trace_path.empty()) {
     // Appended: a restarted sidecar continues the same trace file.
-    trace_file.open(o.trace_path, std::ios::binary | std::ios::app);
-    if (!trace_file) {
-      fmt::print(stderr, "clawvm serve: --trace: cannot write '{}'\n", o.trace_path);
+    trace_file.emplace(o.trace_path, output_file::mode::append);
+    if (!trace_file->is_open()) {
+      fmt::print(stderr, "clawvm serve: --trace: {}\n", trace_file->error());
       return exit_bad_input;
     }
-    sink = std::make_unique<ostream_trace_sink>(trace_file);
+    sink = std::make_unique<ostream_trace_sink>(trace_file->stream());
   }
   sidecar_options options;
   options.engine = {*policy, o.budget, principal{true, true}};
@@ -54,20 +56,42 @@ int run_serve(const serve_options& o) {
 
   line_reader lines(std::cin, sidecar_line_bytes_max);
   std::string line;
+  int status = exit_ok;
   while (!server.finished()) {
     const auto st = lines.next(line);
     if (st == line_reader::status::end) break;
     const std::string response =
         st == line_reader::status::too_long ? server.too_long(lines.line_number()) : server.handle(line, lines.line_number());
+    // The trace of this request is written before its response: a client never sees an
+    // answer whose decisions the trace lost (SC-1, CLI-4).
+    if (trace_file && !trace_file->flush()) {
+      fmt::print(stderr, "clawvm serve: --trace: {}\n", trace_file->error());
+      status = exit_bad_input;
+      break;
+    }
     // One response per request, flushed at once: the client waits for it (SC-2).
     std::fwrite(response.data(), 1, response.size(), stdout);
     std::fputc('\n', stdout);
-    std::fflush(stdout);
-    if (trace_file.is_open()) trace_file.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+      fmt::print(stderr, "clawvm serve: cannot write the response to standard output\n");
+      status = exit_bad_input;
+      break;
+    }
+    if (lines.abandoned()) {
+      fmt::print(stderr, "clawvm serve: line {} does not end within {} bytes: input abandoned\n",
+                 lines.line_number(), line_reader::skip_bytes_max_default);
+      status = exit_bad_input;
+      break;
+    }
+  }
+  if (trace_file && !trace_file->commit() && status == exit_ok) {
+    fmt::print(stderr, "clawvm serve: --trace: {}\n", trace_file->error());
+    status = exit_bad_input;
   }
   fmt::print(stderr, "clawvm serve: {} requests, {} bad, last committed seq {}\n", server.requests(),
              server.bad_requests(), store->last_seq());
-  return server.stopped_on_bad_input() ? exit_bad_input : exit_ok;
+  if (server.stopped_on_bad_input()) status = exit_bad_input;
+  return status;
 }
 
 }  // namespace

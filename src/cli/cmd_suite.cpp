@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include "clawvm/eval/real.hpp"
 #include "clawvm/eval/suite.hpp"
 #include "command.hpp"
 
@@ -38,11 +39,21 @@ int run_suite_command(const suite_options& o) {
   }
   c.real_format = *real_format;
   for (const auto& input : o.real_inputs) c.real_inputs.emplace_back(input);
+  // Checked before the suite runs: a wrong --real fails at once, not after the suite.
+  if (!c.real_inputs.empty()) {
+    const auto expanded = eval::expand_real_inputs(c.real_inputs);
+    if (const auto* problem = std::get_if<std::string>(&expanded)) {
+      fmt::print(stderr, "clawvm suite: --real: {}\n", *problem);
+      return exit_bad_input;
+    }
+  }
+  if (!prepare_out_dir("suite", o.out_dir)) return exit_bad_input;
   const auto start = std::chrono::steady_clock::now();
   auto progress = std::make_shared<progress_line>("suite");
   if (!o.quiet) c.progress = [progress](const std::string& line) { progress->print(line); };
   const auto r = eval::run_suite(c);
   progress.reset();  // ends an in-place progress line before the results
+  if (!seal_out_dir("suite", o.out_dir)) return exit_bad_input;
   if (r.bad_input) {
     fmt::print(stderr, "clawvm suite: {}\n", r.bad_input_message);
     return exit_bad_input;

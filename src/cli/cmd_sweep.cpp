@@ -70,6 +70,7 @@ int run_sweep_command(const sweep_cli_options& o) {
   config.policies = *policies;
   config.jobs = o.jobs;
   config.validate_traces = o.validate_traces;
+  if (!prepare_out_dir("sweep", o.out_dir)) return exit_bad_input;
   eval::sweep_result result;
   {
     progress_line progress("sweep");
@@ -103,6 +104,7 @@ int run_sweep_command(const sweep_cli_options& o) {
     print_checks("stress", stressed.checks, stressed.pass);
     pass = pass && stressed.pass;
   }
+  if (!seal_out_dir("sweep", o.out_dir)) return exit_bad_input;
   fmt::print("wrote {}/tier2.summary.{{json,csv,md}}{}\n", o.out_dir, o.stress ? fmt::format(" and {}/stress.{{json,md}}", o.out_dir) : "");
   return pass ? exit_ok : exit_check_failed;
 }

@@ -72,6 +72,12 @@ struct command {
   std::function<int()> run;  // called after parsing when `app` was selected
 };
 
+// CLI-9: an --out directory holds one run's outputs. prepare_out_dir creates it or clears
+// the previous clawvm run's files (refusing a directory with files of anyone else);
+// seal_out_dir lists what this run wrote. Both print the problem and return false.
+bool prepare_out_dir(std::string_view command_name, const std::string& dir);
+bool seal_out_dir(std::string_view command_name, const std::string& dir);
+
 // Policies named on the command line: "all" or a comma-separated list of wire names.
 // nullopt (after printing "clawvm <cmd>: --policy: unknown policy 'x'") on an unknown name.
 std::optional<std::vector<engine_policy>> parse_policy_list(const std::string& command_name,

@@ -21,6 +21,7 @@
 #include <fmt/core.h>
 
 #include "clawvm/eval/svg.hpp"
+#include "clawvm/eval/sweep.hpp"
 #include "clawvm/faults.hpp"
 
 namespace clawvm::eval {
@@ -1303,14 +1304,6 @@ json read_json_file(const std::filesystem::path& path, std::string_view name) {
   }
 }
 
-void write_file(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error(fmt::format("{}: cannot open for writing", path.string()));
-  out << bytes;
-  out.close();
-  if (!out) throw std::runtime_error(fmt::format("{}: write failed", path.string()));
-}
-
 }  // namespace
 
 void validate_report_inputs(const report_inputs& in) {
@@ -1412,8 +1405,8 @@ void write_report_files(const std::filesystem::path& out_dir, const report_input
   // Render both before writing either, so a bad document leaves no half-written report.
   const std::string html = render_report_html(inputs);
   const std::string markdown = render_report_markdown(inputs);
-  write_file(out_dir / std::string(report_html_name), html);
-  write_file(out_dir / std::string(report_markdown_name), markdown);
+  write_output_file(out_dir / std::string(report_html_name), html);
+  write_output_file(out_dir / std::string(report_markdown_name), markdown);
 }
 
 }  // namespace clawvm::eval

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "clawvm/eval/parallel.hpp"
+#include "clawvm/output_file.hpp"
 
 namespace clawvm::eval {
 
@@ -18,11 +19,8 @@ using nlohmann::json;
 double round_to_6_decimals(double x) noexcept { return std::round(x * 1e6) / 1e6; }
 
 void write_output_file(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error(fmt::format("{}: cannot open for writing", path.string()));
-  out << bytes;
-  out.close();
-  if (!out) throw std::runtime_error(fmt::format("{}: write failed", path.string()));
+  std::string error;
+  if (!write_file_atomically(path, bytes, error)) throw std::runtime_error(error);
 }
 
 replay_options sweep_replay_options(const engine_policy& policy, std::uint32_t tokens_budget,

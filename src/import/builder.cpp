@@ -9,6 +9,7 @@
 #include <gsl/assert>
 
 #include "clawvm/import/text.hpp"
+#include "clawvm/json_text.hpp"
 #include "clawvm/page_traits.hpp"
 #include "clawvm/tool_signature.hpp"
 
@@ -547,8 +548,9 @@ void workload_builder::emit_tool_call(const pending_call& call, const std::strin
     // A JSON object result is summarized by its keys (IM-9).
     const auto trimmed = text::trim(*result);
     if (!trimmed.empty() && trimmed.front() == '{') {
-      const auto parsed = nlohmann::json::parse(trimmed, nullptr, false);
-      if (parsed.is_object()) {
+      nlohmann::json parsed;
+      json_text_error ignored;
+      if (parse_json_text(trimmed, parsed, ignored) && parsed.is_object()) {
         std::string keys;
         std::size_t n = 0;
         for (const auto& [k, v] : parsed.items()) {

@@ -2,6 +2,7 @@
 // (spec/import.md IM-15.3). Every line is {"timestamp", "type", "payload"}.
 #include "clawvm/import/formats.hpp"
 #include "clawvm/import/json_fields.hpp"
+#include "clawvm/json_text.hpp"
 
 namespace clawvm::import {
 
@@ -144,11 +145,12 @@ class codex_parser final : public format_parser {
         if (n == nullptr || text::trim(*n).empty()) return missing("payload.name", "a non-empty string");
         name = std::string(text::trim(*n));
         if (*type == "function_call") {
-          // `arguments` is JSON text; text that does not parse is kept as a JSON string.
+          // `arguments` is JSON text; text that does not parse as bounded JSON (JR-10; two
+          // levels are left for the workload line that will carry it) is kept as a string.
           const auto* raw = string_member(item, "arguments");
           if (raw == nullptr) return missing("payload.arguments", "a string");
-          arguments = json::parse(*raw, nullptr, false);
-          if (arguments.is_discarded()) arguments = *raw;
+          json_text_error ignored;
+          if (!parse_json_text(*raw, arguments, ignored, json_depth_max - 2)) arguments = *raw;
         } else {
           const auto* input = string_member(item, "input");
           if (input == nullptr) return missing("payload.input", "a string");

@@ -12,6 +12,7 @@
 #include "clawvm/import/formats.hpp"
 #include "clawvm/line_reader.hpp"
 #include "clawvm/import/text.hpp"
+#include "clawvm/json_text.hpp"
 
 namespace clawvm::import {
 
@@ -74,21 +75,13 @@ workload_header make_header(const import_request& request, const import_options&
 
 namespace {
 
-// Where and why `line` is not JSON: "at byte N" for a syntax error (nlohmann reports the
-// byte 1-based), or the category of a semantic one (a number too large for a double).
-// Only the category is reported, never the offending text (it is data).
-std::string json_error(const std::string& line) {
-  try {
-    const auto unused = nlohmann::json::parse(line);
-    static_cast<void>(unused);
-  } catch (const nlohmann::json::parse_error& e) {
-    return fmt::format("at byte {}", e.byte > 0 ? e.byte - 1 : 0);
-  } catch (const nlohmann::json::out_of_range&) {
-    return "(a number out of range)";
-  } catch (const nlohmann::json::exception&) {
-    return "(rejected by the JSON parser)";
-  }
-  return "(rejected by the JSON parser)";
+// Where and why a line is not JSON: "at byte N" for a syntax error, or the category of a
+// semantic one (a number too large for a double, a NUL byte). Only the category is
+// reported, never the offending text (it is data).
+std::string json_error(const json_text_error& why) {
+  if (why.message == "NUL byte") return fmt::format("(a NUL byte at byte {})", why.byte);
+  if (why.message.find("out_of_range") != std::string::npos) return "(a number out of range)";
+  return fmt::format("at byte {}", why.byte);
 }
 
 }  // namespace
@@ -126,6 +119,17 @@ import_result import_transcript(std::istream& in, const import_request& request,
     ++stats.lines;
     const auto n = reader.line_number();
     if (st == line_reader::status::too_long) {
+      if (reader.abandoned()) {
+        // No end of line within reach (/dev/zero): the rest of the input is not read, in
+        // either mode, and the import fails (IM-3).
+        (void)report({problem_kind::line_too_long, "",
+                      fmt::format("a line of over {} bytes does not end: input abandoned",
+                                  reader.skipped_bytes())},
+                     n);
+        result.ok = false;
+        stopped = true;
+        continue;
+      }
       stopped = !report({problem_kind::line_too_long, "",
                          fmt::format("line of {} bytes exceeds the limit of {} bytes (skipped unread)",
                                      reader.skipped_bytes(), options.max_line_bytes)},
@@ -141,22 +145,21 @@ import_result import_transcript(std::istream& in, const import_request& request,
       stopped = !report({problem_kind::invalid_utf8, "", fmt::format("invalid UTF-8 at byte {}", *bad)}, n);
       continue;
     }
-    if (text::json_nesting_depth(line, options.max_json_depth) > options.max_json_depth) {
-      stopped = !report({problem_kind::json_too_deep, "",
-                         fmt::format("JSON nested deeper than {} levels", options.max_json_depth)},
+    const std::size_t depth_max = std::min(options.max_json_depth, json_depth_max);
+    if (json_nesting_depth(line, depth_max) > depth_max) {
+      stopped = !report({problem_kind::json_too_deep, "", fmt::format("JSON nested deeper than {} levels", depth_max)},
                         n);
       continue;
     }
-    const auto entry = nlohmann::json::parse(line, nullptr, false);
-    if (entry.is_discarded()) {
+    nlohmann::json entry;
+    json_text_error why;
+    if (!parse_json_text(line, entry, why, depth_max)) {
       if (reader.unterminated()) {
         stopped = !report({problem_kind::truncated_final_line, "",
-                           fmt::format("truncated final line: no newline and invalid JSON {}", json_error(line))},
+                           fmt::format("truncated final line: no newline and invalid JSON {}", json_error(why))},
                           n);
       } else {
-        stopped = !report({problem_kind::invalid_json, "",
-                           fmt::format("invalid JSON {}", json_error(line))},
-                          n);
+        stopped = !report({problem_kind::invalid_json, "", fmt::format("invalid JSON {}", json_error(why))}, n);
       }
       continue;
     }

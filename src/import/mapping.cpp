@@ -9,6 +9,8 @@
 
 #include "clawvm/import/import.hpp"
 #include "clawvm/import/text.hpp"
+#include "clawvm/json_text.hpp"
+#include "clawvm/message_text.hpp"
 
 namespace clawvm::import {
 
@@ -35,6 +37,13 @@ double number_value(const json& v, const std::string& field) {
   if (!v.is_number()) throw mapping_error{field, "expected a number"};
   const auto d = v.get<double>();
   if (!std::isfinite(d)) throw mapping_error{field, "expected a finite number"};
+  return d;
+}
+
+// Recompute costs weigh a page up in the utility (SEL-6): a negative cost is a mistake.
+double cost_value(const json& v, const std::string& field) {
+  const double d = number_value(v, field);
+  if (d < 0.0) throw mapping_error{field, "expected a non-negative number"};
   return d;
 }
 
@@ -72,7 +81,7 @@ void apply_pages(const json& v, import_options& o) {
       } else if (key == "base_utility") {
         d.base_utility = number_value(value, sub);
       } else if (key == "recompute_cost") {
-        d.recompute_cost = number_value(value, sub);
+        d.recompute_cost = cost_value(value, sub);
       } else {
         throw mapping_error{sub, "unknown key (pin, base_utility, recompute_cost)"};
       }
@@ -92,7 +101,7 @@ void apply_mapping(const json& root, import_options& o) {
     } else if (key == "max_line_bytes") {
       o.max_line_bytes = unsigned_value(v, key, 1024, 1ULL << 30U);
     } else if (key == "max_json_depth") {
-      o.max_json_depth = unsigned_value(v, key, 4, 4096);
+      o.max_json_depth = unsigned_value(v, key, 4, json_depth_max);
     } else if (key == "representation_bytes_max") {
       o.representation_bytes_max = unsigned_value(v, key, 64, 4ULL << 20U);
     } else if (key == "compressed_head_bytes") {
@@ -116,7 +125,7 @@ void apply_mapping(const json& root, import_options& o) {
       for (const auto& [kind_name, cost] : v.items()) {
         const auto kind = parse_tool_kind(kind_name);
         if (!kind) throw mapping_error{key + "." + kind_name, "unknown tool kind (read, command, edit, plan, other)"};
-        o.recompute_cost_by_kind[static_cast<std::size_t>(*kind)] = number_value(cost, key + "." + kind_name);
+        o.recompute_cost_by_kind[static_cast<std::size_t>(*kind)] = cost_value(cost, key + "." + kind_name);
       }
     } else if (key == "tool_kinds") {
       if (!v.is_object()) throw mapping_error{key, "expected an object: tool name -> kind"};
@@ -147,8 +156,11 @@ void apply_mapping(const json& root, import_options& o) {
 std::variant<import_options, std::string> parse_mapping(std::string_view json_text,
                                                         std::string_view source_name,
                                                         import_options base) {
-  const auto root = json::parse(json_text, nullptr, false);
-  if (root.is_discarded()) return fmt::format("{}: invalid JSON", source_name);
+  json root;
+  json_text_error why;
+  if (!parse_json_text(json_text, root, why)) {
+    return fmt::format("{}: invalid JSON: {} (at byte {})", source_name, printable_message(why.message), why.byte);
+  }
   try {
     apply_mapping(root, base);
   } catch (const mapping_error& e) {
@@ -161,9 +173,16 @@ std::variant<import_options, std::string> parse_mapping(std::string_view json_te
 std::variant<import_options, std::string> load_mapping(const std::string& path, import_options base) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fmt::format("{}: cannot read", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_mapping(text.str(), path, std::move(base));
+  // Bounded (IM-14): a mapping is a small file; /dev/zero or a wrong path is refused
+  // after mapping_bytes_max + 1 bytes instead of being read to the end.
+  std::string text(mapping_bytes_max + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return fmt::format("{}: read error", path);
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > mapping_bytes_max) {
+    return fmt::format("{}: longer than {} bytes: not a mapping file", path, mapping_bytes_max);
+  }
+  return parse_mapping(text, path, std::move(base));
 }
 
 }  // namespace clawvm::import

@@ -98,37 +98,6 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) noexcept {
   return std::nullopt;
 }
 
-std::size_t json_nesting_depth(std::string_view s, std::size_t limit) noexcept {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : s) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return deepest;
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) noexcept {
   if (s.size() <= max_bytes) return s;
   std::size_t cut = max_bytes;

@@ -299,7 +299,7 @@ TEST_CASE("IM-4 IM-5 bad input: strict stops at the line with a diagnostic, leni
       {"bad/missing_header.jsonl", problem_kind::missing_header, 1, "type", "'session' header"},
       {"bad/long_line.jsonl", problem_kind::line_too_long, 2, "", "exceeds the limit of 1024 bytes"},
       {"bad/not_object.jsonl", problem_kind::not_an_object, 2, "", "not a JSON object"},
-      {"bad/deep.jsonl", problem_kind::json_too_deep, 2, "", "nested deeper than 256"},
+      {"bad/deep.jsonl", problem_kind::json_too_deep, 2, "", "nested deeper than 128"},
       {"bad/empty.jsonl", problem_kind::empty_input, 0, "", "empty transcript"},
       // Found by import_fuzz: nlohmann throws out_of_range, not parse_error, for it.
       {"bad/number_overflow.jsonl", problem_kind::invalid_json, 2, "", "invalid JSON (a number out of range)"},

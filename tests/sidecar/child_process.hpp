@@ -59,6 +59,18 @@ class child_process {
       done += static_cast<std::size_t>(n);
     }
   }
+  // Writes every line in order without waiting for responses (a pipelining client); stops
+  // quietly when the child has gone (a kill from another thread).
+  void write_all_lines(const std::vector<std::string>& lines) {
+    std::string bytes;
+    for (const auto& l : lines) (bytes += l) += '\n';
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(to_child_, bytes.data() + done, bytes.size() - done);
+      if (n <= 0) return;
+      done += static_cast<std::size_t>(n);
+    }
+  }
   // The next line from the child's stdout; nullopt at end of output.
   std::optional<std::string> read_line() {
     for (;;) {

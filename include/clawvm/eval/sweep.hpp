@@ -140,7 +140,8 @@ std::vector<std::filesystem::path> write_stress_outputs(const stress_result& r, 
 // Shared by the report writers: a double rounded to 6 decimals (SW-7), so JSON numbers
 // print the same on every platform.
 double round_to_6_decimals(double x) noexcept;
-// Writes `bytes` to `path` exactly (binary); throws std::runtime_error naming the file.
+// Writes `bytes` to `path` exactly (binary), atomically (output_file.hpp, CLI-8); throws
+// std::runtime_error naming the file.
 void write_output_file(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace clawvm::eval

@@ -79,7 +79,7 @@ struct import_options {
   // Input lines longer than this are bad input (IM-4); they are skipped unread.
   std::size_t max_line_bytes = 8U * 1024U * 1024U;
   // JSON nesting deeper than this is bad input (bounded parser memory).
-  std::size_t max_json_depth = 256;
+  std::size_t max_json_depth = 128;  // at most json_depth_max (JR-10)
   // Stored content of one representation is cut here (tokens still count the whole
   // text), so an output line stays far below workload_line_bytes_max (IM-9).
   std::size_t representation_bytes_max = 1024U * 1024U;
@@ -221,6 +221,9 @@ import_result import_transcript(std::istream& in, const import_request& request,
 // Writes header + events to `out` as workload JSON Lines (WL-2).
 import_result import_to_stream(std::istream& in, const import_request& request,
                                const import_options& options, std::ostream& out);
+
+// The longest --mapping file accepted (IM-14).
+inline constexpr std::size_t mapping_bytes_max = 1024U * 1024U;
 
 // Reads a --mapping file (IM-14): a JSON object whose keys override `base`. Unknown keys
 // and wrong types are errors ("file: field 'pages.evidence.pin': expected ...").

@@ -17,10 +17,6 @@ namespace clawvm::import::text {
 // surrogates and code points above U+10FFFF are ill-formed), or nullopt if `s` is valid.
 std::optional<std::size_t> first_invalid_utf8(std::string_view s) noexcept;
 
-// Deepest [ / { nesting of a JSON text, counted outside strings, stopping early once it
-// exceeds `limit` (so a hostile line costs one linear scan).
-std::size_t json_nesting_depth(std::string_view s, std::size_t limit) noexcept;
-
 // The longest prefix / suffix of valid UTF-8 `s` of at most `max_bytes` bytes that does
 // not split a code point.
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) noexcept;
