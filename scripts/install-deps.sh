@@ -14,6 +14,7 @@ packages=(
   libboost-dev libmsgsl-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsqlite3-dev libssl-dev  # library deps
   catch2 librapidcheck-dev libbenchmark-dev  # tests, properties, benchmarks
   chromium  # renders report.html to PNG in the report test (headless)
+  python3  # the second ClawVM implementation of the conformance kit (spec/conformance/python-engine)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -170,14 +170,33 @@ json sidecar::control(const std::string& op, const json& request, std::uint64_t 
         return {};
       }
     }
-    // SC-7: what a client needs to resume: the last committed journal entry.
+    // SC-7: what a client needs to resume: the last committed journal entry. CF-2: what
+    // the conformance kit may hold this implementation to.
+    json policies = json::array();
+    for (const auto& p : all_policies()) policies.push_back(p.name);
     return {{"protocol", sidecar_protocol_version},
             {"clawvm_version", clawvm_version},
             {"policy", engine_.config().policy.name},
             {"tokens_budget", engine_.config().tokens_budget},
             {"last_seq", state_->last_seq()},
             {"turn", engine_.turn()},
-            {"pages", engine_.pages().size()}};
+            {"pages", engine_.pages().size()},
+            {"capabilities", {{"tiers", {"must", "should", "may"}}, {"policies", std::move(policies)}}}};
+  }
+  if (op == "principal") {
+    // SC-5: who writes from now on (JR-5); both fields required, booleans.
+    if (!only({"session", "project"})) return {};
+    for (const char* key : {"session", "project"}) {
+      const auto it = request.find(key);
+      if (it == request.end() || !it->is_boolean()) {
+        ok = false;
+        field = key;
+        message = it == request.end() ? "is required" : "must be true or false";
+        return {};
+      }
+    }
+    engine_.set_writer(principal{request["session"].get<bool>(), request["project"].get<bool>()});
+    return json::object();
   }
   if (op == "lookahead") {
     if (!only({"pages"})) return {};
@@ -225,7 +244,7 @@ json sidecar::control(const std::string& op, const json& request, std::uint64_t 
   }
   ok = false;
   field = "op";
-  message = fmt::format("unknown op '{}' (hello, lookahead, counters, shutdown)", op);
+  message = fmt::format("unknown op '{}' (hello, principal, lookahead, counters, shutdown)", op);
   return {};
 }
 

@@ -92,6 +92,9 @@ class engine {
                            const page_spec& result);
   recall_result on_recall(clawvm::scope s, std::string_view field,
                           std::optional<reason_code> backend_outcome = std::nullopt);
+  // The principal of later writebacks (JR-5): a harness that changes who is acting, the
+  // sidecar's `principal` operation (SC-5).
+  void set_writer(principal writer) noexcept { config_.writer = writer; }
   // Oracle: demands per page id in the next h turns, for the next assembly only.
   void set_lookahead(std::vector<std::pair<std::string, std::uint32_t>> future_demands);
   // tla/PageResidency.tla Assemble (+ Upgrade/Degrade/Evict through the selector).

@@ -96,5 +96,6 @@ command add_suite(CLI::App& app);
 command add_serve(CLI::App& app);
 command add_import(CLI::App& app);
 command add_real(CLI::App& app);
+command add_conform(CLI::App& app);
 
 }  // namespace clawvm::cli

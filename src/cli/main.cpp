@@ -33,7 +33,7 @@ const CLI::Validator strict_unsigned(
     "UINT", "strict unsigned integer");
 
 // The integer options of every subcommand (CLI-4).
-constexpr const char* integer_options[] = {"--seed",   "--jobs",      "--budget",         "--turns",
+constexpr const char* integer_options[] = {"--seed",   "--jobs",      "--budget",         "--turns", "--random",
                                            "--window", "--max-turns", "--max-line-bytes", "--lookahead"};
 
 }  // namespace
@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
       add_suite(app),
       add_import(app),
       add_real(app),
+      add_conform(app),
   };
   for (const auto& c : commands) {
     for (const char* name : integer_options) {

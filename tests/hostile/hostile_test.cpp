@@ -92,7 +92,7 @@ TEST_CASE("JR-10 FT-3: tool-call arguments given as text nested past the limit a
   CHECK(metrics["reasons"]["SCHEMA_INVALID"] == 1);
 }
 
-TEST_CASE("SC-6: a deep request, a number beyond binary64 and a NUL byte each get an error response; the sidecar goes on",
+TEST_CASE("SC-6: a deep request, a number beyond binary64 and a NUL byte each get an error response and the sidecar goes on",
           "[hostile][sidecar]") {
   const scratch s("sidecar_lenient");
   std::string requests = R"({"id":1,"op":"hello"})" "\n";
@@ -116,7 +116,7 @@ TEST_CASE("SC-6: a deep request, a number beyond binary64 and a NUL byte each ge
   CHECK(responses[4]["bad_requests"] == 3);
 }
 
-TEST_CASE("IM-3: a Codex call whose arguments string nests past the limit imports as a string; the workload replays",
+TEST_CASE("IM-3: a Codex call whose arguments string nests past the limit imports as a string and the workload replays",
           "[hostile][nesting][import]") {
   const scratch s("codex_deep");
   const std::string fixture = clawvm::test::slurp(CLAWVM_IMPORT_FIXTURES "/codex/rollout-2026-01-01T00-00-00-cx-fixture-1.jsonl");
@@ -134,7 +134,7 @@ TEST_CASE("IM-3: a Codex call whose arguments string nests past the limit import
   CHECK(replayed.status == 0);
 }
 
-TEST_CASE("GT-2 RL-2: gates and real name the file and line of a deep line", "[hostile][nesting]") {
+TEST_CASE("GT-1 RL-2: gates and real name the file and line of a deep line", "[hostile][nesting]") {
   const scratch s("deep_gates");
   fs::create_directories(s.dir / "vectors");
   for (const auto& e : fs::directory_iterator(CLAWVM_GATE_VECTORS)) fs::copy_file(e.path(), s.dir / "vectors" / e.path().filename());
@@ -373,7 +373,7 @@ TEST_CASE("FT-6 SC-3: recall of a stored value that is not JSON is an explained 
   CHECK(responses[0]["reason"] == "RECALL_BACKEND_ERROR");
 }
 
-TEST_CASE("JR-6 ST-2: 200 appends of 60 KB to one key grow the store linearly; the value stops at its limit", "[hostile][store]") {
+TEST_CASE("JR-6 ST-2: 200 appends of 60 KB to one key grow the store linearly and the value stops at its limit", "[hostile][store]") {
   const scratch s("growth");
   const auto db = (s.dir / "s.db").string();
   std::uint64_t too_large = 0;

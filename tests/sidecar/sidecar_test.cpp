@@ -269,7 +269,7 @@ TEST_CASE("SC-8 ST-9: a campaign of 200 kill -9s under pipelined writes loses no
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("ST-10 SC-1: a second `clawvm serve` on the same store is refused at start; the first goes on", "[sidecar][process]") {
+TEST_CASE("ST-10 SC-1: a second `clawvm serve` on the same store is refused at start and the first goes on", "[sidecar][process]") {
   const auto dir = scratch_dir("two_writers");
   const std::string db = (dir / "s.db").string();
   const auto requests = request_lines(test::small_session(12));
