@@ -177,15 +177,7 @@ inline std::string apply_event(engine& e, const engine_event& ev, harness_view& 
     }
     case event_kind::post_model: e.on_post_model(); break;
     case event_kind::boundary: {
-      boundary_report report;
-      switch (ev.which) {
-        case boundary::compaction: report = e.on_compaction(); break;
-        case boundary::pruning: report = e.on_pruning(); break;
-        case boundary::memory_flush: report = e.on_memory_flush(); break;
-        case boundary::reset: report = e.on_reset(); break;
-        case boundary::session_end: report = e.on_session_end(); break;
-        case boundary::shutdown: report = e.on_shutdown(); break;
-      }
+      const boundary_report report = e.on_boundary(ev.which);
       if (!check) {
         h.pending.clear();
         break;

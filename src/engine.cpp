@@ -17,8 +17,12 @@ constexpr double recency_gain_per_demand = 1.0;
 engine::engine(engine_config config, committed_state& state, trace_sink* sink)
     : config_(std::move(config)),
       state_(&state),
-      trace_(sink),
-      journal_(state.last_seq() + 1) {}
+      trace_(sink, config_.trace_first_seq),
+      journal_(state.last_seq() + 1) {
+  // DT-4 `resume`: this engine continues a trace file another engine wrote; its context
+  // starts empty at turn 0, its journal after the store's last entry (SC-1).
+  if (trace_.enabled() && config_.trace_first_seq > 0) trace_.emit("resume", 0, {{"journal_last_seq", state.last_seq()}});
+}
 
 nlohmann::json engine::page_ref(page_index i) const {
   const page& p = pages_.at(i);
@@ -333,6 +337,9 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
 boundary_report engine::cross_boundary(boundary b) {
   boundary_report report;
   report.kind = b;
+  // EN-8: a lookahead is for the next assembly of the pages it was given for; a boundary
+  // (which may remove pages and so shift every later page's index) drops it.
+  future_demands_.clear();
   if (trace_.enabled()) trace_.emit("boundary", turn_, {{"boundary", to_string(b)}});
 
   // 1. Writeback before anything is destroyed (EN-4).
@@ -388,6 +395,7 @@ boundary_report engine::cross_boundary(boundary b) {
   return report;
 }
 
+boundary_report engine::on_boundary(boundary b) { return cross_boundary(b); }
 boundary_report engine::on_compaction() { return cross_boundary(boundary::compaction); }
 boundary_report engine::on_pruning() { return cross_boundary(boundary::pruning); }
 boundary_report engine::on_memory_flush() { return cross_boundary(boundary::memory_flush); }

@@ -28,6 +28,40 @@ canonical_json_result canonical_json(std::string_view text) {
 
 namespace {
 
+// JR-6 value equality: objects by their members, arrays element-wise, strings by bytes,
+// numbers by numeric value. Not nlohmann's operator==, which compares an unsigned with a
+// signed integer after casting it to int64 (18446744073709551615 == -1), and so would let
+// a merge overwrite a committed value without a conflict.
+bool same_json_value(const nlohmann::json& a, const nlohmann::json& b) {
+  using t = nlohmann::json::value_t;
+  if (a.is_number() && b.is_number()) {
+    if (a.is_number_float() || b.is_number_float()) return a.get<double>() == b.get<double>();
+    const bool a_negative = a.type() == t::number_integer && a.get<std::int64_t>() < 0;
+    const bool b_negative = b.type() == t::number_integer && b.get<std::int64_t>() < 0;
+    if (a_negative != b_negative) return false;
+    return a_negative ? a.get<std::int64_t>() == b.get<std::int64_t>() : a.get<std::uint64_t>() == b.get<std::uint64_t>();
+  }
+  if (a.type() != b.type()) return false;
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same_json_value(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    const auto& am = a.get_ref<const nlohmann::json::object_t&>();
+    const auto& bm = b.get_ref<const nlohmann::json::object_t&>();
+    for (const auto& [key, value] : am) {
+      const auto found = bm.find(key);
+      if (found == bm.end() || !same_json_value(value, found->second)) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
 // The value a key holds when `u` alone defines it: append starts a one-element array,
 // merge and set_with_version take the value as it is.
 std::string value_from_update_alone(const update& u, const nlohmann::json& incoming) {
@@ -98,7 +132,7 @@ merge_result merge_unbounded(const committed_value* current, const update& u, me
       bool conflict = false;
       for (const auto& [key, value] : incoming_members) {
         const auto found = existing_members.find(key);
-        if (found != existing_members.end() && found->second != value) conflict = true;
+        if (found != existing_members.end() && !same_json_value(found->second, value)) conflict = true;
       }
       if (conflict && mode == merge_mode::non_destructive) return {reason_code::destructive_op, {}, false};
       // Permissive: last writer wins key by key; only the conflicting values are lost.

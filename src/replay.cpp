@@ -5,6 +5,7 @@
 
 #include <gsl/assert>
 
+#include "clawvm/apply_event.hpp"
 #include "clawvm/tool_signature.hpp"
 
 namespace clawvm {
@@ -111,58 +112,45 @@ class replayer {
 
   void apply(const workload_event& e) {
     ++metrics_.events;
-    std::visit([this](const auto& ev) { on(ev); }, e);
+    if (oracle_ && std::holds_alternative<workload_events::turn_end>(e)) engine_.set_lookahead(lookahead());
+    const event_outcome outcome = apply_event(engine_, e);
+    std::visit([this, &outcome](const auto& ev) { account(ev, outcome); }, e);
   }
 
-  void on(const workload_events::session_start& e) {
-    ++metrics_.sessions;
-    engine_.on_session_start(e.session);
-  }
-  void on(const workload_events::ingest& e) {
-    const reason_code rc = engine_.on_ingest(e.page);
+  // RP-6: what each event adds to the metrics, from its outcome.
+  void account(const workload_events::session_start&, const event_outcome&) { ++metrics_.sessions; }
+  void account(const workload_events::ingest&, const event_outcome& o) {
+    const reason_code rc = std::get<reason_code>(o);
     if (rc != reason_code::ok) ++metrics_.ingest_rejected;
     count_reason(rc);
   }
-  void on(const workload_events::update& e) {
-    const reason_code rc = engine_.on_update(e.page, e.change);
+  void account(const workload_events::update&, const event_outcome& o) {
+    const reason_code rc = std::get<reason_code>(o);
     if (rc != reason_code::ok) ++metrics_.update_rejected;
     count_reason(rc);
   }
-  void on(const workload_events::demand& e) {
-    ++metrics_.demands;
-    (void)engine_.on_demand(e.page, e.wanted);
-  }
-  void on(const workload_events::tool_call& e) {
+  void account(const workload_events::demand&, const event_outcome&) { ++metrics_.demands; }
+  void account(const workload_events::tool_call& e, const event_outcome& o) {
+    const tool_result& r = std::get<tool_result>(o);
     ++metrics_.tool_calls;
-    const tool_result r = engine_.on_tool_call(e.tool, e.arguments_json, e.result);
     if (r.outcome == tool_outcome::rejected) ++metrics_.tool_rejected;
     count_reason(r.reason);
     if (r.outcome == tool_outcome::new_call) result_page_by_signature_.emplace(r.signature, e.result.id);
   }
-  void on(const workload_events::recall& e) {
-    const recall_result r = engine_.on_recall(e.scope, e.field, e.backend);
+  void account(const workload_events::recall&, const event_outcome& o) {
+    const recall_result& r = std::get<recall_result>(o);
     if (!r.value && !r.silent) count_reason(r.reason);
   }
-  void on(const workload_events::turn_end&) {
+  void account(const workload_events::turn_end&, const event_outcome& o) {
+    const selection& sel = *std::get<turn_outcome>(o).assembled;
     ++metrics_.turns;
-    if (oracle_) engine_.set_lookahead(lookahead());
-    const selection& sel = engine_.on_assemble();
     metrics_.tokens_used_total += sel.tokens_used;
     if (!sel.floor_set_fits) ++metrics_.floor_unfit_turns;
     for (const auto& u : sel.unmet) count_reason(u.reason);
     record_prompt();
-    engine_.on_post_model();
   }
-  void on(const workload_events::lifecycle& e) {
+  void account(const workload_events::lifecycle& e, const event_outcome&) {
     ++metrics_.boundaries;
-    switch (e.kind) {
-      case boundary::compaction: engine_.on_compaction(); break;
-      case boundary::pruning: engine_.on_pruning(); break;
-      case boundary::memory_flush: engine_.on_memory_flush(); break;
-      case boundary::reset: engine_.on_reset(); break;
-      case boundary::session_end: engine_.on_session_end(); break;
-      case boundary::shutdown: engine_.on_shutdown(); break;
-    }
     count_new_rejections();
     if (boundary_ends_session(e.kind)) {
       // Results of destroyed pages are gone from the engine's signature map too.

@@ -5,6 +5,7 @@
 #include <gsl/assert>
 #include <nlohmann/json.hpp>
 
+#include "clawvm/apply_event.hpp"
 #include "clawvm/json_text.hpp"
 #include "clawvm/message_text.hpp"
 #include "clawvm/version.hpp"
@@ -83,28 +84,17 @@ json selection_json(const engine& e, const selection& sel, std::uint64_t turn) {
 
 }  // namespace
 
+// SC-3: the result fields of an event request, from the typed outcome of apply_event.
 json sidecar::apply(const workload_event& event) {
-  engine& e = engine_;
-  struct visitor {
+  struct render {
     sidecar* self;
-    engine& e;
-    json operator()(const workload_events::session_start& ev) const {
-      e.on_session_start(ev.session);
-      return json::object();
-    }
-    json operator()(const workload_events::ingest& ev) const { return {{"reason", to_string(e.on_ingest(ev.page))}}; }
-    json operator()(const workload_events::update& ev) const {
-      return {{"reason", to_string(e.on_update(ev.page, ev.change))}};
-    }
-    json operator()(const workload_events::demand& ev) const {
-      return {{"outcome", to_string(e.on_demand(ev.page, ev.wanted))}};
-    }
-    json operator()(const workload_events::tool_call& ev) const {
-      const tool_result r = e.on_tool_call(ev.tool, ev.arguments_json, ev.result);
+    json operator()(std::monostate) const { return json::object(); }
+    json operator()(reason_code rc) const { return {{"reason", to_string(rc)}}; }
+    json operator()(demand_outcome o) const { return {{"outcome", to_string(o)}}; }
+    json operator()(const tool_result& r) const {
       return {{"outcome", to_string(r.outcome)}, {"reason", to_string(r.reason)}, {"signature", r.signature}};
     }
-    json operator()(const workload_events::recall& ev) const {
-      const recall_result r = e.on_recall(ev.scope, ev.field, ev.backend);
+    json operator()(const recall_result& r) const {
       json out{{"found", r.value.has_value()}, {"silent", r.silent}};
       if (r.value) {
         // Committed values are canonical JSON (JR-10): embedded as JSON, not as text. The
@@ -119,28 +109,14 @@ json sidecar::apply(const workload_event& event) {
       }
       return out;
     }
-    json operator()(const workload_events::turn_end&) const {
-      const std::uint64_t turn = e.turn();
-      json out = selection_json(e, e.on_assemble(), turn);
-      e.on_post_model();
-      return out;
-    }
-    json operator()(const workload_events::lifecycle& ev) const {
-      boundary_report r;
-      switch (ev.kind) {
-        case boundary::compaction: r = e.on_compaction(); break;
-        case boundary::pruning: r = e.on_pruning(); break;
-        case boundary::memory_flush: r = e.on_memory_flush(); break;
-        case boundary::reset: r = e.on_reset(); break;
-        case boundary::session_end: r = e.on_session_end(); break;
-        case boundary::shutdown: r = e.on_shutdown(); break;
-      }
-      return {{"boundary", to_string(ev.kind)},     {"written_back", r.written_back},
+    json operator()(const turn_outcome& t) const { return selection_json(self->engine_, *t.assembled, t.turn); }
+    json operator()(const boundary_report& r) const {
+      return {{"boundary", to_string(r.kind)},     {"written_back", r.written_back},
               {"rejected", r.rejected},             {"flush_misses", r.flush_misses},
               {"pages_destroyed", r.pages_destroyed}, {"journal", self->new_journal_outcomes()}};
     }
   };
-  return std::visit(visitor{this, e}, event);
+  return std::visit(render{this}, apply_event(engine_, event));
 }
 
 json sidecar::control(const std::string& op, const json& request, std::uint64_t line, bool& ok, std::string& field,
@@ -149,6 +125,12 @@ json sidecar::control(const std::string& op, const json& request, std::uint64_t 
   ok = true;
   auto only = [&](std::initializer_list<std::string_view> allowed) {
     for (auto it = request.begin(); it != request.end(); ++it) {
+      if (it.key() == "comment" && !it->is_string()) {
+        ok = false;
+        field = "comment";
+        message = "must be a string";
+        return false;
+      }
       bool known = it.key() == "op" || it.key() == "comment";
       for (auto a : allowed) known = known || it.key() == a;
       if (!known) {
@@ -225,8 +207,12 @@ json sidecar::control(const std::string& op, const json& request, std::uint64_t 
     const auto& c = engine_.counters();
     json faults = json::object();
     for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = c[f];
-    return {{"faults", std::move(faults)},
+    // `faults` of a response is the delta of that request (SC-2), so the counts by kind
+    // are `fault_counts` here.
+    return {{"fault_counts", std::move(faults)},
             {"faults_total", c.total_faults()},
+            {"destructive_commits", c.destructive_commits},
+            {"recalls_explained", c.recalls_explained},
             {"hits", c.hits},
             {"misses", c.misses},
             {"duplicate_signature_alerts", c.duplicate_signature_alerts},

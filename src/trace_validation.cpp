@@ -109,6 +109,7 @@ std::string_view action_of(std::string_view event, const nlohmann::json& j) {
   }
   if (event == "unmet") return "Assemble";
   if (event == "select") return "Assemble";  // pages left out: Degrade / Evict
+  if (event == "resume") return "Init";      // a new engine: the model's initial state
   if (event == "stage") return "Stage";
   if (event == "commit") return "Commit";
   if (event == "reject") return "Reject";
@@ -143,6 +144,19 @@ bool trace_validator::step(std::string_view line) {
   if (!f.error.empty()) return fail(event, action, f.error);
   if (v != static_cast<std::uint64_t>(decision_trace_version)) return fail(event, action, fmt::format("unknown trace version {}", v));
   if (seq != m.next_seq) return fail(event, action, fmt::format("seq {} where {} was expected (a line is missing or repeated)", seq, m.next_seq));
+  if (event == "resume") {
+    // DT-4 / DT-6: a new engine continues the file: its context starts empty at turn 0;
+    // journal entries keep their phases (seqs continue from the durable store).
+    if (seq == 0) return fail(event, action, "resume as the first line: there is no trace to continue");
+    auto fresh = std::make_shared<model>();
+    fresh->phases = std::move(m.phases);
+    fresh->next_seq = seq + 1;
+    fresh->turn = turn;
+    m_ = std::move(fresh);
+    ++result_.steps;
+    ++result_.actions[action];
+    return true;
+  }
   if (turn < m.turn) return fail(event, action, fmt::format("turn went back from {} to {}", m.turn, turn));
   m.next_seq = seq + 1;
   m.turn = turn;

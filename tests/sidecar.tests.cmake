@@ -43,3 +43,10 @@ add_test(NAME vectors.sidecar_schema_rejects_bad_requests
   COMMAND ${CLAWVM_NODE_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/validate-trace.js ${PROJECT_SOURCE_DIR}/spec/sidecar.schema.json
           ${PROJECT_SOURCE_DIR}/spec/vectors/sidecar/bad_requests.b180.requests.jsonl)
 set_tests_properties(vectors.sidecar_schema_rejects_bad_requests PROPERTIES WILL_FAIL TRUE)
+
+# A restarted sidecar continues its trace file with a `resume` line (SC-1, DT-4).
+add_test(NAME sidecar.trace_resume
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:clawvm_cli>
+          -DSTREAM=${PROJECT_SOURCE_DIR}/spec/conformance/streams/gate.reset_flush_miss.requests.jsonl
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sidecar_trace_resume -P ${CMAKE_CURRENT_SOURCE_DIR}/sidecar_trace_resume.cmake)
+set_tests_properties(sidecar.trace_resume PROPERTIES LABELS sidecar)

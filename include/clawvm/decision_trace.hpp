@@ -68,13 +68,13 @@ class ostream_trace_sink final : public trace_sink {
 // std::map objects), so the bytes depend only on the content.
 class decision_trace {
  public:
-  explicit decision_trace(trace_sink* sink) : sink_(sink) {}
+  explicit decision_trace(trace_sink* sink, std::uint64_t first_seq = 0) : sink_(sink), seq_(first_seq) {}
   bool enabled() const noexcept { return sink_ != nullptr; }
   void emit(std::string_view event, std::uint64_t turn, nlohmann::json fields);
 
  private:
   trace_sink* sink_;
-  std::uint64_t seq_ = 0;
+  std::uint64_t seq_;
 };
 
 }  // namespace clawvm

@@ -26,6 +26,9 @@ struct engine_config {
   engine_policy policy = policy_clawvm();
   std::uint32_t tokens_budget = 500;
   principal writer{};
+  // The seq of this engine's first trace line: 0 for a new trace; the line after the last
+  // one when the engine continues an existing trace file (it then writes `resume`, DT-4).
+  std::uint64_t trace_first_seq = 0;
 };
 
 enum class demand_outcome : std::uint8_t { hit = 0, miss = 1, refetch_fault = 2, unknown_page = 3 };
@@ -103,7 +106,9 @@ class engine {
   void on_post_model();
 
   // Lifecycle boundaries (tla/ClawVM.tla Compaction, Pruning, MemoryFlush, Reset,
-  // SessionEnd; Shutdown is SessionEnd for every session).
+  // SessionEnd; Shutdown is SessionEnd for every session). on_boundary(b) is the one
+  // dispatch by kind; the named hooks are the same call for a harness that knows which.
+  boundary_report on_boundary(boundary b);
   boundary_report on_compaction();
   boundary_report on_pruning();
   boundary_report on_memory_flush();

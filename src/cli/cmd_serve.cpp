@@ -1,12 +1,15 @@
 // Subcommand serve (spec/sidecar.md SC-1..SC-10, spec/cli.md): the live stdio sidecar.
 #include <cstdio>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
+#include "clawvm/json_text.hpp"
 #include "clawvm/line_reader.hpp"
 #include "clawvm/output_file.hpp"
 #include "clawvm/sidecar.hpp"
@@ -25,6 +28,34 @@ struct serve_options {
   bool lenient = false;
   std::string trace_path;
 };
+
+// SC-1: where an appended trace continues. 0 for a missing or empty file; else the seq
+// after the file's last line, which must be a complete decision-trace line.
+std::optional<std::uint64_t> next_trace_seq(const std::string& path, std::string& problem) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return 0;
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  if (size == 0) return 0;
+  const std::uint64_t tail = std::min<std::uint64_t>(size, workload_line_bytes_max + 1);
+  std::string bytes(tail, '\0');
+  in.seekg(static_cast<std::streamoff>(size - tail));
+  in.read(bytes.data(), static_cast<std::streamsize>(tail));
+  if (!in || bytes.back() != '\n') {
+    problem = "does not end with a complete line";
+    return std::nullopt;
+  }
+  bytes.pop_back();
+  const auto start = bytes.rfind('\n');
+  nlohmann::json last;
+  json_text_error why;
+  if ((start == std::string::npos && tail < size) ||
+      !parse_json_text(std::string_view(bytes).substr(start == std::string::npos ? 0 : start + 1), last, why) ||
+      !last.is_object() || !last.contains("seq") || !last["seq"].is_number_unsigned()) {
+    problem = "does not end with a decision-trace line (a JSON object with a seq)";
+    return std::nullopt;
+  }
+  return last["seq"].get<std::uint64_t>() + 1;
+}
 
 int run_serve(const serve_options& o) {
   auto policy = policy_named(o.policy);
@@ -51,6 +82,15 @@ int run_serve(const serve_options& o) {
   }
   sidecar_options options;
   options.engine = {*policy, o.budget, principal{true, true}};
+  if (!o.trace_path.empty()) {
+    std::string problem;
+    const auto first = next_trace_seq(o.trace_path, problem);
+    if (!first) {
+      fmt::print(stderr, "clawvm serve: --trace {}: {}\n", o.trace_path, problem);
+      return exit_bad_input;
+    }
+    options.engine.trace_first_seq = *first;
+  }
   options.strict = o.strict;
   sidecar server(options, *store, sink.get());
 

@@ -62,7 +62,7 @@ std::optional<mismatch> first_difference(const json& expected, const json* got, 
   if (got == nullptr) return mismatch{path, "", text_of(&expected), "absent"};
   if (expected.is_object()) {
     if (!got->is_object()) return mismatch{path, "", text_of(&expected), text_of(got)};
-    const bool counts = path == "faults" || path.ends_with(".faults");
+    const bool counts = path == "faults" || path == "fault_counts" || path.ends_with(".faults");
     if (counts) {
       std::set<std::string> kinds;
       for (auto it = expected.begin(); it != expected.end(); ++it) kinds.insert(it.key());

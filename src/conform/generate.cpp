@@ -108,8 +108,8 @@ json should_fields(const json& answer) {
 
 json may_metrics(const json& counters_answer, double prefix_stability) {
   json out;
-  for (const char* k : {"faults", "faults_total", "hits", "misses", "duplicate_signature_alerts", "physical_insufficiency",
-                        "commits", "rejections", "thrash_index"}) {
+  for (const char* k : {"fault_counts", "faults_total", "hits", "misses", "duplicate_signature_alerts", "physical_insufficiency",
+                        "commits", "rejections", "destructive_commits", "recalls_explained", "thrash_index"}) {
     if (counters_answer.contains(k)) out[k] = counters_answer[k];
   }
   out["prefix_stability"] = prefix_stability;
