@@ -128,7 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   props::harness_view h;
   for (int step = 0; step < 256 && !r.empty(); ++step) {
     const engine_event ev = decode_event(r);
-    const std::string violation = props::apply_event(e, ev, h, check);
+    const std::string violation = props::drive_event(e, ev, h, check);
     if (!violation.empty()) fuzz::fail("event " + std::to_string(step) + " (" + props::describe(ev) + "): " + violation);
   }
   // Differential against the model: the engine's decision trace must follow it step by

@@ -122,7 +122,7 @@ inline std::string check_residency(const engine& e, bool after_compaction) {
   for (const page& p : pages) {
     if (p.resident == level::none) continue;
     if (!p.has(p.resident) || p.resident < p.floor()) {
-      return "E2: page '" + p.id + "' resident at " + std::string(to_string(p.resident)) +
+      return "FloorInv (SEL-9.2): page '" + p.id + "' resident at " + std::string(to_string(p.resident)) +
              " (floor " + std::string(to_string(p.floor())) + ", representation present: " +
              (p.has(p.resident) ? "yes" : "no") + ")";
     }
@@ -130,18 +130,18 @@ inline std::string check_residency(const engine& e, bool after_compaction) {
   }
   const std::uint32_t budget = e.config().tokens_budget;
   if (used > budget) {
-    return "E2: resident pages hold " + std::to_string(used) + " tokens, budget " + std::to_string(budget);
+    return "BudgetInv (SEL-9.1): resident pages hold " + std::to_string(used) + " tokens, budget " + std::to_string(budget);
   }
   const std::uint64_t floor_tokens = floor_set_tokens(pages);
   if (floor_tokens > budget) return {};
   for (const page& p : pages) {
     if (p.pin == pin_class::hard && e.config().policy.selector.auto_pin && p.resident < p.floor()) {
-      return "E2: hard-pinned page '" + p.id + "' at " + std::string(to_string(p.resident)) +
+      return "PinnedResidentInv (SEL-9.4): hard-pinned page '" + p.id + "' at " + std::string(to_string(p.resident)) +
              " below its floor while the floor set (" + std::to_string(floor_tokens) + " tokens) fits " +
              std::to_string(budget);
     }
     if (after_compaction && p.type == page_type::bootstrap && p.pin == pin_class::hard && p.resident < p.floor()) {
-      return "E2: bootstrap page '" + p.id + "' not resident after compaction";
+      return "PostCompactionBootstrapInv (FT-4): bootstrap page '" + p.id + "' not resident after compaction";
     }
   }
   return {};
@@ -152,9 +152,8 @@ inline auto update_key(const update& u) {
 }
 
 // Feeds one event to `e`; with `check`, verifies E1-E3 around it.
-inline std::string apply_event(engine& e, const engine_event& ev, harness_view& h, bool check) {
+inline std::string drive_event(engine& e, const engine_event& ev, harness_view& h, bool check) {
   const fault_counters before = e.counters();
-  const std::size_t outcomes_before = e.writeback_journal().outcomes().size();
   std::string violation;
   switch (ev.kind) {
     case event_kind::session_start: e.on_session_start(ev.text); break;
@@ -170,7 +169,7 @@ inline std::string apply_event(engine& e, const engine_event& ev, harness_view& 
       if (check) {
         std::uint64_t used = 0;
         for (const page& p : e.pages().pages()) used += p.tokens_at(p.resident);
-        if (used != sel.tokens_used) violation = "E2: tokens_used disagrees with the resident pages";
+        if (used != sel.tokens_used) violation = "BudgetInv (SEL-9.1): tokens_used disagrees with the resident pages";
         if (violation.empty()) violation = check_residency(e, false);
       }
       break;
@@ -187,25 +186,24 @@ inline std::string apply_event(engine& e, const engine_event& ev, harness_view& 
       std::vector<decltype(update_key(ev.pending))> want;
       std::vector<decltype(update_key(ev.pending))> got;
       for (const update& u : h.pending) want.push_back(update_key(u));
-      for (std::size_t i = outcomes_before; i < outcomes.size(); ++i) {
-        const journal_record& r = outcomes[i];
+      for (const journal_record& r : outcomes) {
         got.push_back(update_key(r.staged));
         const bool accounted = (r.phase == journal_phase::committed && r.reason == reason_code::ok) ||
                                (r.phase == journal_phase::rejected && r.reason != reason_code::ok);
-        if (!accounted) violation = "E3: journal outcome seq " + std::to_string(r.seq) + " has no valid verdict";
+        if (!accounted) violation = "LifecycleCompletenessInv (EN-4): journal outcome seq " + std::to_string(r.seq) + " has no valid verdict";
       }
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
       if (violation.empty() && want != got) {
-        violation = "E3: " + std::string(to_string(ev.which)) + " left " + std::to_string(want.size()) +
+        violation = "LifecycleCompletenessInv (EN-4): " + std::string(to_string(ev.which)) + " left " + std::to_string(want.size()) +
                     " updates pending but the journal accounted for " + std::to_string(got.size());
       }
       if (violation.empty() && report.flush_misses != 0) {
-        violation = "E3: " + std::string(to_string(ev.which)) + " destroyed " +
+        violation = "LifecycleCompletenessInv (EN-4): " + std::string(to_string(ev.which)) + " destroyed " +
                     std::to_string(report.flush_misses) + " dirty pages uncommitted";
       }
       if (violation.empty() && e.pending_updates() != 0) {
-        violation = "E3: updates still pending after " + std::string(to_string(ev.which));
+        violation = "LifecycleCompletenessInv (EN-4): updates still pending after " + std::string(to_string(ev.which));
       }
       h.pending.clear();
       if (violation.empty() && ev.which != boundary::memory_flush) {
@@ -218,7 +216,7 @@ inline std::string apply_event(engine& e, const engine_event& ev, harness_view& 
     for (fault_kind f : {fault_kind::post_compaction_bootstrap, fault_kind::flush_miss,
                          fault_kind::silent_recall, fault_kind::pinned_invariant_miss}) {
       if (e.counters()[f] != before[f]) {
-        violation = "E1: " + std::string(to_string(f)) + " fault counted under a ClawVM policy";
+        violation = "ZeroFaultsInv (EN-9): " + std::string(to_string(f)) + " fault counted under a ClawVM policy";
         break;
       }
     }

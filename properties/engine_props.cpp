@@ -158,7 +158,7 @@ run_result run_scenario(const scenario& s, const engine_policy& policy, bool che
   run_result out;
   e.on_session_start("s0");
   for (std::size_t i = 0; i < s.events.size(); ++i) {
-    std::string v = apply_event(e, s.events[i], h, check);
+    std::string v = drive_event(e, s.events[i], h, check);
     if (!v.empty()) {
       out.violation = "event " + std::to_string(i) + " (" + describe(s.events[i]) + "): " + v;
       break;

@@ -57,13 +57,13 @@ inline std::string check_selection(const selection_request& req, const selector_
   // G1
   std::uint64_t sum = 0;
   for (std::size_t i = 0; i < pages.size(); ++i) sum += pages[i].tokens_at(sel.levels[i]);
-  if (sel.tokens_budget != req.tokens_budget) return "G1: tokens_budget not copied from the request";
+  if (sel.tokens_budget != req.tokens_budget) return "BudgetInv (SEL-9.1): tokens_budget not copied from the request";
   if (sum != sel.tokens_used) {
-    return "G1: tokens_used " + std::to_string(sel.tokens_used) + " != sum at chosen levels " +
+    return "BudgetInv (SEL-9.1): tokens_used " + std::to_string(sel.tokens_used) + " != sum at chosen levels " +
            std::to_string(sum);
   }
   if (sel.tokens_used > req.tokens_budget) {
-    return "G1: tokens_used " + std::to_string(sel.tokens_used) + " > budget " +
+    return "BudgetInv (SEL-9.1): tokens_used " + std::to_string(sel.tokens_used) + " > budget " +
            std::to_string(req.tokens_budget);
   }
   // G2
@@ -73,22 +73,22 @@ inline std::string check_selection(const selection_request& req, const selector_
     if (l == level::none) continue;
     const auto idx = static_cast<page_index>(i);
     if (!p.has(l) || !chain_of(p.type).contains(l)) {
-      return "G2: " + describe_page(req, idx) + " resident at " + std::string(to_string(l)) +
+      return "FloorInv (SEL-9.2): " + describe_page(req, idx) + " resident at " + std::string(to_string(l)) +
              " without a representation there";
     }
     if (l < p.floor()) {
-      return "G2: " + describe_page(req, idx) + " resident at " + std::string(to_string(l)) +
+      return "FloorInv (SEL-9.2): " + describe_page(req, idx) + " resident at " + std::string(to_string(l)) +
              " below its floor " + std::string(to_string(p.floor()));
     }
   }
   // G3
   const std::uint64_t floor_tokens = floor_set_tokens(pages);
   const bool fits = floor_tokens <= req.tokens_budget;
-  if (sel.floor_set_fits != fits) return "G3: floor_set_fits disagrees with the floor set";
+  if (sel.floor_set_fits != fits) return "FloorSetInv (SEL-9.3): floor_set_fits disagrees with the floor set";
   const auto capped = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(floor_tokens, std::numeric_limits<std::uint32_t>::max()));
   if (sel.floor_set_tokens != capped) {
-    return "G3: floor_set_tokens " + std::to_string(sel.floor_set_tokens) + " != " +
+    return "FloorSetInv (SEL-9.3): floor_set_tokens " + std::to_string(sel.floor_set_tokens) + " != " +
            std::to_string(floor_tokens);
   }
   // G4
@@ -98,13 +98,13 @@ inline std::string check_selection(const selection_request& req, const selector_
       const auto idx = static_cast<page_index>(i);
       if (p.pin != pin_class::hard || sel.levels[i] >= p.floor()) continue;
       if (fits) {
-        return "G4: hard-pinned " + describe_page(req, idx) + " at " +
+        return "PinnedResidentInv (SEL-9.4): hard-pinned " + describe_page(req, idx) + " at " +
                std::string(to_string(sel.levels[i])) + " below its floor while the floor set (" +
                std::to_string(floor_tokens) + " tokens) fits the budget " +
                std::to_string(req.tokens_budget);
       }
       if (!is_unmet(sel, idx)) {
-        return "G4: hard-pinned " + describe_page(req, idx) + " below its floor and not surfaced in unmet";
+        return "PinnedResidentInv (SEL-9.4): hard-pinned " + describe_page(req, idx) + " below its floor and not surfaced in unmet";
       }
     }
   }
@@ -113,19 +113,19 @@ inline std::string check_selection(const selection_request& req, const selector_
     const page& p = pages[d.page];
     const level serve = serving_level(p, d.wanted);
     if (sel.levels[d.page] >= serve || is_unmet(sel, d.page)) continue;
-    return "G5: demand for " + describe_page(req, d.page) + " at " + std::string(to_string(d.wanted)) +
+    return "DemandServedInv (SEL-9.5): demand for " + describe_page(req, d.page) + " at " + std::string(to_string(d.wanted)) +
            " (serving level " + std::string(to_string(serve)) + ") left at " +
            std::string(to_string(sel.levels[d.page])) + " and not in unmet";
   }
   // G6
   for (const auto& u : sel.unmet) {
-    if (u.page >= pages.size()) return "G6: unmet names page #" + std::to_string(u.page) + " out of range";
+    if (u.page >= pages.size()) return "UnmetReasonInv (SEL-9.6): unmet names page #" + std::to_string(u.page) + " out of range";
     if (u.reason != reason_code::required_does_not_fit) {
-      return "G6: unmet " + describe_page(req, u.page) + " carries reason " + std::string(to_string(u.reason));
+      return "UnmetReasonInv (SEL-9.6): unmet " + describe_page(req, u.page) + " carries reason " + std::string(to_string(u.reason));
     }
     bool required = policy.auto_pin && pages[u.page].pin == pin_class::hard;
     for (const demand& d : req.demands) required = required || d.page == u.page;
-    if (!required) return "G6: unmet " + describe_page(req, u.page) + " was never required";
+    if (!required) return "UnmetReasonInv (SEL-9.6): unmet " + describe_page(req, u.page) + " was never required";
   }
   return {};
 }

@@ -340,6 +340,7 @@ boundary_report engine::cross_boundary(boundary b) {
   // EN-8: a lookahead is for the next assembly of the pages it was given for; a boundary
   // (which may remove pages and so shift every later page's index) drops it.
   future_demands_.clear();
+  journal_.begin_boundary();
   if (trace_.enabled()) trace_.emit("boundary", turn_, {{"boundary", to_string(b)}});
 
   // 1. Writeback before anything is destroyed (EN-4).

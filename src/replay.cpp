@@ -103,10 +103,10 @@ class replayer {
     have_previous_prompt_ = true;
   }
 
+  // The outcomes of the boundary just crossed (journal::outcomes holds one boundary's).
   void count_new_rejections() {
-    const auto& outcomes = engine_.writeback_journal().outcomes();
-    for (; journal_seen_ < outcomes.size(); ++journal_seen_) {
-      if (outcomes[journal_seen_].phase == journal_phase::rejected) count_reason(outcomes[journal_seen_].reason);
+    for (const journal_record& r : engine_.writeback_journal().outcomes()) {
+      if (r.phase == journal_phase::rejected) count_reason(r.reason);
     }
   }
 
@@ -170,7 +170,6 @@ class replayer {
   std::deque<workload_event> buffer_;
   std::uint32_t turn_ends_buffered_ = 0;
   bool source_done_ = false;
-  std::size_t journal_seen_ = 0;
   std::map<std::string, std::string> result_page_by_signature_;
   std::vector<prompt_piece> previous_prompt_;
   bool have_previous_prompt_ = false;

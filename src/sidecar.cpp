@@ -46,9 +46,8 @@ json sidecar::fault_delta(const fault_counters& before) const {
 
 json sidecar::new_journal_outcomes() {
   json out = json::array();
-  const auto& records = engine_.writeback_journal().outcomes();
-  for (; journal_seen_ < records.size(); ++journal_seen_) {
-    const journal_record& r = records[journal_seen_];
+  // The journal holds the outcomes of the boundary just crossed (JR-8).
+  for (const journal_record& r : engine_.writeback_journal().outcomes()) {
     json one{{"seq", r.seq}, {"page", r.staged.page_id}, {"field", r.staged.field},
              {"phase", to_string(r.phase)}, {"reason", to_string(r.reason)}};
     if (r.phase == journal_phase::committed) one["version"] = r.result.version;

@@ -1,4 +1,4 @@
-// Workload traces: spec/workload.md WL-1..WL-12.
+// Workload traces: spec/workload.md WL-1..WL-10.
 #include "clawvm/workload.hpp"
 
 #include <fstream>

@@ -87,7 +87,7 @@ if(CLAWVM_PYTHON_EXECUTABLE)
   clawvm_conform_bug(budget_overrun_by_one must must.family.long_plan.clawvm.b120
     "tokens_used: expected 121 \\(the resident tokens\\), at most 120, got 121 \\[BudgetInv; SEL-9.1\\]")
   clawvm_conform_bug(no_restore_after_compaction must must.family.long_plan.clawvm.b120
-    "event compaction\\): faults_total: expected 0, got 2 \\[zero_faults; EN-9\\]")
+    "event compaction\\): faults_total: expected 0, got 2 \\[ZeroFaultsInv; EN-9\\]")
   clawvm_conform_bug(evict_on_update should should.protocol.update_keeps_residency.clawvm.b50
     "event demand\\): faults.refetch: expected 0, got 1 \\[agreement; FT-2\\]")
   clawvm_conform_bug(recency_no_floor should should.protocol.recency_floor.clawvm.b30

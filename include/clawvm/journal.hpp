@@ -127,7 +127,11 @@ class journal {
   journal_record write_back(update u, const validation_context& ctx, committed_state& state,
                             merge_mode mode);
 
+  // The outcomes since begin_boundary() (JR-8): the engine starts a new list at every
+  // boundary, so a long-running sidecar holds one boundary's records, not its lifetime's
+  // (every record is in the durable tier).
   const std::vector<journal_record>& outcomes() const noexcept { return outcomes_; }
+  void begin_boundary() noexcept { outcomes_.clear(); }
   std::uint64_t next_seq() const noexcept { return next_seq_; }
 
  private:

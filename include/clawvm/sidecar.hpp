@@ -52,7 +52,6 @@ class sidecar {
   sidecar_options options_;
   committed_state* state_;
   engine engine_;
-  std::size_t journal_seen_ = 0;
   std::uint64_t requests_ = 0;
   std::uint64_t bad_requests_ = 0;
   bool finished_ = false;

@@ -1,5 +1,5 @@
 #pragma once
-// Workload traces (spec/workload.md WL-1..WL-12, schema spec/workload.schema.json): the
+// Workload traces (spec/workload.md WL-1..WL-10, schema spec/workload.schema.json): the
 // input of replay. A workload is JSON Lines: one header line, then one event per line, in
 // the order a harness would call the engine's hooks. Generators, Tier-1 gate scenarios and
 // the transcript importers all emit this format, so users can save, edit and replay it.

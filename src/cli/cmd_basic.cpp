@@ -157,7 +157,7 @@ int run_demo(const demo_options& o) {
     }
   }
   // The demo's own check: ClawVM must show no policy-controllable fault.
-  if (policy->name == "clawvm" && counters.total_faults() != 0) {
+  if (policy->id == policy_id::clawvm && counters.total_faults() != 0) {
     fmt::print(stderr, "clawvm demo: ClawVM showed {} faults\n", counters.total_faults());
     return exit_check_failed;
   }

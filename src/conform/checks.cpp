@@ -231,7 +231,7 @@ std::optional<divergence> case_checker::invariants(const exchange& x) {
   if (zero_faults_) {
     const json* total = member(x.got, "faults_total");
     if (total != nullptr && as_count(total) != std::optional<std::uint64_t>(0)) {
-      return at(x, "faults_total", "0", text_of(total), "zero_faults", "EN-9");
+      return at(x, "faults_total", "0", text_of(total), "ZeroFaultsInv", "EN-9");
     }
   }
   return std::nullopt;
@@ -294,7 +294,7 @@ std::optional<divergence> case_checker::turn_invariants(const exchange& x) {
   const json* budget = member(x.got, "tokens_budget");
   if (resident == nullptr || !resident->is_array() || unmet == nullptr || !unmet->is_array() || !as_count(used) ||
       !as_count(budget)) {
-    return at(x, "resident", "a selection (resident, unmet, tokens_used, tokens_budget)", text_of(&x.got), "ChainInv",
+    return at(x, "resident", "a selection (resident, unmet, tokens_used, tokens_budget)", text_of(&x.got), "FloorInv",
               "SC-3");
   }
   std::map<std::string, level> levels;
@@ -303,7 +303,7 @@ std::optional<divergence> case_checker::turn_invariants(const exchange& x) {
     const std::string id = r.value("page", std::string());
     const auto l = parse_level(r.value("level", std::string()));
     const auto where = pages_.find(id);
-    divergence d = at(x, fmt::format("resident[page={}]", printable_message(id)), "", text_of(&r), "ChainInv", "SEL-9.2");
+    divergence d = at(x, fmt::format("resident[page={}]", printable_message(id)), "", text_of(&r), "FloorInv", "SEL-9.2");
     d.page = id;
     if (where == std::nullopt || !l || *l == level::none) {
       d.expected = "a known page at a level";

@@ -79,7 +79,7 @@ struct trial {
 
 trial expectations(const std::vector<workload_event>& events, const std::string& policy, std::uint32_t budget, tier level) {
   trial t;
-  t.requests = requests_of(events, policy == "oracle");
+  t.requests = requests_of(events, policy_named(policy)->id == policy_id::oracle);
   auto lines = t.requests;
   if (level == tier::may) lines.emplace_back(metrics_request);
   const auto answers = reference_answers(*policy_named(policy), budget, lines);

@@ -35,8 +35,6 @@ json parse_line(const std::string& line) {
 
 std::string compact(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-bool policy_has_clawvm_structure(const std::string& name) { return name == "clawvm" || name == "lru" || name == "oracle"; }
-
 }  // namespace
 
 std::vector<json> reference_answers(const engine_policy& policy, std::uint32_t tokens_budget,
@@ -282,7 +280,7 @@ std::variant<std::size_t, std::string> generate_cases(const fs::path& root) {
         if (!policy) return fmt::format("catalog.json: {}: unknown policy {}", stream.name, policy_name);
         // The oracle gets its lookahead from workload streams; a hand-written stream has
         // none, and the oracle then decides as ClawVM does (RP-5 with no future).
-        const bool is_oracle = policy_name == "oracle" && maybe_events.has_value();
+        const bool is_oracle = policy->id == policy_id::oracle && maybe_events.has_value();
         if (is_oracle && !wrote_oracle) {
           if (!write_file_atomically(root / oracle_path, joined(oracle), error)) return error;
           wrote_oracle = true;
@@ -319,7 +317,7 @@ std::variant<std::size_t, std::string> generate_cases(const fs::path& root) {
           }
           if (cc.level == tier::may) expected = compact(may_metrics(answers.back(), self.prefix_stability())) + "\n";
           const json& last = answers[requests.size() - 1];
-          c.zero_faults = policy_has_clawvm_structure(policy_name) && fits && last.value("faults_total", std::uint64_t{1}) == 0 &&
+          c.zero_faults = has_clawvm_structure(policy->id) && fits && last.value("faults_total", std::uint64_t{1}) == 0 &&
                           maybe_events.has_value();
           if (!write_file_atomically(root / c.expected, expected, error)) return error;
           case_lines[group] += compact(c.to_json()) + "\n";

@@ -1,4 +1,4 @@
-// The evaluation suite: spec/suite.md SU-1..SU-10.
+// The evaluation suite: spec/suite.md SU-1..SU-6.
 #include "clawvm/eval/suite.hpp"
 
 #include <algorithm>
@@ -212,7 +212,7 @@ class suite_runner {
     real_ran_ = true;
   }
 
-  // SU-7: every generated workload, so users can replay and edit them.
+  // SU-3: every generated workload, so users can replay and edit them.
   void save_workloads() {
     fs::create_directories(config_.out_dir / "workloads");
     std::vector<workload_family> families(tier2_families.begin(), tier2_families.end());
@@ -276,7 +276,7 @@ class suite_runner {
     };
   }
 
-  // SU-9: the manifest lists every output but itself; the report shows the manifest's
+  // SU-4: the manifest lists every output but itself; the report shows the manifest's
   // deterministic part, so the report is rendered from a first manifest and the final
   // manifest then adds the report files.
   void write_manifest_and_report() {

@@ -16,6 +16,11 @@ namespace clawvm::eval {
 
 using nlohmann::json;
 
+namespace {
+// Policies are named by their id (EN-9, policy_table): no policy name is spelt twice.
+std::string name_of(policy_id id) { return std::string(knobs_of(id).name); }
+}  // namespace
+
 double round_to_6_decimals(double x) noexcept { return std::round(x * 1e6) / 1e6; }
 
 void write_output_file(const std::filesystem::path& path, const std::string& bytes) {
@@ -209,7 +214,7 @@ std::vector<sweep_row> run_grid(const std::vector<std::pair<std::string, workloa
 void fill_oracle_gaps(std::vector<sweep_row>& rows) {
   std::map<std::string, std::uint64_t> oracle_faults;
   for (const auto& r : rows) {
-    if (r.metrics.policy == "oracle") oracle_faults[config_name(r)] = r.metrics.counters.total_faults();
+    if (r.metrics.policy == name_of(policy_id::oracle)) oracle_faults[config_name(r)] = r.metrics.counters.total_faults();
   }
   for (auto& r : rows) {
     auto it = oracle_faults.find(config_name(r));
@@ -259,12 +264,12 @@ std::vector<policy_summary> summarize_by_policy(const std::vector<sweep_row>& ro
 
 std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const std::vector<policy_summary>& by_policy) {
   std::vector<shape_check> out;
-  const auto* retrieval = summary_for(by_policy, "retrieval");
-  const auto* cache = summary_for(by_policy, "retrieval_cache");
-  const auto* hybrid = summary_for(by_policy, "compaction_hybrid");
-  const auto* lru = summary_for(by_policy, "lru");
-  const auto* clawvm = summary_for(by_policy, "clawvm");
-  const auto* oracle = summary_for(by_policy, "oracle");
+  const auto* retrieval = summary_for(by_policy, name_of(policy_id::retrieval));
+  const auto* cache = summary_for(by_policy, name_of(policy_id::retrieval_cache));
+  const auto* hybrid = summary_for(by_policy, name_of(policy_id::compaction_hybrid));
+  const auto* lru = summary_for(by_policy, name_of(policy_id::lru));
+  const auto* clawvm = summary_for(by_policy, name_of(policy_id::clawvm));
+  const auto* oracle = summary_for(by_policy, name_of(policy_id::oracle));
 
   // (1) Mean faults strictly ordered Retrieval > Retrieval+Cache > Compaction-Hybrid > ClawVM.
   if (retrieval && cache && hybrid && clawvm) {
@@ -275,16 +280,16 @@ std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const s
                                retrieval->mean_faults, cache->mean_faults, hybrid->mean_faults, clawvm->mean_faults)});
   }
   // (2), (3) ClawVM = 0 = Oracle wherever the floor set fits.
-  if (clawvm) out.push_back(zero_where_floor_fits(rows, "clawvm"));
-  if (oracle) out.push_back(zero_where_floor_fits(rows, "oracle"));
+  if (clawvm) out.push_back(zero_where_floor_fits(rows, name_of(policy_id::clawvm)));
+  if (oracle) out.push_back(zero_where_floor_fits(rows, name_of(policy_id::oracle)));
   // (4) LRU with ClawVM's structure: the same fault counts, kind by kind, per configuration.
   if (lru && clawvm) {
     std::size_t configurations = 0;
     std::size_t differing = 0;
     std::string first;
     for (const auto& [name, by_name] : by_configuration(rows)) {
-      auto l = by_name.find("lru");
-      auto c = by_name.find("clawvm");
+      auto l = by_name.find(name_of(policy_id::lru));
+      auto c = by_name.find(name_of(policy_id::clawvm));
       if (l == by_name.end() || c == by_name.end()) continue;
       ++configurations;
       if (l->second->metrics.counters.faults == c->second->metrics.counters.faults) continue;
@@ -477,14 +482,15 @@ stress_result run_stress(const stress_config& config) {
                                     runs - bad, runs, first)});
   }
   // Churn: ClawVM never faults more than a baseline at the same budget.
-  if (policy_by_name.count("clawvm") != 0) {
+  if (policy_by_name.count(name_of(policy_id::clawvm)) != 0) {
     std::size_t compared = 0;
     std::size_t worse = 0;
     std::string first;
     for (const auto& [name, by_name] : by_configuration(r.rows)) {
       if (name.rfind("churn@", 0) != 0) continue;
-      const auto* claw = by_name.at("clawvm");
-      for (const auto* baseline : {"retrieval", "retrieval_cache", "compaction_hybrid"}) {
+      const auto* claw = by_name.at(name_of(policy_id::clawvm));
+      for (const policy_id id : {policy_id::retrieval, policy_id::retrieval_cache, policy_id::compaction_hybrid}) {
+        const std::string baseline = name_of(id);
         auto it = by_name.find(baseline);
         if (it == by_name.end()) continue;
         ++compared;

@@ -127,7 +127,7 @@ TEST_CASE("CF-8.1 exact: a differing ranking-independent field is the first dive
   CHECK(d->render().find("request 3 (line 4, turn 0, event ingest): reason: expected \"OK\"") == 0);
 }
 
-TEST_CASE("CF-8.2: BudgetInv, ChainInv, PinnedResidentInv and DemandServedInv fail on answers that break them",
+TEST_CASE("CF-8.2: BudgetInv, FloorInv, PinnedResidentInv and DemandServedInv fail on answers that break them",
           "[conform][checks]") {
   const json turn_end{{"event", "turn_end"}};
   const json boot_structured{{"page", "boot"}, {"level", "structured"}, {"tokens", 12}};
@@ -143,11 +143,11 @@ TEST_CASE("CF-8.2: BudgetInv, ChainInv, PinnedResidentInv and DemandServedInv fa
     CHECK(d->check == "BudgetInv");
     CHECK(d->requirement == "SEL-9.1");
   }
-  SECTION("ChainInv: tokens that are not the level's") {
+  SECTION("FloorInv: tokens that are not the level's") {
     auto c = with_two_pages();
     const auto d = c.check(3, turn_end, json::object(), answer_selection({{{"page", "boot"}, {"level", "structured"}, {"tokens", 5}}}, 5));
     REQUIRE(d);
-    CHECK(d->check == "ChainInv");
+    CHECK(d->check == "FloorInv");
     CHECK(d->page == "boot");
   }
   SECTION("PinnedResidentInv: the hard-pinned bootstrap left out while the floor set fits") {

@@ -1,4 +1,4 @@
-// Workload trace format (spec/workload.md WL-1..WL-12): round trip, and bad input gets a
+// Workload trace format (spec/workload.md WL-1..WL-10): round trip, and bad input gets a
 // clear error naming file, line and field.
 #include <algorithm>
 #include <sstream>

@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 of outputs for the suite manifest (spec/evaluation.md EV-11), via OpenSSL.
+// SHA-256 of outputs for the suite manifest (spec/suite.md SU-4), via OpenSSL.
 
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// Deterministic parallel map (spec/evaluation.md EV-10): `--jobs N` runs configurations
+// Deterministic parallel map (spec/suite.md SU-5): `--jobs N` runs configurations
 // on N threads, but each result lands in the slot of its input, so the output is the
 // same bytes for every N. Nothing here is shared between tasks except the result slots.
 

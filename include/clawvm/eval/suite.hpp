@@ -1,5 +1,5 @@
 #pragma once
-// The evaluation suite (spec/suite.md SU-1..SU-10): the main job. One call runs the
+// The evaluation suite (spec/suite.md SU-1..SU-6): the main job. One call runs the
 // Tier-1 gates, the Tier-2 sweep, the stress runs, the ablations and the weight sweep,
 // saves every generated workload, writes the manifest (inputs, seeds, versions, SHA-256
 // of every output) and renders report.html / report.md. Every output is a function of
@@ -25,7 +25,7 @@ struct suite_config {
   std::filesystem::path gate_vectors_dir;
   std::uint64_t seed = 42;
   // Turns per generated workload; 0: each family's default (the full suite). The tests
-  // use a reduced suite (SU-8).
+  // use a reduced suite (SU-1 `--turns`).
   std::uint32_t turns = 0;
   unsigned jobs = 1;
   // Real sessions (spec/real.md RL-12): transcript files or directories of *.jsonl in
