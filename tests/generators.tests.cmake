@@ -46,3 +46,9 @@ add_test(NAME cli.sweep_bad_policy
 add_test(NAME cli.ablate
   COMMAND clawvm_cli ablate --out ${_clawvm_sweep_work}/ablate --turns 32 --jobs 2)
 set_tests_properties(cli.ablate PROPERTIES PASS_REGULAR_EXPRESSION "clawvm_zero_where_floor_fits: pass")
+
+# SW-14: sharded sweep campaigns merge byte-identically (`clawvm sweep --shard`, `clawvm merge`).
+add_test(NAME cli.sweep_shards_merge
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:clawvm_cli> -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sweep_shards
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/sweep_shards.cmake)
+set_tests_properties(cli.sweep_shards_merge PROPERTIES TIMEOUT 600)

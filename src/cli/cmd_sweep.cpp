@@ -1,14 +1,20 @@
 // Subcommand sweep (spec/sweep.md SW-9): the Tier-2 sweep and the stress runs; writes
 // tier2.summary.{json,csv,md} and stress.{json,md}, prints the summary and the shape check.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "clawvm/eval/sweep.hpp"
+#include "clawvm/json_text.hpp"
 #include "command.hpp"
 
 namespace clawvm::cli {
@@ -24,6 +30,7 @@ struct sweep_cli_options {
   std::uint32_t turns = 0;
   bool validate_traces = false;
   bool stress = true;
+  std::string shard;  // "I/N" (SW-14)
 };
 
 // "120,180" -> {120, 180}; nullopt (after a message) on anything else.
@@ -57,11 +64,48 @@ void print_checks(std::string_view title, const std::vector<eval::shape_check>& 
   for (const auto& c : checks) fmt::print("  {:<30} {:<4}  {}\n", c.check, c.pass ? "pass" : "FAIL", c.detail);
 }
 
+// "I/N" with 1 <= I <= N: the shard of a campaign (SW-14).
+std::optional<eval::shard_spec> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  unsigned long index = 0;
+  unsigned long count = 0;
+  try {
+    std::size_t used_index = 0;
+    std::size_t used_count = 0;
+    if (slash != std::string::npos) {
+      index = std::stoul(text.substr(0, slash), &used_index);
+      count = std::stoul(text.substr(slash + 1), &used_count);
+    }
+    if (slash == std::string::npos || used_index != slash || used_count != text.size() - slash - 1) count = 0;
+  } catch (const std::exception&) {
+    count = 0;
+  }
+  if (count < 1 || count > 100000 || index < 1 || index > count || text.find_first_of("+- ") != std::string::npos) {
+    fmt::print(stderr, "clawvm sweep: --shard: '{}' is not I/N with 1 <= I <= N <= 100000\n", text);
+    return std::nullopt;
+  }
+  return eval::shard_spec{static_cast<std::uint32_t>(index - 1), static_cast<std::uint32_t>(count)};
+}
+
+void print_summary(const eval::sweep_result& result) {
+  fmt::print("{:<18} {:>12} {:>12} {:>12}\n", "policy", "mean faults", "total faults", "mean thrash");
+  for (const auto& s : result.by_policy) {
+    fmt::print("{:<18} {:>12.2f} {:>12} {:>12.3f}\n", s.policy, s.mean_faults, s.total_faults, s.mean_thrash);
+  }
+  print_checks("shape", result.shape, result.shape_pass);
+}
+
 int run_sweep_command(const sweep_cli_options& o) {
   auto budgets = parse_budgets(o.budgets);
   if (!budgets) return exit_bad_input;
   auto policies = parse_policy_list("sweep", o.policies);
   if (!policies) return exit_bad_input;
+  eval::shard_spec shard;
+  if (!o.shard.empty()) {
+    const auto parsed = parse_shard(o.shard);
+    if (!parsed) return exit_bad_input;
+    shard = *parsed;
+  }
 
   eval::sweep_config config;
   config.seed = o.seed;
@@ -70,6 +114,7 @@ int run_sweep_command(const sweep_cli_options& o) {
   config.policies = *policies;
   config.jobs = o.jobs;
   config.validate_traces = o.validate_traces;
+  config.shard = shard;
   if (!prepare_out_dir("sweep", o.out_dir)) return exit_bad_input;
   eval::sweep_result result;
   {
@@ -77,15 +122,7 @@ int run_sweep_command(const sweep_cli_options& o) {
     config.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
     result = eval::run_sweep(config);
   }
-  eval::write_sweep_outputs(result, o.out_dir);
-
-  fmt::print("{:<18} {:>12} {:>12} {:>12}\n", "policy", "mean faults", "total faults", "mean thrash");
-  for (const auto& s : result.by_policy) {
-    fmt::print("{:<18} {:>12.2f} {:>12} {:>12.3f}\n", s.policy, s.mean_faults, s.total_faults, s.mean_thrash);
-  }
-  print_checks("shape", result.shape, result.shape_pass);
-  bool pass = result.shape_pass;
-
+  std::optional<eval::stress_result> stressed;
   if (o.stress) {
     eval::stress_config stress;
     stress.seed = o.seed;
@@ -94,18 +131,94 @@ int run_sweep_command(const sweep_cli_options& o) {
     stress.policies = *policies;
     stress.jobs = o.jobs;
     stress.validate_traces = o.validate_traces;
-    eval::stress_result stressed;
-    {
-      progress_line progress("stress");
-      stress.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
-      stressed = eval::run_stress(stress);
+    stress.shard = shard;
+    progress_line progress("stress");
+    stress.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
+    stressed = eval::run_stress(stress);
+  }
+  if (!o.shard.empty()) {
+    // SW-14: a shard's rows only (even 1/1); `clawvm merge` checks the whole.
+    eval::write_output_file(std::filesystem::path(o.out_dir) / "tier2.shard.json", eval::to_shard_json(result).dump(1) + "\n");
+    if (stressed) {
+      eval::write_output_file(std::filesystem::path(o.out_dir) / "stress.shard.json", eval::to_shard_json(*stressed).dump(1) + "\n");
     }
-    eval::write_stress_outputs(stressed, o.out_dir);
-    print_checks("stress", stressed.checks, stressed.pass);
-    pass = pass && stressed.pass;
+    if (!seal_out_dir("sweep", o.out_dir)) return exit_bad_input;
+    fmt::print("sweep: shard {}/{}: {} of the grid's configurations in {}/tier2.shard.json{}\n", shard.index + 1,
+               shard.count, result.rows.size(), o.out_dir, stressed ? " and stress.shard.json" : "");
+    return exit_ok;
+  }
+  eval::write_sweep_outputs(result, o.out_dir);
+  print_summary(result);
+  bool pass = result.shape_pass;
+  if (stressed) {
+    eval::write_stress_outputs(*stressed, o.out_dir);
+    print_checks("stress", stressed->checks, stressed->pass);
+    pass = pass && stressed->pass;
   }
   if (!seal_out_dir("sweep", o.out_dir)) return exit_bad_input;
   fmt::print("wrote {}/tier2.summary.{{json,csv,md}}{}\n", o.out_dir, o.stress ? fmt::format(" and {}/stress.{{json,md}}", o.out_dir) : "");
+  return pass ? exit_ok : exit_check_failed;
+}
+
+struct merge_cli_options {
+  std::string out_dir;
+  std::vector<std::string> shard_dirs;
+};
+
+// SW-14: the shards of one sweep campaign, merged into the outputs one run would write.
+int run_merge_command(const merge_cli_options& o) {
+  namespace fs = std::filesystem;
+  std::vector<nlohmann::json> tier2;
+  std::vector<nlohmann::json> stress;
+  for (const auto& dir : o.shard_dirs) {
+    bool any = false;
+    for (const auto& [name, into] : {std::pair{"tier2.shard.json", &tier2}, {"stress.shard.json", &stress}}) {
+      const fs::path p = fs::path(dir) / name;
+      std::error_code ec;
+      if (!fs::exists(p, ec)) continue;
+      any = true;
+      std::ifstream in(p, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      nlohmann::json j;
+      json_text_error why;
+      if (!parse_json_text(text, j, why)) {
+        fmt::print(stderr, "clawvm merge: {}: not JSON: {}\n", p.string(), why.message);
+        return exit_bad_input;
+      }
+      into->push_back(std::move(j));
+    }
+    if (!any) {
+      fmt::print(stderr, "clawvm merge: {}: no tier2.shard.json or stress.shard.json (a `clawvm sweep --shard I/N` output)\n", dir);
+      return exit_bad_input;
+    }
+  }
+  auto merged = eval::merge_sweep_shards(tier2);
+  if (const auto* e = std::get_if<std::string>(&merged)) {
+    fmt::print(stderr, "clawvm merge: {}\n", *e);
+    return exit_bad_input;
+  }
+  std::optional<eval::stress_result> stressed;
+  if (!stress.empty()) {
+    auto s = eval::merge_stress_shards(stress);
+    if (const auto* e = std::get_if<std::string>(&s)) {
+      fmt::print(stderr, "clawvm merge: stress: {}\n", *e);
+      return exit_bad_input;
+    }
+    stressed = std::move(std::get<eval::stress_result>(s));
+  }
+  if (!prepare_out_dir("merge", o.out_dir)) return exit_bad_input;
+  const auto& result = std::get<eval::sweep_result>(merged);
+  eval::write_sweep_outputs(result, o.out_dir);
+  print_summary(result);
+  bool pass = result.shape_pass;
+  if (stressed) {
+    eval::write_stress_outputs(*stressed, o.out_dir);
+    print_checks("stress", stressed->checks, stressed->pass);
+    pass = pass && stressed->pass;
+  }
+  if (!seal_out_dir("merge", o.out_dir)) return exit_bad_input;
+  fmt::print("merged {} shards into {}/tier2.summary.{{json,csv,md}}{}\n", tier2.size(), o.out_dir,
+             stressed ? " and stress.{json,md}" : "");
   return pass ? exit_ok : exit_check_failed;
 }
 
@@ -128,7 +241,17 @@ command add_sweep(CLI::App& app) {
   sub->add_flag("--validate-traces", o->validate_traces,
                 "record every run's decision trace and check it against the model (slower)");
   sub->add_flag("!--no-stress", o->stress, "do not run the stress tests");
+  sub->add_option("--shard", o->shard, "run only shard I of N (1-based) and write tier2.shard.json for `clawvm merge`");
   return {sub, [o] { return run_sweep_command(*o); }};
+}
+
+command add_merge(CLI::App& app) {
+  auto o = std::make_shared<merge_cli_options>();
+  auto* sub = app.add_subcommand("merge", "Merge the shards of a sweep campaign (`clawvm sweep --shard I/N`) into the "
+                                          "outputs of one run (spec/sweep.md SW-14)");
+  sub->add_option("--out", o->out_dir, "output directory")->required();
+  sub->add_option("shards", o->shard_dirs, "the --out directories of every shard")->required();
+  return {sub, [o] { return run_merge_command(*o); }};
 }
 
 }  // namespace clawvm::cli

@@ -97,5 +97,6 @@ command add_serve(CLI::App& app);
 command add_import(CLI::App& app);
 command add_real(CLI::App& app);
 command add_conform(CLI::App& app);
+command add_merge(CLI::App& app);
 
 }  // namespace clawvm::cli

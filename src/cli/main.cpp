@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
       add_import(app),
       add_real(app),
       add_conform(app),
+      add_merge(app),
   };
   for (const auto& c : commands) {
     for (const char* name : integer_options) {

@@ -194,21 +194,31 @@ std::vector<std::string> family_names(const std::vector<workload_family>& famili
   return out;
 }
 
-// Runs every (workload, budget, policy) in that order on `jobs` threads.
-std::vector<sweep_row> run_grid(const std::vector<std::pair<std::string, workload>>& workloads,
-                                const std::vector<std::uint32_t>& budgets, const std::vector<engine_policy>& policies,
-                                std::uint32_t lookahead_turns, unsigned jobs, bool validate, const progress_fn& progress) {
+struct grid_rows {
+  std::vector<sweep_row> rows;
+  std::vector<std::size_t> indices;  // each row's position in the whole grid
+};
+
+// Runs every (workload, budget, policy) of `shard`, in that order, on `jobs` threads.
+grid_rows run_grid(const std::vector<std::pair<std::string, workload>>& workloads, const std::vector<std::uint32_t>& budgets,
+                   const std::vector<engine_policy>& policies, std::uint32_t lookahead_turns, unsigned jobs, bool validate,
+                   const shard_spec& shard, const progress_fn& progress) {
   const std::size_t per_workload = budgets.size() * policies.size();
-  const std::size_t n = workloads.size() * per_workload;
-  return parallel_map<sweep_row>(
-      n, jobs,
-      [&](std::size_t i) {
+  grid_rows out;
+  for (std::size_t i = 0; i < workloads.size() * per_workload; ++i) {
+    if (shard.owns(i)) out.indices.push_back(i);
+  }
+  out.rows = parallel_map<sweep_row>(
+      out.indices.size(), jobs,
+      [&](std::size_t k) {
+        const std::size_t i = out.indices[k];
         const auto& [family, w] = workloads[i / per_workload];
         const std::size_t b = (i % per_workload) / policies.size();
         const std::size_t p = i % policies.size();
         return run_configuration(w, family, sweep_replay_options(policies[p], budgets[b], lookahead_turns), validate);
       },
       progress);
+  return out;
 }
 
 void fill_oracle_gaps(std::vector<sweep_row>& rows) {
@@ -313,6 +323,20 @@ std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const s
   return out;
 }
 
+namespace {
+
+// Everything computed from the whole grid's rows (SW-4 … SW-8): oracle gaps, summaries,
+// the shape checks and the trace check.
+void finish_sweep(sweep_result& r) {
+  fill_oracle_gaps(r.rows);
+  r.by_policy = summarize_by_policy(r.rows, r.policies);
+  r.shape = check_shape(r.rows, r.by_policy);
+  if (r.traces_validated) r.shape.push_back(traces_check(r.rows, r.trace_divergences));
+  r.shape_pass = std::all_of(r.shape.begin(), r.shape.end(), [](const shape_check& c) { return c.pass; });
+}
+
+}  // namespace
+
 sweep_result run_sweep(const sweep_config& config) {
   sweep_result r;
   r.seed = config.seed;
@@ -326,16 +350,14 @@ sweep_result run_sweep(const sweep_config& config) {
     workloads.emplace_back(std::string(to_string(f)), generate_workload(f, {config.seed, config.turns}));
     r.workloads.push_back(workloads.back().second.header.name);
   }
-  r.rows = run_grid(workloads, config.budgets_tokens, config.policies, config.lookahead_turns, config.jobs,
-                    config.validate_traces, config.progress);
-  fill_oracle_gaps(r.rows);
-  r.by_policy = summarize_by_policy(r.rows, r.policies);
-  r.shape = check_shape(r.rows, r.by_policy);
-  if (config.validate_traces) {
-    r.traces_validated = true;
-    r.shape.push_back(traces_check(r.rows, r.trace_divergences));
-  }
-  r.shape_pass = std::all_of(r.shape.begin(), r.shape.end(), [](const shape_check& c) { return c.pass; });
+  auto grid = run_grid(workloads, config.budgets_tokens, config.policies, config.lookahead_turns, config.jobs,
+                       config.validate_traces, config.shard, config.progress);
+  r.rows = std::move(grid.rows);
+  r.traces_validated = config.validate_traces;
+  r.shard = config.shard;
+  r.row_indices = std::move(grid.indices);
+  // A shard is checked only as part of the whole (SW-14: clawvm merge).
+  if (config.shard.whole()) finish_sweep(r);
   return r;
 }
 
@@ -425,19 +447,15 @@ std::vector<std::filesystem::path> write_sweep_outputs(const sweep_result& r, co
 
 // ---- SW-10 stress ----
 
-stress_result run_stress(const stress_config& config) {
-  stress_result r;
-  r.seed = config.seed;
-  std::vector<std::pair<std::string, workload>> workloads;
-  for (auto f : stress_families) {
-    workloads.emplace_back(std::string(to_string(f)), generate_workload(f, {config.seed, config.turns}));
-    r.workloads.push_back(workloads.back().second.header.name);
-  }
-  r.rows = run_grid(workloads, config.budgets_tokens, config.policies, oracle_lookahead_turns_default, config.jobs,
-                    config.validate_traces, config.progress);
+namespace {
+
+// SW-10: the stress checks, from the whole grid's rows.
+void finish_stress(stress_result& r) {
   fill_oracle_gaps(r.rows);
+  std::vector<engine_policy> policies;
+  for (const auto& name : r.policies) policies.push_back(*policy_named(name));
   std::map<std::string, const engine_policy*> policy_by_name;
-  for (const auto& p : config.policies) policy_by_name[p.name] = &p;
+  for (const auto& p : policies) policy_by_name[p.name] = &p;
 
   // Starvation: wherever the floor set does not fit, the shortfall is reported as physical
   // insufficiency and never as a policy fault (FT-4, FT-7).
@@ -504,8 +522,29 @@ stress_result run_stress(const stress_config& config) {
                         fmt::format("clawvm faults <= baseline faults in {} of {} comparisons{}", compared - worse,
                                     compared, first)});
   }
-  if (config.validate_traces) r.checks.push_back(traces_check(r.rows, r.trace_divergences));
+  if (r.traces_validated) r.checks.push_back(traces_check(r.rows, r.trace_divergences));
   r.pass = std::all_of(r.checks.begin(), r.checks.end(), [](const shape_check& c) { return c.pass; });
+}
+
+}  // namespace
+
+stress_result run_stress(const stress_config& config) {
+  stress_result r;
+  r.seed = config.seed;
+  r.budgets_tokens = config.budgets_tokens;
+  for (const auto& p : config.policies) r.policies.push_back(p.name);
+  r.traces_validated = config.validate_traces;
+  std::vector<std::pair<std::string, workload>> workloads;
+  for (auto f : stress_families) {
+    workloads.emplace_back(std::string(to_string(f)), generate_workload(f, {config.seed, config.turns}));
+    r.workloads.push_back(workloads.back().second.header.name);
+  }
+  auto grid = run_grid(workloads, config.budgets_tokens, config.policies, oracle_lookahead_turns_default, config.jobs,
+                       config.validate_traces, config.shard, config.progress);
+  r.rows = std::move(grid.rows);
+  r.shard = config.shard;
+  r.row_indices = std::move(grid.indices);
+  if (config.shard.whole()) finish_stress(r);
   return r;
 }
 
@@ -532,6 +571,214 @@ std::vector<std::filesystem::path> write_stress_outputs(const stress_result& r, 
   write_output_file(paths[0], to_json(r).dump(2) + "\n");
   write_output_file(paths[1], to_markdown(r));
   return paths;
+}
+
+// ---- SW-14 shards and their merge ----
+
+namespace {
+
+constexpr int shard_format_version = 1;
+
+json metrics_json(const replay_metrics& m) {
+  json faults = json::object();
+  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = m.counters[f];
+  const auto& c = m.counters;
+  return {{"workload", m.workload},
+          {"policy", m.policy},
+          {"tokens_budget", m.tokens_budget},
+          {"faults", std::move(faults)},
+          {"hits", c.hits},
+          {"misses", c.misses},
+          {"duplicate_signature_alerts", c.duplicate_signature_alerts},
+          {"physical_insufficiency", c.physical_insufficiency},
+          {"commits", c.commits},
+          {"rejections", c.rejections},
+          {"destructive_commits", c.destructive_commits},
+          {"recalls_explained", c.recalls_explained},
+          {"events", m.events},
+          {"turns", m.turns},
+          {"sessions", m.sessions},
+          {"tokens_used_total", m.tokens_used_total},
+          {"floor_unfit_turns", m.floor_unfit_turns},
+          {"tool_calls", m.tool_calls},
+          {"demands", m.demands},
+          {"boundaries", m.boundaries},
+          {"ingest_rejected", m.ingest_rejected},
+          {"update_rejected", m.update_rejected},
+          {"tool_rejected", m.tool_rejected},
+          {"reasons", m.reasons},
+          {"prefix_tokens_kept", m.prefix_tokens_kept},
+          {"prefix_tokens_assembled", m.prefix_tokens_assembled}};
+}
+
+replay_metrics metrics_from_json(const json& j) {
+  replay_metrics m;
+  m.workload = j.at("workload").get<std::string>();
+  m.policy = j.at("policy").get<std::string>();
+  m.tokens_budget = j.at("tokens_budget").get<std::uint32_t>();
+  for (auto f : all_fault_kinds) m.counters[f] = j.at("faults").at(std::string(to_string(f))).get<std::uint64_t>();
+  auto& c = m.counters;
+  c.hits = j.at("hits").get<std::uint64_t>();
+  c.misses = j.at("misses").get<std::uint64_t>();
+  c.duplicate_signature_alerts = j.at("duplicate_signature_alerts").get<std::uint64_t>();
+  c.physical_insufficiency = j.at("physical_insufficiency").get<std::uint64_t>();
+  c.commits = j.at("commits").get<std::uint64_t>();
+  c.rejections = j.at("rejections").get<std::uint64_t>();
+  c.destructive_commits = j.at("destructive_commits").get<std::uint64_t>();
+  c.recalls_explained = j.at("recalls_explained").get<std::uint64_t>();
+  for (auto [field, key] : {std::pair{&m.events, "events"}, {&m.turns, "turns"}, {&m.sessions, "sessions"},
+                            {&m.tokens_used_total, "tokens_used_total"}, {&m.floor_unfit_turns, "floor_unfit_turns"},
+                            {&m.tool_calls, "tool_calls"}, {&m.demands, "demands"}, {&m.boundaries, "boundaries"},
+                            {&m.ingest_rejected, "ingest_rejected"}, {&m.update_rejected, "update_rejected"},
+                            {&m.tool_rejected, "tool_rejected"}, {&m.prefix_tokens_kept, "prefix_tokens_kept"},
+                            {&m.prefix_tokens_assembled, "prefix_tokens_assembled"}}) {
+    *field = j.at(key).get<std::uint64_t>();
+  }
+  m.reasons = j.at("reasons").get<std::map<std::string, std::uint64_t>>();
+  return m;
+}
+
+json shard_rows_json(const std::vector<sweep_row>& rows, const std::vector<std::size_t>& indices) {
+  json out = json::array();
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const sweep_row& r = rows[k];
+    json trace{{"validated", r.trace.validated}, {"steps", r.trace.steps}};
+    if (r.trace.divergence) {
+      const auto& d = *r.trace.divergence;
+      trace["divergence"] = {{"line", d.line}, {"event", d.event}, {"action", d.action}, {"message", d.message}};
+    }
+    out.push_back({{"index", indices[k]}, {"family", r.family}, {"tokens_budget", r.tokens_budget},
+                   {"metrics", metrics_json(r.metrics)}, {"trace", std::move(trace)}});
+  }
+  return out;
+}
+
+sweep_row row_from_shard_json(const json& j) {
+  sweep_row r;
+  r.family = j.at("family").get<std::string>();
+  r.tokens_budget = j.at("tokens_budget").get<std::uint32_t>();
+  r.metrics = metrics_from_json(j.at("metrics"));
+  const json& t = j.at("trace");
+  r.trace.validated = t.at("validated").get<bool>();
+  r.trace.steps = t.at("steps").get<std::uint64_t>();
+  if (t.contains("divergence")) {
+    const json& d = t.at("divergence");
+    r.trace.divergence = trace_divergence{d.at("line").get<std::uint64_t>(), d.at("event").get<std::string>(),
+                                          d.at("action").get<std::string>(), d.at("message").get<std::string>()};
+  }
+  return r;
+}
+
+json shard_envelope(std::string_view kind, const shard_spec& shard, json grid, json rows) {
+  return {{"format", "clawvm-sweep-shard"}, {"version", shard_format_version}, {"kind", kind},
+          {"shard", {{"index", shard.index + 1}, {"count", shard.count}}}, {"grid", std::move(grid)},
+          {"rows", std::move(rows)}};
+}
+
+// The rows of every shard, in grid order, after checking that the shards are the parts of
+// one grid of `size` configurations; the common grid description in `grid`.
+std::variant<std::vector<sweep_row>, std::string> merged_rows(const std::vector<json>& shards, std::string_view kind,
+                                                              json& grid, std::size_t size_of_grid(const json&)) {
+  if (shards.empty()) return std::string("no shards given");
+  std::uint32_t count = 0;
+  std::vector<bool> seen_shard;
+  std::vector<std::optional<sweep_row>> rows;
+  for (const json& s : shards) {
+    try {
+      if (s.value("format", "") != "clawvm-sweep-shard" || s.value("version", 0) != shard_format_version ||
+          s.value("kind", "") != kind) {
+        return fmt::format("not a {} shard (format clawvm-sweep-shard version {})", kind, shard_format_version);
+      }
+      const auto index = s.at("shard").at("index").get<std::uint32_t>();
+      const auto n = s.at("shard").at("count").get<std::uint32_t>();
+      if (count == 0) {
+        count = n;
+        grid = s.at("grid");
+        seen_shard.assign(n, false);
+        rows.assign(size_of_grid(grid), std::nullopt);
+      }
+      if (n != count) return fmt::format("shard {}/{} is from a campaign of {} shards, not {}", index, n, n, count);
+      if (s.at("grid") != grid) return fmt::format("shard {}/{} is from another grid (seed, turns, budgets or policies)", index, n);
+      if (index < 1 || index > count || seen_shard[index - 1]) return fmt::format("shard {}/{} is given twice or out of range", index, n);
+      seen_shard[index - 1] = true;
+      for (const json& row : s.at("rows")) {
+        const auto i = row.at("index").get<std::size_t>();
+        if (i >= rows.size() || rows[i] || i % count != index - 1) return fmt::format("shard {}/{} holds configuration {}, which is not its own", index, n, i);
+        rows[i] = row_from_shard_json(row);
+      }
+    } catch (const json::exception& e) {
+      return fmt::format("a shard file is malformed: {}", e.what());
+    }
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (!seen_shard[i]) return fmt::format("shard {}/{} is missing", i + 1, count);
+  }
+  std::vector<sweep_row> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i]) return fmt::format("configuration {} is in no shard", i);
+    out.push_back(std::move(*rows[i]));
+  }
+  return out;
+}
+
+std::size_t sweep_grid_size(const json& g) {
+  return g.at("families").size() * g.at("budgets_tokens").size() * g.at("policies").size();
+}
+std::size_t stress_grid_size(const json& g) {
+  return g.at("workloads").size() * g.at("budgets_tokens").size() * g.at("policies").size();
+}
+
+}  // namespace
+
+json to_shard_json(const sweep_result& r) {
+  json grid{{"seed", r.seed},         {"turns", r.turns},       {"families", r.families},
+            {"workloads", r.workloads}, {"budgets_tokens", r.budgets_tokens}, {"policies", r.policies},
+            {"traces_validated", r.traces_validated}};
+  return shard_envelope("tier2", r.shard, std::move(grid), shard_rows_json(r.rows, r.row_indices));
+}
+
+json to_shard_json(const stress_result& r) {
+  json grid{{"seed", r.seed}, {"workloads", r.workloads}, {"budgets_tokens", r.budgets_tokens},
+            {"policies", r.policies}, {"traces_validated", r.traces_validated}};
+  return shard_envelope("stress", r.shard, std::move(grid), shard_rows_json(r.rows, r.row_indices));
+}
+
+std::variant<sweep_result, std::string> merge_sweep_shards(const std::vector<json>& shards) {
+  json grid;
+  auto rows = merged_rows(shards, "tier2", grid, sweep_grid_size);
+  if (auto* e = std::get_if<std::string>(&rows)) return *e;
+  sweep_result r;
+  r.seed = grid.at("seed").get<std::uint64_t>();
+  r.turns = grid.at("turns").get<std::uint32_t>();
+  r.families = grid.at("families").get<std::vector<std::string>>();
+  r.workloads = grid.at("workloads").get<std::vector<std::string>>();
+  r.budgets_tokens = grid.at("budgets_tokens").get<std::vector<std::uint32_t>>();
+  r.policies = grid.at("policies").get<std::vector<std::string>>();
+  r.traces_validated = grid.at("traces_validated").get<bool>();
+  for (const auto& name : r.policies) {
+    if (!policy_named(name)) return fmt::format("unknown policy '{}' in the shards", name);
+  }
+  r.rows = std::move(std::get<std::vector<sweep_row>>(rows));
+  finish_sweep(r);
+  return r;
+}
+
+std::variant<stress_result, std::string> merge_stress_shards(const std::vector<json>& shards) {
+  json grid;
+  auto rows = merged_rows(shards, "stress", grid, stress_grid_size);
+  if (auto* e = std::get_if<std::string>(&rows)) return *e;
+  stress_result r;
+  r.seed = grid.at("seed").get<std::uint64_t>();
+  r.workloads = grid.at("workloads").get<std::vector<std::string>>();
+  r.budgets_tokens = grid.at("budgets_tokens").get<std::vector<std::uint32_t>>();
+  r.policies = grid.at("policies").get<std::vector<std::string>>();
+  r.traces_validated = grid.at("traces_validated").get<bool>();
+  for (const auto& name : r.policies) {
+    if (!policy_named(name)) return fmt::format("unknown policy '{}' in the shards", name);
+  }
+  r.rows = std::move(std::get<std::vector<sweep_row>>(rows));
+  finish_stress(r);
+  return r;
 }
 
 }  // namespace clawvm::eval

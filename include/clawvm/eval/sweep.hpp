@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,15 @@ inline constexpr double thrash_reduction_required = 0.70;
 // Called after each configuration with (done, total); from worker threads, serialised.
 using progress_fn = std::function<void(std::size_t, std::size_t)>;
 
+// SW-14: one part of a grid for a campaign spread over machines: configuration i (in the
+// grid's order) belongs to shard i % count (index 0-based here, 1-based on the CLI).
+struct shard_spec {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+  bool owns(std::size_t configuration) const noexcept { return configuration % count == index; }
+  bool whole() const noexcept { return count == 1; }
+};
+
 struct sweep_config {
   std::uint64_t seed = sweep_seed_default;
   std::uint32_t turns = 0;  // 0: each family's default_turns
@@ -37,6 +47,7 @@ struct sweep_config {
   // SW-8: replay every configuration with a decision trace and check it against the model
   // (clawvm::validate_trace); divergences are counted and fail the shape check.
   bool validate_traces = false;
+  shard_spec shard;  // SW-14: run only this shard's configurations
   progress_fn progress;
 };
 
@@ -86,6 +97,8 @@ struct sweep_result {
   bool shape_pass = true;
   bool traces_validated = false;
   std::uint64_t trace_divergences = 0;
+  shard_spec shard;                     // a shard's result holds only its own rows, unchecked
+  std::vector<std::size_t> row_indices;  // a shard's rows: their positions in the whole grid
 };
 
 // The replay options the sweep, the ablations and the stress runs use for one run.
@@ -119,6 +132,7 @@ struct stress_config {
   std::vector<engine_policy> policies = all_policies();
   unsigned jobs = 1;
   bool validate_traces = false;
+  shard_spec shard;
   progress_fn progress;
 };
 
@@ -129,6 +143,12 @@ struct stress_result {
   std::vector<shape_check> checks;
   bool pass = true;
   std::uint64_t trace_divergences = 0;
+  // Kept for a merge (SW-14): the grid and whether traces were validated.
+  std::vector<std::uint32_t> budgets_tokens;
+  std::vector<std::string> policies;
+  bool traces_validated = false;
+  shard_spec shard;
+  std::vector<std::size_t> row_indices;
 };
 
 stress_result run_stress(const stress_config& config);
@@ -136,6 +156,17 @@ nlohmann::json to_json(const stress_result& r);
 std::string to_markdown(const stress_result& r);
 // stress.json / stress.md.
 std::vector<std::filesystem::path> write_stress_outputs(const stress_result& r, const std::filesystem::path& dir);
+
+// ---- SW-14 shards and their merge ----
+// A shard's result as a file (tier2.shard.json / stress.shard.json): the grid, the shard
+// and every row with its full metrics, so a merge computes exactly what one run would.
+nlohmann::json to_shard_json(const sweep_result& r);
+nlohmann::json to_shard_json(const stress_result& r);
+// Rebuilds the whole sweep (or stress run) from all of its shards, in any order, and
+// checks it as run_sweep (run_stress) would; the problem when the shards do not make one
+// grid (another seed or grid, a shard missing or given twice).
+std::variant<sweep_result, std::string> merge_sweep_shards(const std::vector<nlohmann::json>& shards);
+std::variant<stress_result, std::string> merge_stress_shards(const std::vector<nlohmann::json>& shards);
 
 // Shared by the report writers: a double rounded to 6 decimals (SW-7), so JSON numbers
 // print the same on every platform.
