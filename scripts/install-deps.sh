@@ -15,6 +15,7 @@ packages=(
   catch2 librapidcheck-dev libbenchmark-dev  # tests, properties, benchmarks
   chromium  # renders report.html to PNG in the report test (headless)
   python3  # the second ClawVM implementation of the conformance kit (spec/conformance/python-engine)
+  default-jre-headless  # runs TLC (the TLA+ model checker from ../shared/tools/tlc) in ctest, label tlc
 )
 missing=()
 for p in "${packages[@]}"; do

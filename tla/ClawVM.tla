@@ -15,12 +15,20 @@
 (*   2. write_back_dirty_pages stages, validates and commits (or rejects,  *)
 (*      with a reason) an update for every dirty page in the boundary's    *)
 (*      write-back set;                                                    *)
-(*   3. only then is the boundary's destroy set destroyed, and bootstrap   *)
-(*      and constraint pages are restored (except at SessionEnd).          *)
+(*   3. only then is the boundary's destroy set destroyed (FinishBoundary); *)
+(*   4. after compaction and reset, bootstrap and constraint pages are     *)
+(*      restored (Restore: the restore selection) before the agent runs.   *)
 (*                                                                         *)
 (* Destroy sets: compaction, reset and session end destroy every page's    *)
 (* in-context copy; pruning destroys evidence and conversation pages;      *)
 (* memory flush destroys nothing but writes back every dirty page.         *)
+(*                                                                         *)
+(* Liveness (FairSpec): the engine's own steps (write-back, finishing the  *)
+(* boundary, the restore) are weakly fair; the agent's (Load, Evict, Edit, *)
+(* the boundary signals) are not.  Every started boundary then finishes    *)
+(* with its write-back complete (BoundaryFinishesProp), and bootstrap and  *)
+(* constraint pages destroyed by a boundary come back                      *)
+(* (BootstrapRestoredProp).                                                *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences
 
@@ -30,13 +38,15 @@ CONSTANTS
     DeniedPages,                    \* pages whose updates validation rejects (SCOPE_DENIED)
     MaxTurns,                       \* bound on agent edits (each may dirty a page)
     SkipWritebackOnResetBug,        \* TRUE: Reset destroys state without writing it back
-    SkipRestoreAfterCompactionBug   \* TRUE: compaction does not restore bootstrap/constraint
+    SkipRestoreAfterCompactionBug,  \* TRUE: compaction does not restore bootstrap/constraint
+    RetryRejectedBug                \* TRUE: a rejected update is retried forever instead of
+                                    \*       being recorded as rejected
 
 VARIABLES
     resident,  \* [Pages -> BOOLEAN]: in the context window (at >= floor)
     dirty,     \* [Pages -> BOOLEAN]: holds an update not yet written back
     journal,   \* Seq([page, phase, reason]): writeback journal
-    pending,   \* "none" or the boundary being processed
+    pending,   \* "none", the boundary being processed, or "restore" (its restore selection)
     ended,     \* the session has ended
     turn,      \* number of agent edits so far
     lost       \* history: pages whose dirty state was destroyed unwritten
@@ -61,10 +71,11 @@ DestroySet(b) ==
 
 WritebackSet(b) == IF b = "memory_flush" THEN Pages ELSE DestroySet(b)
 
-\* Whether a destroyed page is back in the context after boundary b.
-Restored(b, p) == /\ Pinned(p)
-                  /\ b # "session_end"
-                  /\ ~(SkipRestoreAfterCompactionBug /\ b = "compaction")
+\* Boundaries after which the engine restores bootstrap and constraint pages
+\* (the ones whose destroy set contains them, except session end: the
+\* session is over).
+RestoresAfter(b) == /\ b \in {"compaction", "reset"}
+                    /\ ~(SkipRestoreAfterCompactionBug /\ b = "compaction")
 
 Open(p) == \E i \in 1..Len(journal) :
                /\ journal[i].page = p
@@ -139,14 +150,18 @@ WriteBackValidate(i) ==
 
 \* clawvm::engine::write_back_dirty_pages -> clawvm::validate (rejects):
 \* the update is refused with a reason and recorded; the page is no longer
-\* dirty (the update is accounted for, explicitly).
+\* dirty (the update is accounted for, explicitly).  With RetryRejectedBug
+\* the refusal is taken for a transient error and the same update is tried
+\* again: the step only stutters and the entry stays staged.
 WriteBackReject(i) ==
     /\ journal[i].phase = "staged"
     /\ journal[i].page \in DeniedPages
-    /\ journal' = [journal EXCEPT ![i].phase = "rejected",
-                                  ![i].reason = "SCOPE_DENIED"]
-    /\ dirty' = [dirty EXCEPT ![journal[i].page] = FALSE]
-    /\ UNCHANGED <<resident, pending, ended, turn, lost>>
+    /\ IF RetryRejectedBug
+       THEN UNCHANGED vars
+       ELSE /\ journal' = [journal EXCEPT ![i].phase = "rejected",
+                                          ![i].reason = "SCOPE_DENIED"]
+            /\ dirty' = [dirty EXCEPT ![journal[i].page] = FALSE]
+            /\ UNCHANGED <<resident, pending, ended, turn, lost>>
 
 \* clawvm::engine::write_back_dirty_pages -> clawvm::commit
 WriteBackCommit(i) ==
@@ -159,7 +174,7 @@ WritebackDone(b) == \A p \in WritebackSet(b) : ~dirty[p]
 
 \* The destructive part of clawvm::engine::on_compaction / on_pruning /
 \* on_memory_flush / on_reset / on_session_end, after write-back: destroy
-\* the boundary's destroy set, then restore bootstrap and constraint.
+\* the boundary's destroy set; the restore selection follows (Restore).
 FinishBoundary ==
     /\ pending \in Boundaries
     /\ \/ WritebackDone(pending)
@@ -167,12 +182,19 @@ FinishBoundary ==
     /\ lost' = lost \cup {p \in DestroySet(pending) : dirty[p]}
     /\ dirty' = [p \in Pages |-> IF p \in DestroySet(pending) THEN FALSE
                                  ELSE dirty[p]]
-    /\ resident' = [p \in Pages |-> IF p \in DestroySet(pending)
-                                    THEN Restored(pending, p)
+    /\ resident' = [p \in Pages |-> IF p \in DestroySet(pending) THEN FALSE
                                     ELSE resident[p]]
     /\ ended' = (pending = "session_end")
-    /\ pending' = "none"
+    /\ pending' = IF RestoresAfter(pending) THEN "restore" ELSE "none"
     /\ UNCHANGED <<journal, turn>>
+
+\* clawvm::engine::run_selection (the restore selection after a boundary,
+\* EN-7): bootstrap and constraint pages are resident again before the
+\* agent's next turn.
+Restore == /\ pending = "restore"
+           /\ resident' = [p \in Pages |-> resident[p] \/ Pinned(p)]
+           /\ pending' = "none"
+           /\ UNCHANGED <<dirty, journal, ended, turn, lost>>
 
 \* After the session ends the system only stutters.
 Terminated == /\ ended
@@ -184,9 +206,20 @@ Next == \/ \E p \in Pages : Load(p) \/ Evict(p) \/ Edit(p)
         \/ \E i \in 1..Len(journal) :
                WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
         \/ FinishBoundary
+        \/ Restore
         \/ Terminated
 
 Spec == Init /\ [][Next]_vars
+
+\* The engine's own steps: once a boundary is signalled it runs them to the
+\* end (spec/engine.md EN-4, EN-5, EN-7).  The agent's steps are not fair.
+EngineStep == \/ \E p \in Pages : WriteBackStage(p)
+              \/ \E i \in 1..Len(journal) :
+                     WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
+              \/ FinishBoundary
+              \/ Restore
+
+FairSpec == Spec /\ WF_vars(EngineStep)
 
 -----------------------------------------------------------------------------
 JournalEntry == [page: Pages, phase: Phases, reason: Reasons \cup {NoReason}]
@@ -195,7 +228,7 @@ TypeOKInv == /\ resident \in [Pages -> BOOLEAN]
              /\ dirty \in [Pages -> BOOLEAN]
              /\ Len(journal) <= MaxTurns
              /\ journal \in [1..Len(journal) -> JournalEntry]
-             /\ pending \in Boundaries \cup {"none"}
+             /\ pending \in Boundaries \cup {"none", "restore"}
              /\ ended \in BOOLEAN
              /\ turn \in 0..MaxTurns
              /\ lost \subseteq Pages
@@ -207,6 +240,20 @@ LifecycleCompletenessInv == lost = {}
 \* Outside a boundary, bootstrap and constraint pages are resident
 \* (post-compaction-bootstrap is impossible).
 PostCompactionBootstrapInv == Running => \A p \in Pages : Pinned(p) => resident[p]
+
+\* Liveness (under FairSpec): every started boundary finishes, after its
+\* write-back has committed or rejected every update it staged.
+BoundaryFinishesProp ==
+    (pending \in Boundaries)
+        ~> (/\ pending \notin Boundaries
+            /\ \A i \in 1..Len(journal) : journal[i].phase \in Terminal)
+
+\* Liveness (under FairSpec): after a boundary destroyed bootstrap or
+\* constraint pages (compaction, reset), they are eventually resident again
+\* (unless the session has ended).
+BootstrapRestoredProp ==
+    (~ended /\ \E p \in Pages : Pinned(p) /\ ~resident[p])
+        ~> (ended \/ \A p \in Pages : Pinned(p) => resident[p])
 
 \* Outside a boundary the journal is quiescent: every entry is committed or
 \* rejected, and a rejected entry carries its reason.

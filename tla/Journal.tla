@@ -21,6 +21,11 @@
 (* another commit on the same key may land between Validate and Commit,    *)
 (* Commit re-checks the version (compare-and-set at the commit point) and  *)
 (* a validated entry that has gone stale is rejected instead.              *)
+(*                                                                         *)
+(* Liveness (FairSpec): the journal's own steps (Validate, Reject, Commit)  *)
+(* are weakly fair, and every staged entry is eventually committed or      *)
+(* rejected (EntryResolvesProp): from every non-terminal entry one of them *)
+(* is always enabled, and each step moves an entry's phase forward.        *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences
 
@@ -32,7 +37,9 @@ CONSTANTS
     MaxVersion,                    \* bound on the expected version a stager may name
     CommitWithoutValidateBug,      \* TRUE: Commit accepts a staged (unvalidated) entry
     OverwriteOnVersionMismatchBug, \* TRUE: Commit skips the version re-check
-    RevalidateCommittedBug         \* TRUE: a committed entry may be re-validated and rejected
+    RevalidateCommittedBug,        \* TRUE: a committed entry may be re-validated and rejected
+    WaitOnStaleBug                 \* TRUE: Commit waits (spins) on a stale validated entry
+                                   \*       instead of rejecting it
 
 VARIABLES
     entries,   \* Seq(Entry): the journal, in staging order
@@ -95,7 +102,8 @@ Validate(i) == /\ entries[i].phase = "staged"
 \* clawvm::validate: a staged entry that fails a check, or (called again by
 \* clawvm::commit at the commit point) a validated entry whose expected
 \* version has gone stale.  The entry stays in the journal with its reason.
-Reject(i) == /\ \/ entries[i].phase \in {"staged", "validated"}
+Reject(i) == /\ \/ entries[i].phase = "staged"
+                \/ entries[i].phase = "validated" /\ ~WaitOnStaleBug
                 \/ RevalidateCommittedBug /\ entries[i].phase = "committed"
              /\ Failure(i) # NoReason
              /\ entries' = [entries EXCEPT ![i].phase = "rejected",
@@ -121,6 +129,14 @@ Commit(i) ==
                                    before |-> version[k],
                                    from |-> e.phase])
 
+\* Only with WaitOnStaleBug: clawvm::commit finds the expected version stale
+\* and, instead of rejecting, waits for it (a compare-and-set retry loop) -
+\* it only stutters: versions only grow, so it waits forever.
+WaitStale(i) == /\ WaitOnStaleBug
+                /\ entries[i].phase = "validated"
+                /\ Failure(i) # NoReason
+                /\ UNCHANGED vars
+
 \* Bounded model: once the journal is full and every entry is terminal the
 \* system only stutters (keeps TLC's deadlock check meaningful elsewhere).
 Done == /\ Len(entries) = MaxEntries
@@ -135,9 +151,16 @@ Next == \/ \E k \in Keys, op \in Ops :
         \/ \E i \in 1..Len(entries) : Validate(i)
         \/ \E i \in 1..Len(entries) : Reject(i)
         \/ \E i \in 1..Len(entries) : Commit(i)
+        \/ \E i \in 1..Len(entries) : WaitStale(i)
         \/ Done
 
 Spec == Init /\ [][Next]_vars
+
+\* The journal's own steps (the engine runs them to completion within a
+\* boundary, spec/engine.md EN-4); staging is the agent's and is not fair.
+Progress == \E i \in 1..Len(entries) : Validate(i) \/ Reject(i) \/ Commit(i)
+
+FairSpec == Spec /\ WF_vars(Progress)
 
 -----------------------------------------------------------------------------
 TypeOKInv == /\ Len(entries) <= MaxEntries
@@ -174,6 +197,13 @@ CommitOnlyValidatedInv == \A j \in 1..Len(hist) : hist[j].from = "validated"
 \* Rejections are explicit: an entry has a reason iff it is rejected.
 RejectedHasReasonInv == \A i \in 1..Len(entries) :
                             (entries[i].phase = "rejected") <=> (entries[i].reason # NoReason)
+
+\* Liveness (under FairSpec): every staged entry is eventually committed or
+\* rejected - none is left pending forever.
+EntryResolvesProp ==
+    \A i \in 1..MaxEntries :
+        (i <= Len(entries) /\ entries[i].phase = "staged")
+            ~> (i <= Len(entries) /\ entries[i].phase \in Terminal)
 
 \* Entries are never removed, phases never move backward, and a terminal
 \* entry never changes.

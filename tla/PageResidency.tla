@@ -22,6 +22,11 @@
 (* PinnedResidentInv hold: a hard-pinned page demanded at `full` must not  *)
 (* crowd out another hard-pinned page's floor.                             *)
 (*                                                                         *)
+(* Liveness (FairSpec): assembly is weakly fair, and a demand is served:   *)
+(* if the floor set and every pending demand at its serving level fit the  *)
+(* budget together, the next assembly installs the demanded page at or     *)
+(* above the demanded level (DemandServedProp).                            *)
+(*                                                                         *)
 (* Token cost depends on the level only (PointerTokens, ...); the C++      *)
 (* computes per-page costs at ingest, which does not change the shape of   *)
 (* the state machine.                                                      *)
@@ -39,7 +44,8 @@ CONSTANTS
     FullTokens,
     EvictBelowFloorBug, \* TRUE: Degrade may go below the floor and Evict may
                         \* drop a hard-pinned page although the floor set fits
-    UpgradeOverBudgetBug \* TRUE: Upgrade does not check the budget
+    UpgradeOverBudgetBug, \* TRUE: Upgrade does not check the budget
+    DropFittingDemandBug \* TRUE: Assemble may leave out a demanded page that fits
 
 VARIABLES
     ingested,   \* set of pages the page table knows
@@ -158,7 +164,9 @@ Pass1Choices ==
 Pass2Choices(S1) ==
     {S2 \in SUBSET Demanded :
         /\ Used(Pass2Lv(S1, S2)) <= Budget
-        /\ \A q \in Demanded \ S2 : Used(Pass2Lv(S1, S2 \cup {q})) > Budget}
+        /\ \/ \A q \in Demanded \ S2 : Used(Pass2Lv(S1, S2 \cup {q})) > Budget
+           \/ DropFittingDemandBug   \* any subset that fits, not a maximal one
+    }
 
 \* clawvm::select_representations (required set; demands are consumed).
 Assemble == /\ \E S1 \in Pass1Choices :
@@ -207,6 +215,11 @@ Next == \/ \E p \in Pages : Ingest(p)
 
 Spec == Init /\ [][Next]_vars
 
+\* The engine assembles the context every turn (spec/engine.md EN-8): an
+\* assembly that would change something is not postponed forever.  The
+\* agent's steps (Ingest, Demand) and the selector's later moves are not fair.
+FairSpec == Spec /\ WF_vars(Assemble)
+
 -----------------------------------------------------------------------------
 TypeOKInv == /\ ingested \subseteq Pages
              /\ level \in [Pages -> LevelSet]
@@ -225,6 +238,22 @@ FloorInv == \A p \in Pages :
 \* Only pages the page table knows are resident or demanded.
 ResidentIngestedInv == \A p \in Pages \ ingested :
                            level[p] = "none" /\ demand[p] = "none"
+
+\* The floor set and every pending demand at its serving level (Target) fit
+\* the budget together: the next assembly must install them all.
+DemandsFit == /\ FloorSetFits
+              /\ Used(Pass2Lv(FloorSet, Demanded)) <= Budget
+
+\* Liveness (under FairSpec): a demand for page p at level l whose serving
+\* level fits (DemandsFit) is served - p becomes resident at l or above -
+\* unless the agent first withdraws the premise: demands p at another level,
+\* or makes the demands not fit (a new page or a new demand).
+DemandServedProp ==
+    \A p \in Pages, l \in LevelSet \ {"none"} :
+        (demand[p] = l /\ DemandsFit)
+            ~> \/ Rank(level[p]) >= Rank(l)
+               \/ demand[p] \notin {l, "none"}
+               \/ demand[p] = l /\ ~DemandsFit
 
 \* When the hard-pinned floor set fits the budget, then from an assembly on
 \* (until a new page arrives) every hard-pinned page is resident at or

@@ -45,13 +45,11 @@ inline constexpr std::size_t no_index = static_cast<std::size_t>(-1);
 enum class Verdict : std::uint8_t {
   ok,
   invariant_violated,
-  property_violated,
+  property_violated,  // an action property [][A]_vars
+  temporal_violated,  // a temporal (liveness) property, under the spec's fairness
   deadlock,
   config_error,  // a cfg names an invariant or property the model lacks
 };
-
-// Outcome of a check, as the cfg tables pin it.
-enum class Expect : std::uint8_t { ok, violation };
 
 // Lists of names as they appear in a .cfg (INVARIANT / PROPERTY lines).
 inline constexpr std::size_t max_checks = 8;
@@ -77,6 +75,16 @@ struct Node {
   std::uint32_t level;  // 1 for initial states
 };
 
+// The state graph, for liveness checking: the non-stuttering transitions of
+// every node, in compressed rows (the successors of node i are
+// target[begin[i] .. begin[i+1]), each with the action that produced it).  A
+// transition produced by several actions appears once per action.
+struct Edges {
+  std::vector<std::size_t> begin;  // size distinct + 1 when complete
+  std::vector<std::size_t> target;
+  std::vector<const char*> action;
+};
+
 template <class State>
 struct Exploration {
   Verdict verdict = Verdict::ok;
@@ -87,6 +95,7 @@ struct Exploration {
   std::size_t bad = no_index;      // violating state, or source of the bad step
   State bad_target{};              // target of a bad step (property)
   const char* bad_action = "";
+  Edges edges;  // filled when explore() is asked to (record_edges)
 };
 
 // Compile-time friendly index over nodes: sorted node indices.
@@ -94,16 +103,17 @@ template <class State>
 class SortedIndex {
  public:
   constexpr explicit SortedIndex(const std::vector<Node<State>>& nodes) : nodes_(&nodes) {}
-  // Index the last node; false if an equal state was already indexed.
-  constexpr bool insert_last() {
+  // Index the last node; returns its index, or that of an equal state indexed
+  // before (then the caller drops the last node).
+  constexpr std::size_t insert_last() {
     const std::size_t i = nodes_->size() - 1;
     const auto& all = *nodes_;
     auto it = std::lower_bound(idx_.begin(), idx_.end(), i, [&all](std::size_t a, std::size_t b) {
       return all[a].state < all[b].state;
     });
-    if (it != idx_.end() && all[*it].state == all[i].state) return false;
+    if (it != idx_.end() && all[*it].state == all[i].state) return *it;
     idx_.insert(it, i);
-    return true;
+    return i;
   }
 
  private:
@@ -117,7 +127,7 @@ class HashIndex {
  public:
   explicit HashIndex(const std::vector<Node<State>>& nodes)
       : set_(1024, Hash{&nodes}, Equal{&nodes}), nodes_(&nodes) {}
-  bool insert_last() { return set_.insert(nodes_->size() - 1).second; }
+  std::size_t insert_last() { return *set_.insert(nodes_->size() - 1).first; }
 
  private:
   struct Hash {
@@ -132,9 +142,12 @@ class HashIndex {
   const std::vector<Node<State>>* nodes_;
 };
 
+// Explores the reachable states; checks the invariants and the action
+// properties among `properties` (temporal ones are left to liveness.hpp, which
+// needs the whole graph: record_edges keeps it).
 template <template <class> class Index, class Model>
 constexpr Exploration<typename Model::State> explore(const Model& model, const NameList& invariants,
-                                                     const NameList& properties) {
+                                                     const NameList& properties, bool record_edges = false) {
   using State = typename Model::State;
   Exploration<State> r;
 
@@ -148,13 +161,18 @@ constexpr Exploration<typename Model::State> explore(const Model& model, const N
       return r;
     }
   }
+  std::array<std::string_view, max_checks> prop_names{};
+  std::size_t action_props = 0;  // the action properties, first in prop_ids / prop_names
   for (std::size_t k = 0; k < properties.size; ++k) {
-    prop_ids[k] = model.property_id(properties.names[k]);
-    if (prop_ids[k] < 0) {
+    const int id = model.property_id(properties.names[k]);
+    if (id < 0) {
       r.verdict = Verdict::config_error;
       r.failed = properties.names[k];
       return r;
     }
+    if (Model::property_is_temporal(id)) continue;
+    prop_names[action_props] = properties.names[k];
+    prop_ids[action_props++] = id;
   }
 
   Index<State> index(r.nodes);
@@ -177,7 +195,7 @@ constexpr Exploration<typename Model::State> explore(const Model& model, const N
   model.init([&](const State& s) {
     if (stop) return;
     r.nodes.push_back(Node<State>{s, no_index, "Initial predicate", 1});
-    if (!index.insert_last()) {
+    if (index.insert_last() != r.nodes.size() - 1) {
       r.nodes.pop_back();
       return;
     }
@@ -188,14 +206,15 @@ constexpr Exploration<typename Model::State> explore(const Model& model, const N
     const State from = r.nodes[head].state;  // copy: nodes may reallocate
     const std::uint32_t level = r.nodes[head].level;
     bool any_successor = false;
+    if (record_edges) r.edges.begin.push_back(r.edges.target.size());
     model.next(from, [&](const char* action, const State& to) {
       if (stop) return;
       any_successor = true;
       if (to == from) return;  // stuttering: [A]_vars holds, no new state
-      for (std::size_t k = 0; k < properties.size; ++k) {
+      for (std::size_t k = 0; k < action_props; ++k) {
         if (!model.property(prop_ids[k], from, to)) {
           r.verdict = Verdict::property_violated;
-          r.failed = properties.names[k];
+          r.failed = prop_names[k];
           r.bad = head;
           r.bad_target = to;
           r.bad_action = action;
@@ -204,7 +223,12 @@ constexpr Exploration<typename Model::State> explore(const Model& model, const N
         }
       }
       r.nodes.push_back(Node<State>{to, head, action, level + 1});
-      if (!index.insert_last()) {
+      const std::size_t at = index.insert_last();
+      if (record_edges) {
+        r.edges.target.push_back(at);
+        r.edges.action.push_back(action);
+      }
+      if (at != r.nodes.size() - 1) {
         r.nodes.pop_back();
         return;
       }
@@ -218,6 +242,7 @@ constexpr Exploration<typename Model::State> explore(const Model& model, const N
     }
   }
 
+  if (record_edges) r.edges.begin.push_back(r.edges.target.size());
   r.distinct = r.nodes.size();
   for (const auto& n : r.nodes) r.diameter = std::max(r.diameter, n.level);
   return r;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bfs.hpp"
+#include "liveness.hpp"
 #include "page_residency.hpp"  // PageType and its names
 #include "tla_value.hpp"
 
@@ -18,13 +19,14 @@ namespace clawvm::tla::clawvm_spec {
 using page_residency::PageType;
 using page_residency::type_name;
 
-// "none" \cup Boundaries
-enum class Boundary : std::uint8_t { none, compaction, pruning, memory_flush, reset, session_end };
+// "none" \cup Boundaries \cup {"restore"} (the values of pending)
+enum class Boundary : std::uint8_t { none, compaction, pruning, memory_flush, reset, session_end, restore };
 enum class Phase : std::uint8_t { staged, validated, committed, rejected };
 enum class Reason : std::uint8_t { none, scope_denied };
 
 constexpr std::string_view boundary_name(Boundary b) {
-  constexpr std::array<std::string_view, 6> n{"none", "compaction", "pruning", "memory_flush", "reset", "session_end"};
+  constexpr std::array<std::string_view, 7> n{"none",  "compaction",  "pruning", "memory_flush",
+                                              "reset", "session_end", "restore"};
   return n[static_cast<std::size_t>(b)];
 }
 constexpr std::string_view phase_name(Phase p) {
@@ -49,6 +51,7 @@ struct Constants {
   int max_turns = 0;  // MaxTurns
   bool skip_writeback_on_reset_bug = false;
   bool skip_restore_after_compaction_bug = false;
+  bool retry_rejected_bug = false;
 };
 
 struct JournalEntry {
@@ -107,15 +110,21 @@ class Model {
       case Boundary::session_end: return all_pages();
       case Boundary::pruning: return prunable_;
       case Boundary::memory_flush:
-      case Boundary::none: break;
+      case Boundary::none:
+      case Boundary::restore: break;
     }
     return 0;
   }
   [[nodiscard]] constexpr unsigned writeback_set(Boundary b) const {
     return b == Boundary::memory_flush ? all_pages() : destroy_set(b);
   }
-  [[nodiscard]] constexpr bool restored(Boundary b, std::size_t p) const {
-    return pinned(p) && b != Boundary::session_end &&
+  // pending \in Boundaries
+  [[nodiscard]] static constexpr bool in_boundary(const State& s) {
+    return s.pending != Boundary::none && s.pending != Boundary::restore;
+  }
+  // RestoresAfter(b)
+  [[nodiscard]] constexpr bool restores_after(Boundary b) const {
+    return (b == Boundary::compaction || b == Boundary::reset) &&
            !(c_.skip_restore_after_compaction_bug && b == Boundary::compaction);
   }
   [[nodiscard]] static constexpr bool open(const State& s, std::size_t p) {
@@ -173,7 +182,7 @@ class Model {
       }
     }
     // \E p \in Pages : WriteBackStage(p)
-    if (s.pending != Boundary::none) {
+    if (in_boundary(s)) {
       for (std::size_t p = 0; p < n; ++p) {
         if ((writeback_set(s.pending) & bit(p)) == 0 || (s.dirty & bit(p)) == 0 || open(s, p)) continue;
         if (s.journal_count >= max_journal) throw "clawvm-explore: journal capacity exceeded (raise max_journal)";
@@ -193,11 +202,15 @@ class Model {
         emit("WriteBackValidate", t);
       }
       if (e.phase == Phase::staged && denied) {  // WriteBackReject
-        State t = s;
-        t.journal[i].phase = Phase::rejected;
-        t.journal[i].reason = Reason::scope_denied;
-        t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
-        emit("WriteBackReject", t);
+        if (c_.retry_rejected_bug) {
+          emit("WriteBackReject", s);  // retried: only stutters
+        } else {
+          State t = s;
+          t.journal[i].phase = Phase::rejected;
+          t.journal[i].reason = Reason::scope_denied;
+          t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
+          emit("WriteBackReject", t);
+        }
       }
       if (e.phase == Phase::validated) {  // WriteBackCommit
         State t = s;
@@ -207,19 +220,23 @@ class Model {
       }
     }
     // FinishBoundary
-    if (s.pending != Boundary::none &&
+    if (in_boundary(s) &&
         (writeback_done(s, s.pending) || (c_.skip_writeback_on_reset_bug && s.pending == Boundary::reset))) {
       const unsigned ds = destroy_set(s.pending);
       State t = s;
       t.lost = static_cast<std::uint8_t>(s.lost | (ds & s.dirty));
       t.dirty = static_cast<std::uint8_t>(s.dirty & ~ds);
-      unsigned res = s.resident & ~ds;
-      for (std::size_t p = 0; p < n; ++p)
-        if ((ds & bit(p)) != 0 && restored(s.pending, p)) res |= bit(p);
-      t.resident = static_cast<std::uint8_t>(res);
+      t.resident = static_cast<std::uint8_t>(s.resident & ~ds);
       t.ended = s.pending == Boundary::session_end;
-      t.pending = Boundary::none;
+      t.pending = restores_after(s.pending) ? Boundary::restore : Boundary::none;
       emit("FinishBoundary", t);
+    }
+    // Restore
+    if (s.pending == Boundary::restore) {
+      State t = s;
+      t.resident = static_cast<std::uint8_t>(s.resident | pinned_);
+      t.pending = Boundary::none;
+      emit("Restore", t);
     }
     // Terminated
     if (s.ended) emit("Terminated", s);
@@ -228,10 +245,40 @@ class Model {
   // ---- invariants --------------------------------------------------------
   static constexpr std::array<std::string_view, 4> invariant_names{
       "TypeOKInv", "LifecycleCompletenessInv", "PostCompactionBootstrapInv", "JournalQuiescentInv"};
-  static constexpr std::array<std::string_view, 0> property_names{};
+  static constexpr std::array<std::string_view, 2> property_names{"BoundaryFinishesProp", "BootstrapRestoredProp"};
 
   [[nodiscard]] static constexpr int invariant_id(std::string_view name) { return index_of(invariant_names, name); }
-  [[nodiscard]] static constexpr int property_id(std::string_view /*name*/) { return -1; }
+  [[nodiscard]] static constexpr int property_id(std::string_view name) { return index_of(property_names, name); }
+  // Temporal (liveness) properties are checked after the search, under fairness.
+  [[nodiscard]] static constexpr bool property_is_temporal(int /*id*/) { return true; }
+
+  // The fairness of a SPECIFICATION: Spec has none; FairSpec is
+  // Spec /\ WF_vars(EngineStep), EngineStep the engine's own steps.
+  [[nodiscard]] static bool fairness(std::string_view spec, std::vector<Fairness>& out) {
+    out.clear();
+    if (spec == "Spec") return true;
+    if (spec != "FairSpec") return false;
+    out.push_back(Fairness{Fairness::Kind::weak,
+                           {"WriteBackStage", "WriteBackValidate", "WriteBackReject", "WriteBackCommit",
+                            "FinishBoundary", "Restore"}});
+    return true;
+  }
+  // Each property is one leads-to.
+  [[nodiscard]] static std::size_t instances(int /*id*/) { return 1; }
+  [[nodiscard]] static std::string instance_name(int /*id*/, std::size_t /*k*/) { return ""; }
+  [[nodiscard]] bool leads_from(int id, std::size_t /*k*/, const State& s) const {
+    if (id == 0) return in_boundary(s);                                             // pending \in Boundaries
+    return !s.ended && (pinned_ & ~static_cast<unsigned>(s.resident)) != 0;  // a pinned page out
+  }
+  [[nodiscard]] bool leads_to(int id, std::size_t /*k*/, const State& s) const {
+    if (id == 0) {
+      if (in_boundary(s)) return false;
+      for (std::size_t i = 0; i < s.journal_count; ++i)
+        if (s.journal[i].phase != Phase::committed && s.journal[i].phase != Phase::rejected) return false;
+      return true;
+    }
+    return s.ended || (pinned_ & ~static_cast<unsigned>(s.resident)) == 0;
+  }
 
   [[nodiscard]] constexpr bool invariant(int id, const State& s) const {
     switch (id) {
@@ -242,7 +289,9 @@ class Model {
       default: return false;
     }
   }
-  [[nodiscard]] constexpr bool property(int /*id*/, const State& /*from*/, const State& /*to*/) const { return false; }
+  [[nodiscard]] constexpr bool property(int /*id*/, const State& /*from*/, const State& /*to*/) const {
+    return true;  // no action properties
+  }
 
   [[nodiscard]] constexpr bool type_ok(const State& s) const {
     const unsigned all = all_pages();
@@ -304,6 +353,7 @@ class Model {
     m["MaxTurns"] = CfgValue{std::int64_t{c_.max_turns}};
     m["SkipWritebackOnResetBug"] = CfgValue{c_.skip_writeback_on_reset_bug};
     m["SkipRestoreAfterCompactionBug"] = CfgValue{c_.skip_restore_after_compaction_bug};
+    m["RetryRejectedBug"] = CfgValue{c_.retry_rejected_bug};
     return m;
   }
 

@@ -3,10 +3,10 @@
 // fails if any constant, invariant or property here differs from it, or if
 // a .cfg has no entry here (or an entry no .cfg): the two cannot drift.
 //
-// Pinned results: an OK config pins its distinct-state count and diameter,
-// a _bug config the violated check and the length of the shortest
-// counterexample; `--expect` (ctest) fails on any difference, and the small
-// configs are also explored at compile time (static_checks.cpp).
+// What each config must yield (OK with its distinct-state count and
+// diameter, or a counterexample to a named check) is not here: it is in
+// tla/expected_counts.tsv, the one table that the explorer's --expect, the
+// compile-time checks (static_checks.cpp) and the TLC tests all read.
 #pragma once
 
 #include <array>
@@ -17,6 +17,7 @@
 #include "bfs.hpp"
 #include "clawvm.hpp"
 #include "journal.hpp"
+#include "lifecycle.hpp"
 #include "page_residency.hpp"
 
 namespace clawvm::tla {
@@ -26,14 +27,10 @@ struct Config {
   std::string_view name;  // cfg stem: tla/<name>.cfg, run as MC<Spec>.tla
   std::string_view spec;  // spec module
   std::string_view model_module;
+  std::string_view specification;  // SPECIFICATION: "Spec" (no fairness) or "FairSpec"
   typename Model::Constants constants;
   NameList invariants;  // INVARIANT lines, in order
-  NameList properties;  // PROPERTY lines, in order
-  Expect expect;
-  std::string_view expected_failure;  // violation configs: the check that must fail
-  std::size_t distinct;               // OK configs: pinned "distinct states found"
-  std::uint32_t diameter;             // OK configs: pinned depth of the state graph
-  std::size_t trace_states;           // violation configs: pinned counterexample length
+  NameList properties;  // PROPERTY lines, in order (action and temporal)
   std::string_view about;
 };
 
@@ -65,33 +62,52 @@ constexpr Constants starved_constants() {
   c.tokens = tokens;
   return c;
 }
+// Liveness: boot (hard-pinned) and ev, budget 4.
+constexpr Constants live_constants(bool drop_bug) {
+  Constants c;
+  c.pages = {PageDecl{"boot", PageType::bootstrap}, PageDecl{"ev", PageType::evidence}, PageDecl{}, PageDecl{}};
+  c.page_count = 2;
+  c.hard_pinned = {"boot", "", "", ""};
+  c.hard_count = 1;
+  c.budget = 4;
+  c.tokens = tokens;
+  c.drop_fitting_demand_bug = drop_bug;
+  return c;
+}
 constexpr NameList all_invariants() {
   return names("TypeOKInv", "BudgetInv", "FloorInv", "ResidentIngestedInv", "PinnedResidentInv");
 }
 }  // namespace pr_cfg
 
-inline constexpr std::array<Config<page_residency::Model>, 5> page_residency_configs{{
-    {"MCPageResidency", "PageResidency", "MCPageResidency", pr_cfg::main_constants(false, false),
-     pr_cfg::all_invariants(), names(), Expect::ok, "", 46292, 12, 0,
+inline constexpr std::array<Config<page_residency::Model>, 7> page_residency_configs{{
+    {"MCPageResidency", "PageResidency", "MCPageResidency", "Spec", pr_cfg::main_constants(false, false),
+     pr_cfg::all_invariants(), names(),
      "boot+rule hard-pinned, plan and evidence pages; floor set fits (4 <= 5), a demanded full bootstrap does not"},
-    {"MCPageResidency_starved", "PageResidency", "MCPageResidency", pr_cfg::starved_constants(),
-     pr_cfg::all_invariants(), names(), Expect::ok, "", 182, 7, 0,
+    {"MCPageResidency_starved", "PageResidency", "MCPageResidency", "Spec", pr_cfg::starved_constants(),
+     pr_cfg::all_invariants(), names(),
      "floor set larger than the budget (4 > 3): pinned pages may be evicted, never silently"},
-    {"MCPageResidency_evict_below_floor_bug", "PageResidency", "MCPageResidency",
-     pr_cfg::main_constants(true, false), names("FloorInv"), names(), Expect::violation, "FloorInv", 0, 0, 4,
+    {"MCPageResidency_live", "PageResidency", "MCPageResidency", "FairSpec", pr_cfg::live_constants(false),
+     pr_cfg::all_invariants(), names("DemandServedProp"),
+     "boot hard-pinned and ev, budget 4, fair assembly: every demand that fits is served"},
+    {"MCPageResidency_evict_below_floor_bug", "PageResidency", "MCPageResidency", "Spec",
+     pr_cfg::main_constants(true, false), names("FloorInv"), names(),
      "EvictBelowFloorBug: Degrade takes a bootstrap page from structured to pointer"},
-    {"MCPageResidency_evict_pinned_bug", "PageResidency", "MCPageResidency", pr_cfg::main_constants(true, false),
-     names("PinnedResidentInv"), names(), Expect::violation, "PinnedResidentInv", 0, 0, 4,
-     "EvictBelowFloorBug: after Assemble a hard-pinned page drops below its floor (Degrade or Evict) although the floor set fits"},
-    {"MCPageResidency_upgrade_over_budget_bug", "PageResidency", "MCPageResidency",
-     pr_cfg::main_constants(false, true), names("BudgetInv"), names(), Expect::violation, "BudgetInv", 0, 0, 5,
+    {"MCPageResidency_evict_pinned_bug", "PageResidency", "MCPageResidency", "Spec",
+     pr_cfg::main_constants(true, false), names("PinnedResidentInv"), names(),
+     "EvictBelowFloorBug: after Assemble a hard-pinned page drops below its floor (Degrade or Evict) although the "
+     "floor set fits"},
+    {"MCPageResidency_upgrade_over_budget_bug", "PageResidency", "MCPageResidency", "Spec",
+     pr_cfg::main_constants(false, true), names("BudgetInv"), names(),
      "UpgradeOverBudgetBug: upgrades past the token budget"},
+    {"MCPageResidency_drop_fitting_demand_bug", "PageResidency", "MCPageResidency", "FairSpec",
+     pr_cfg::live_constants(true), names(), names("DemandServedProp"),
+     "DropFittingDemandBug: an assembly leaves out a demanded page that fits; the demand is consumed unserved"},
 }};
 
 // ---------------------------------------------------------------- Journal
 namespace journal_cfg {
 using namespace journal;
-constexpr Constants main_constants(bool cwv, bool overwrite, bool revalidate, int entries = 3) {
+constexpr Constants main_constants(bool cwv, bool overwrite, bool revalidate, int entries = 3, bool wait = false) {
   Constants c;
   c.keys = {"k1", "k2"};
   c.key_count = 2;
@@ -103,6 +119,7 @@ constexpr Constants main_constants(bool cwv, bool overwrite, bool revalidate, in
   c.commit_without_validate_bug = cwv;
   c.overwrite_on_version_mismatch_bug = overwrite;
   c.revalidate_committed_bug = revalidate;
+  c.wait_on_stale_bug = wait;
   return c;
 }
 constexpr Constants small_constants() {
@@ -120,38 +137,39 @@ constexpr NameList all_invariants() {
 }
 }  // namespace journal_cfg
 
-inline constexpr std::array<Config<journal::Model>, 8> journal_configs{{
-    {"MCJournal", "Journal", "MCJournal", journal_cfg::main_constants(false, false, false),
-     journal_cfg::all_invariants(), names("PhaseMonotoneProp"), Expect::ok, "", 22198, 10, 0,
-     "two keys (k2 out of scope), all three ops, 3 entries, expected versions 0..1"},
-    {"MCJournal_deep", "Journal", "MCJournal", journal_cfg::main_constants(false, false, false, 4),
-     journal_cfg::all_invariants(), names("PhaseMonotoneProp"), Expect::ok, "", 649990, 13, 0,
-     "as MCJournal with 4 entries (two commits can race on a key while two more are staged)"},
-    {"MCJournal_small", "Journal", "MCJournal", journal_cfg::small_constants(), journal_cfg::all_invariants(),
-     names("PhaseMonotoneProp"), Expect::ok, "", 123, 7, 0,
-     "one key, append and set_with_version, 2 entries (also explored at compile time)"},
-    {"MCJournal_commit_without_validate_bug", "Journal", "MCJournal",
-     journal_cfg::main_constants(true, false, false), names("CommitOnlyValidatedInv"), names(), Expect::violation,
-     "CommitOnlyValidatedInv", 0, 0, 3, "CommitWithoutValidateBug: a staged entry is committed"},
-    {"MCJournal_destructive_commit_bug", "Journal", "MCJournal", journal_cfg::main_constants(true, false, false),
-     names("NoDestructiveCommitInv"), names(), Expect::violation, "NoDestructiveCommitInv", 0, 0, 5,
+inline constexpr std::array<Config<journal::Model>, 9> journal_configs{{
+    {"MCJournal", "Journal", "MCJournal", "FairSpec", journal_cfg::main_constants(false, false, false),
+     journal_cfg::all_invariants(), names("PhaseMonotoneProp", "EntryResolvesProp"),
+     "two keys (k2 out of scope), all three ops, 3 entries, expected versions 0..1; fair journal steps"},
+    {"MCJournal_deep", "Journal", "MCJournal", "Spec", journal_cfg::main_constants(false, false, false, 4),
+     journal_cfg::all_invariants(), names("PhaseMonotoneProp"),
+     "as MCJournal with 4 entries (two commits can race on a key while two more are staged); safety only"},
+    {"MCJournal_small", "Journal", "MCJournal", "FairSpec", journal_cfg::small_constants(),
+     journal_cfg::all_invariants(), names("PhaseMonotoneProp", "EntryResolvesProp"),
+     "one key, append and set_with_version, 2 entries (safety also explored at compile time)"},
+    {"MCJournal_commit_without_validate_bug", "Journal", "MCJournal", "Spec",
+     journal_cfg::main_constants(true, false, false), names("CommitOnlyValidatedInv"), names(),
+     "CommitWithoutValidateBug: a staged entry is committed"},
+    {"MCJournal_destructive_commit_bug", "Journal", "MCJournal", "Spec",
+     journal_cfg::main_constants(true, false, false), names("NoDestructiveCommitInv"), names(),
      "CommitWithoutValidateBug: an unvalidated dropping merge overwrites committed content"},
-    {"MCJournal_overwrite_on_version_mismatch_bug", "Journal", "MCJournal",
-     journal_cfg::main_constants(false, true, false), names("NoDestructiveCommitInv"), names(), Expect::violation,
-     "NoDestructiveCommitInv", 0, 0, 7,
+    {"MCJournal_overwrite_on_version_mismatch_bug", "Journal", "MCJournal", "Spec",
+     journal_cfg::main_constants(false, true, false), names("NoDestructiveCommitInv"), names(),
      "OverwriteOnVersionMismatchBug: a set_with_version validated at v0 commits after another commit made v1"},
-    {"MCJournal_revalidate_committed_bug", "Journal", "MCJournal", journal_cfg::main_constants(false, false, true),
-     names("CommittedStableInv"), names(), Expect::violation, "CommittedStableInv", 0, 0, 5,
+    {"MCJournal_revalidate_committed_bug", "Journal", "MCJournal", "Spec",
+     journal_cfg::main_constants(false, false, true), names("CommittedStableInv"), names(),
      "RevalidateCommittedBug: a committed set_with_version is re-validated as stale and rejected"},
-    {"MCJournal_phase_regress_bug", "Journal", "MCJournal", journal_cfg::main_constants(false, false, true), names(),
-     names("PhaseMonotoneProp"), Expect::violation, "PhaseMonotoneProp", 0, 0, 5,
-     "RevalidateCommittedBug: a terminal (committed) entry changes phase"},
+    {"MCJournal_phase_regress_bug", "Journal", "MCJournal", "Spec", journal_cfg::main_constants(false, false, true),
+     names(), names("PhaseMonotoneProp"), "RevalidateCommittedBug: a terminal (committed) entry changes phase"},
+    {"MCJournal_wait_on_stale_bug", "Journal", "MCJournal", "FairSpec",
+     journal_cfg::main_constants(false, false, false, 3, true), names(), names("EntryResolvesProp"),
+     "WaitOnStaleBug: a stale validated set_with_version waits for its version forever instead of being rejected"},
 }};
 
 // ---------------------------------------------------------------- ClawVM
 namespace clawvm_cfg {
 using namespace clawvm_spec;
-constexpr Constants main_constants(bool skip_wb, bool skip_restore) {
+constexpr Constants main_constants(bool skip_wb, bool skip_restore, bool retry = false) {
   Constants c;
   c.pages = {PageDecl{"boot", PageType::bootstrap}, PageDecl{"rule", PageType::constraint},
              PageDecl{"plan", PageType::plan}, PageDecl{"ev", PageType::evidence},
@@ -162,6 +180,7 @@ constexpr Constants main_constants(bool skip_wb, bool skip_restore) {
   c.max_turns = 3;
   c.skip_writeback_on_reset_bug = skip_wb;
   c.skip_restore_after_compaction_bug = skip_restore;
+  c.retry_rejected_bug = retry;
   return c;
 }
 constexpr Constants small_constants() {
@@ -177,20 +196,85 @@ constexpr Constants small_constants() {
 constexpr NameList all_invariants() {
   return names("TypeOKInv", "LifecycleCompletenessInv", "PostCompactionBootstrapInv", "JournalQuiescentInv");
 }
+constexpr NameList all_properties() { return names("BoundaryFinishesProp", "BootstrapRestoredProp"); }
 }  // namespace clawvm_cfg
 
-inline constexpr std::array<Config<clawvm_spec::Model>, 4> clawvm_configs{{
-    {"MCClawVM", "ClawVM", "MCClawVM", clawvm_cfg::main_constants(false, false), clawvm_cfg::all_invariants(),
-     names(), Expect::ok, "", 53143, 23, 0,
-     "bootstrap, constraint, plan, evidence, preference (updates denied); 3 edits; every boundary"},
-    {"MCClawVM_small", "ClawVM", "MCClawVM", clawvm_cfg::small_constants(), clawvm_cfg::all_invariants(), names(),
-     Expect::ok, "", 78, 9, 0, "bootstrap and a denied evidence page, 1 edit (also explored at compile time)"},
-    {"MCClawVM_skip_writeback_on_reset_bug", "ClawVM", "MCClawVM", clawvm_cfg::main_constants(true, false),
-     names("LifecycleCompletenessInv"), names(), Expect::violation, "LifecycleCompletenessInv", 0, 0, 4,
+inline constexpr std::array<Config<clawvm_spec::Model>, 6> clawvm_configs{{
+    {"MCClawVM", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::main_constants(false, false),
+     clawvm_cfg::all_invariants(), clawvm_cfg::all_properties(),
+     "bootstrap, constraint, plan, evidence, preference (updates denied); 3 edits; every boundary; fair engine"},
+    {"MCClawVM_small", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::small_constants(), clawvm_cfg::all_invariants(),
+     clawvm_cfg::all_properties(), "bootstrap and a denied evidence page, 1 edit (safety also explored at compile time)"},
+    {"MCClawVM_skip_writeback_on_reset_bug", "ClawVM", "MCClawVM", "Spec", clawvm_cfg::main_constants(true, false),
+     names("LifecycleCompletenessInv"), names(),
      "SkipWritebackOnResetBug: a dirty page is destroyed by Reset unwritten (flush-miss)"},
-    {"MCClawVM_skip_restore_after_compaction_bug", "ClawVM", "MCClawVM", clawvm_cfg::main_constants(false, true),
-     names("PostCompactionBootstrapInv"), names(), Expect::violation, "PostCompactionBootstrapInv", 0, 0, 3,
+    {"MCClawVM_skip_restore_after_compaction_bug", "ClawVM", "MCClawVM", "Spec",
+     clawvm_cfg::main_constants(false, true), names("PostCompactionBootstrapInv"), names(),
      "SkipRestoreAfterCompactionBug: bootstrap is not resident after compaction"},
+    {"MCClawVM_retry_rejected_bug", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::main_constants(false, false, true),
+     names(), names("BoundaryFinishesProp"),
+     "RetryRejectedBug: an out-of-scope update is retried forever; the boundary never finishes"},
+    {"MCClawVM_bootstrap_never_restored_bug", "ClawVM", "MCClawVM", "FairSpec",
+     clawvm_cfg::main_constants(false, true), names(), names("BootstrapRestoredProp"),
+     "SkipRestoreAfterCompactionBug: after compaction nothing the engine must do brings bootstrap back"},
+}};
+
+// ---------------------------------------------------------------- Lifecycle
+namespace lifecycle_cfg {
+using namespace lifecycle;
+enum class Bug : std::uint8_t { none, overflow, jump, reset, overwrite, ack, deliver, recovery };
+constexpr Constants constants(Bug bug, int turns = 4) {
+  Constants c;
+  c.window = 4;
+  c.flush_at = 2;
+  c.compact_at = 3;
+  c.small_jump = 1;
+  c.big_jump = 3;
+  c.max_turns = turns;
+  c.max_crashes = 1;
+  c.max_resets = 1;
+  c.skip_flush_on_overflow_bug = bug == Bug::overflow;
+  c.jump_skips_flush_bug = bug == Bug::jump;
+  c.fire_and_forget_reset_flush_bug = bug == Bug::reset;
+  c.overwrite_flush_bug = bug == Bug::overwrite;
+  c.ack_before_durable_bug = bug == Bug::ack;
+  c.deliver_during_boundary_bug = bug == Bug::deliver;
+  c.no_bootstrap_on_recovery_bug = bug == Bug::recovery;
+  return c;
+}
+constexpr NameList all_invariants() {
+  return names("TypeOKInv", "NoDirtyDestroyedInv", "CommittedSurvivesInv", "BootstrapResidentInv");
+}
+}  // namespace lifecycle_cfg
+
+inline constexpr std::array<Config<lifecycle::Model>, 9> lifecycle_configs{{
+    {"MCLifecycle", "Lifecycle", "MCLifecycle", "Spec", lifecycle_cfg::constants(lifecycle_cfg::Bug::none),
+     lifecycle_cfg::all_invariants(), names(),
+     "window 4, flush at 2, compaction at 3, turns of 1 or 3 tokens (threshold jump, overflow), 4 turns, "
+     "a crash, a reset"},
+    {"MCLifecycle_small", "Lifecycle", "MCLifecycle", "Spec", lifecycle_cfg::constants(lifecycle_cfg::Bug::none, 2),
+     lifecycle_cfg::all_invariants(), names(), "as MCLifecycle with 2 turns (also explored at compile time)"},
+    {"MCLifecycle_overflow_skips_flush_bug", "Lifecycle", "MCLifecycle", "Spec",
+     lifecycle_cfg::constants(lifecycle_cfg::Bug::overflow, 3), names("NoDirtyDestroyedInv"), names(),
+     "SkipFlushOnOverflowBug: the reactive compaction after an overflow destroys unflushed facts"},
+    {"MCLifecycle_threshold_jump_skips_flush_bug", "Lifecycle", "MCLifecycle", "Spec",
+     lifecycle_cfg::constants(lifecycle_cfg::Bug::jump, 3), names("NoDirtyDestroyedInv"), names(),
+     "JumpSkipsFlushBug: a turn crossing both thresholds compacts without flushing"},
+    {"MCLifecycle_reset_flush_forgotten_bug", "Lifecycle", "MCLifecycle", "Spec",
+     lifecycle_cfg::constants(lifecycle_cfg::Bug::reset, 3), names("NoDirtyDestroyedInv"), names(),
+     "FireAndForgetResetFlushBug: the rotation cancels the reset's in-flight flush"},
+    {"MCLifecycle_flush_overwrites_memory_bug", "Lifecycle", "MCLifecycle", "Spec",
+     lifecycle_cfg::constants(lifecycle_cfg::Bug::overwrite, 3), names("CommittedSurvivesInv"), names(),
+     "OverwriteFlushBug: a flush replaces what earlier flushes committed"},
+    {"MCLifecycle_ack_before_durable_bug", "Lifecycle", "MCLifecycle", "Spec",
+     lifecycle_cfg::constants(lifecycle_cfg::Bug::ack, 3), names("CommittedSurvivesInv"), names(),
+     "AckBeforeDurableBug: an acknowledged flush is lost by a crash before it reaches the disk"},
+    {"MCLifecycle_tool_result_during_boundary_bug", "Lifecycle", "MCLifecycle", "Spec",
+     lifecycle_cfg::constants(lifecycle_cfg::Bug::deliver, 3), names("NoDirtyDestroyedInv"), names(),
+     "DeliverDuringBoundaryBug: a tool result lands in a context being compacted, after the flush"},
+    {"MCLifecycle_no_bootstrap_after_recovery_bug", "Lifecycle", "MCLifecycle", "Spec",
+     lifecycle_cfg::constants(lifecycle_cfg::Bug::recovery, 3), names("BootstrapResidentInv"), names(),
+     "NoBootstrapOnRecoveryBug: after a crash the agent runs without bootstrap"},
 }};
 
 // Capacity checks: every config fits the fixed-size state encodings.
@@ -205,6 +289,10 @@ constexpr bool capacities_ok() {
   for (const auto& c : clawvm_configs)
     if (c.constants.page_count > clawvm_spec::max_pages ||
         c.constants.max_turns > static_cast<int>(clawvm_spec::max_journal))
+      return false;
+  for (const auto& c : lifecycle_configs)
+    if (c.constants.max_turns > static_cast<int>(lifecycle::max_facts) ||
+        c.constants.window + c.constants.big_jump > 255)
       return false;
   return true;
 }

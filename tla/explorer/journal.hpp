@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bfs.hpp"
+#include "liveness.hpp"
 #include "tla_value.hpp"
 
 namespace clawvm::tla::journal {
@@ -59,6 +60,7 @@ struct Constants {
   bool commit_without_validate_bug = false;
   bool overwrite_on_version_mismatch_bug = false;
   bool revalidate_committed_bug = false;
+  bool wait_on_stale_bug = false;
 };
 
 struct Entry {
@@ -161,7 +163,7 @@ class Model {
     // \E i \in 1..Len(entries) : Reject(i)
     for (std::size_t i = 0; i < len; ++i) {
       const Phase ph = s.entries[i].phase;
-      const bool from_ok = ph == Phase::staged || ph == Phase::validated ||
+      const bool from_ok = ph == Phase::staged || (ph == Phase::validated && !c_.wait_on_stale_bug) ||
                            (c_.revalidate_committed_bug && ph == Phase::committed);
       const Reason why = failure(s, i);
       if (!from_ok || why == Reason::none) continue;
@@ -193,6 +195,10 @@ class Model {
       t.hist_count = static_cast<std::uint8_t>(t.hist_count + 1);
       emit("Commit", t);
     }
+    // \E i \in 1..Len(entries) : WaitStale(i)  (only stutters)
+    for (std::size_t i = 0; i < len; ++i)
+      if (c_.wait_on_stale_bug && s.entries[i].phase == Phase::validated && failure(s, i) != Reason::none)
+        emit("WaitStale", s);
     // Done
     if (static_cast<int>(len) == c_.max_entries) {
       bool all_terminal = true;
@@ -204,10 +210,31 @@ class Model {
   // ---- invariants and properties ----------------------------------------
   static constexpr std::array<std::string_view, 5> invariant_names{
       "TypeOKInv", "NoDestructiveCommitInv", "CommittedStableInv", "CommitOnlyValidatedInv", "RejectedHasReasonInv"};
-  static constexpr std::array<std::string_view, 1> property_names{"PhaseMonotoneProp"};
+  static constexpr std::array<std::string_view, 2> property_names{"PhaseMonotoneProp", "EntryResolvesProp"};
 
   [[nodiscard]] static constexpr int invariant_id(std::string_view name) { return index_of(invariant_names, name); }
   [[nodiscard]] static constexpr int property_id(std::string_view name) { return index_of(property_names, name); }
+  // Temporal (liveness) properties are checked after the search, under fairness.
+  [[nodiscard]] static constexpr bool property_is_temporal(int id) { return id == 1; }
+
+  // The fairness of a SPECIFICATION: Spec has none; FairSpec is
+  // Spec /\ WF_vars(Progress), Progress the journal's own steps.
+  [[nodiscard]] static bool fairness(std::string_view spec, std::vector<Fairness>& out) {
+    out.clear();
+    if (spec == "Spec") return true;
+    if (spec != "FairSpec") return false;
+    out.push_back(Fairness{Fairness::Kind::weak, {"Validate", "Reject", "Commit"}});
+    return true;
+  }
+  // EntryResolvesProp == \A i \in 1..MaxEntries : P(i) ~> Q(i); instance k is i = k + 1.
+  [[nodiscard]] std::size_t instances(int /*id*/) const { return static_cast<std::size_t>(c_.max_entries); }
+  [[nodiscard]] static std::string instance_name(int /*id*/, std::size_t k) { return "i = " + std::to_string(k + 1); }
+  [[nodiscard]] static bool leads_from(int /*id*/, std::size_t k, const State& s) {  // P(i)
+    return k < s.entry_count && s.entries[k].phase == Phase::staged;
+  }
+  [[nodiscard]] static bool leads_to(int /*id*/, std::size_t k, const State& s) {  // Q(i)
+    return k < s.entry_count && terminal(s.entries[k].phase);
+  }
 
   [[nodiscard]] constexpr bool invariant(int id, const State& s) const {
     switch (id) {
@@ -337,6 +364,7 @@ class Model {
     m["CommitWithoutValidateBug"] = CfgValue{c_.commit_without_validate_bug};
     m["OverwriteOnVersionMismatchBug"] = CfgValue{c_.overwrite_on_version_mismatch_bug};
     m["RevalidateCommittedBug"] = CfgValue{c_.revalidate_committed_bug};
+    m["WaitOnStaleBug"] = CfgValue{c_.wait_on_stale_bug};
     return m;
   }
 

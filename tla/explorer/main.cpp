@@ -2,11 +2,13 @@
 // C++ mirror per spec (page_residency.hpp, journal.hpp, clawvm.hpp), one
 // table entry per .cfg (configs.hpp).
 //
-//   clawvm-explore --list                 every config, its spec and expectation
+//   clawvm-explore --list                 every config, its spec and what it checks
 //   clawvm-explore NAME                   run one config (e.g. MCJournal)
-//   clawvm-explore --expect NAME          run and compare with the pinned result
+//   clawvm-explore --expect NAME          run and compare with tla/expected_counts.tsv
 //   clawvm-explore --all                  --expect for every config, as a table
-//   clawvm-explore --check-cfg TLA_DIR    prove configs.hpp equals the .cfg files
+//   clawvm-explore --check-cfg TLA_DIR    prove configs.hpp equals the .cfg files, and
+//                                         expected_counts.tsv and README.md agree
+//   --table FILE (with --expect / --all)  another expected-results table
 //
 // Exit status: 0 OK (or, with --expect/--all/--check-cfg, as expected);
 // 1 a counterexample (or an unexpected result); 2 usage error.
@@ -18,6 +20,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 #include <set>
 #include <sstream>
 #include <string>
@@ -28,6 +32,12 @@
 #include "bfs.hpp"
 #include "cfg_parse.hpp"
 #include "configs.hpp"
+#include "expected.hpp"
+#include "liveness.hpp"
+
+#ifndef CLAWVM_TLA_SOURCE_DIR
+#error "CLAWVM_TLA_SOURCE_DIR (the tla/ directory) must be defined by the build"
+#endif
 
 namespace {
 
@@ -47,18 +57,74 @@ std::string_view verdict_text(Verdict v) {
   switch (v) {
     case Verdict::ok: return "OK";
     case Verdict::invariant_violated: return "invariant violated";
-    case Verdict::property_violated: return "property violated";
+    case Verdict::property_violated: return "action property violated";
+    case Verdict::temporal_violated: return "temporal property violated";
     case Verdict::deadlock: return "deadlock";
     case Verdict::config_error: return "config error";
   }
   return "?";
 }
 
+// The temporal properties of a config, checked after a complete search that
+// found no safety violation (TLC's order too).  Returns the first violated
+// one (its name, the instance, the lasso) or an empty name.
+struct TemporalResult {
+  std::string failed;
+  std::string instance;
+  Lasso lasso;
+};
+
+template <class Model>
+TemporalResult check_temporal(const Config<Model>& cfg, const Model& model,
+                              const Exploration<typename Model::State>& r) {
+  TemporalResult out;
+  std::vector<Fairness> fairness;
+  if (!Model::fairness(cfg.specification, fairness))
+    throw std::runtime_error("the spec has no SPECIFICATION " + std::string{cfg.specification});
+  std::vector<std::size_t> parent;
+  std::vector<const char*> via;
+  parent.reserve(r.nodes.size());
+  via.reserve(r.nodes.size());
+  for (const auto& n : r.nodes) {
+    parent.push_back(n.parent);
+    via.push_back(n.action);
+  }
+  Liveness live(r.edges, std::move(parent), std::move(via), fairness);
+  for (const auto& name : cfg.properties) {
+    const int id = Model::property_id(name);
+    if (!Model::property_is_temporal(id)) continue;
+    for (std::size_t k = 0; k < model.instances(id); ++k) {
+      Lasso l;
+      const bool bad = live.violated([&](std::size_t u) { return model.leads_from(id, k, r.nodes[u].state); },
+                                     [&](std::size_t u) { return model.leads_to(id, k, r.nodes[u].state); }, l);
+      if (!bad) continue;
+      out.failed = std::string{name};
+      out.instance = model.instance_name(id, k);
+      out.lasso = std::move(l);
+      return out;
+    }
+  }
+  return out;
+}
+
 template <class Model>
 Outcome run(const Config<Model>& cfg, bool print) {
   const Model model(cfg.constants);
+  bool temporal = false;
+  for (const auto& name : cfg.properties) {
+    const int id = Model::property_id(name);
+    temporal = temporal || (id >= 0 && Model::property_is_temporal(id));
+  }
   const auto t0 = std::chrono::steady_clock::now();
-  const auto r = explore<HashIndex>(model, cfg.invariants, cfg.properties);
+  auto r = explore<HashIndex>(model, cfg.invariants, cfg.properties, temporal);
+  TemporalResult live;
+  if (temporal && r.verdict == Verdict::ok) {
+    live = check_temporal(cfg, model, r);
+    if (!live.failed.empty()) {
+      r.verdict = Verdict::temporal_violated;
+      r.failed = live.failed;
+    }
+  }
   const auto t1 = std::chrono::steady_clock::now();
 
   Outcome o;
@@ -66,14 +132,15 @@ Outcome run(const Config<Model>& cfg, bool print) {
   o.failed = std::string{r.failed};
   o.distinct = r.distinct;
   o.diameter = r.diameter;
-  o.trace_states = trace_length(r);
+  o.trace_states = r.verdict == Verdict::temporal_violated ? live.lasso.states.size() : trace_length(r);
   o.seconds = std::chrono::duration<double>(t1 - t0).count();
   if (!print) return o;
 
-  std::cout << "clawvm-explore: " << cfg.name << " (spec " << cfg.spec << ", tla/" << cfg.name << ".cfg with "
-            << cfg.model_module << ".tla)\n";
+  std::cout << "clawvm-explore: " << cfg.name << " (spec " << cfg.spec << ", SPECIFICATION " << cfg.specification
+            << ", tla/" << cfg.name << ".cfg with " << cfg.model_module << ".tla)\n";
   switch (r.verdict) {
     case Verdict::ok:
+      if (temporal) std::cout << "Temporal properties hold under the spec's fairness.\n";
       std::cout << "Model checking completed. No error has been found.\n"
                 << r.distinct << " distinct states found, 0 states left on queue.\n"
                 << "The depth of the complete state graph search is " << r.diameter << ".\n";
@@ -87,6 +154,21 @@ Outcome run(const Config<Model>& cfg, bool print) {
     case Verdict::property_violated:
       std::cout << "Error: Action property " << r.failed << " is violated.\n";
       break;
+    case Verdict::temporal_violated: {
+      const Lasso& l = live.lasso;
+      std::cout << "Error: Temporal property " << r.failed << " was violated"
+                << (live.instance.empty() ? "" : " (instance " + live.instance + ")") << ".\n"
+                << "Error: The following behavior constitutes a counter-example:\n";
+      for (std::size_t k = 0; k < l.states.size(); ++k)
+        std::cout << "State " << k + 1 << ": <" << l.actions[k] << ">\n"
+                  << model.print(r.nodes[l.states[k]].state) << "\n";
+      if (l.stutter)
+        std::cout << "State " << l.states.size() + 1 << ": Stuttering\n";
+      else
+        std::cout << "Back to state " << l.loop_to + 1 << ": <" << l.loop_action << ">\n";
+      std::cout << r.distinct << " distinct states found, 0 states left on queue (the complete search).\n";
+      return o;
+    }
     case Verdict::deadlock:
       std::cout << "Error: Deadlock reached.\n";
       break;
@@ -106,25 +188,32 @@ Outcome run(const Config<Model>& cfg, bool print) {
   return o;
 }
 
-// Does the outcome equal what configs.hpp pins?
-template <class Model>
-bool as_expected(const Config<Model>& cfg, const Outcome& o, std::string& why) {
+// The verdict a row of expected_counts.tsv asks for.
+Verdict verdict_of(ExpectKind k) {
+  switch (k) {
+    case ExpectKind::ok: return Verdict::ok;
+    case ExpectKind::invariant: return Verdict::invariant_violated;
+    case ExpectKind::action: return Verdict::property_violated;
+    case ExpectKind::temporal: break;
+  }
+  return Verdict::temporal_violated;
+}
+
+// Does the outcome equal the config's row of expected_counts.tsv?
+bool as_expected(const ExpectedRow& row, const Outcome& o, std::string& why) {
   std::ostringstream w;
-  if (cfg.expect == Expect::ok) {
+  if (row.kind == ExpectKind::ok) {
     if (o.verdict != Verdict::ok) {
       w << "expected OK, got " << verdict_text(o.verdict) << " (" << o.failed << ")";
-    } else if (o.distinct != cfg.distinct || o.diameter != cfg.diameter) {
-      w << "expected " << cfg.distinct << " distinct states / diameter " << cfg.diameter << ", got " << o.distinct
+    } else if (o.distinct != row.distinct || o.diameter != row.diameter) {
+      w << "expected " << row.distinct << " distinct states / diameter " << row.diameter << ", got " << o.distinct
         << " / " << o.diameter;
     }
-  } else {
-    const bool right_kind = o.verdict == Verdict::invariant_violated || o.verdict == Verdict::property_violated;
-    if (!right_kind || o.failed != cfg.expected_failure) {
-      w << "expected a counterexample to " << cfg.expected_failure << ", got " << verdict_text(o.verdict)
-        << (o.failed.empty() ? "" : " (" + o.failed + ")");
-    } else if (o.trace_states != cfg.trace_states) {
-      w << "expected a shortest counterexample of " << cfg.trace_states << " states, got " << o.trace_states;
-    }
+  } else if (o.verdict != verdict_of(row.kind) || o.failed != row.check) {
+    w << "expected " << verdict_text(verdict_of(row.kind)) << " (" << row.check << "), got "
+      << verdict_text(o.verdict) << (o.failed.empty() ? "" : " (" + o.failed + ")");
+  } else if (row.kind != ExpectKind::temporal && o.trace_states != row.trace) {
+    w << "expected a shortest counterexample of " << row.trace << " states, got " << o.trace_states;
   }
   why = w.str();
   return why.empty();
@@ -136,6 +225,7 @@ void for_each_config(F&& f) {
   for (const auto& c : page_residency_configs) f(c);
   for (const auto& c : journal_configs) f(c);
   for (const auto& c : clawvm_configs) f(c);
+  for (const auto& c : lifecycle_configs) f(c);
 }
 
 std::string read_file(const fs::path& p, bool& ok) {
@@ -184,8 +274,12 @@ void check_one_cfg(const Config<Model>& cfg, const fs::path& dir, std::vector<st
   }
   const cfg::ParsedCfg parsed = cfg::parse_cfg(cfg_text);
   for (const auto& e : parsed.errors) problems.push_back(where + e);
-  if (parsed.specification != "Spec" || !parsed.init.empty() || !parsed.next.empty())
-    problems.push_back(where + "expected SPECIFICATION Spec (and no INIT/NEXT)");
+  if (parsed.specification != cfg.specification || !parsed.init.empty() || !parsed.next.empty())
+    problems.push_back(where + "SPECIFICATION " + parsed.specification + " but the explorer has " +
+                       std::string{cfg.specification} + " (and no INIT/NEXT is allowed)");
+  std::vector<Fairness> fairness;
+  if (!Model::fairness(cfg.specification, fairness))
+    problems.push_back(where + "the explorer knows no fairness for SPECIFICATION " + std::string{cfg.specification});
 
   // Constants: cfg values and MC substitutions against the explorer's table.
   ConstantMap from_cfg = parsed.values;
@@ -244,6 +338,14 @@ void check_one_cfg(const Config<Model>& cfg, const fs::path& dir, std::vector<st
     if (is_inv && Model::invariant_id(d) < 0) problems.push_back(where + d + " is not mirrored by the explorer");
     if (is_prop && Model::property_id(d) < 0) problems.push_back(where + d + " is not mirrored by the explorer");
   }
+  {
+    const auto defs = cfg::defined_names(spec_text);
+    if (std::find(defs.begin(), defs.end(), std::string{cfg.specification}) == defs.end())
+      problems.push_back(where + std::string{cfg.specification} + " is not defined in " + std::string{cfg.spec} + ".tla");
+    for (const auto& n : Model::property_names)
+      if (std::find(defs.begin(), defs.end(), std::string{n}) == defs.end())
+        problems.push_back(where + std::string{n} + " is not defined in " + std::string{cfg.spec} + ".tla");
+  }
   for (const auto& n : Model::invariant_names) {
     const auto defs = cfg::defined_names(spec_text);
     if (std::find(defs.begin(), defs.end(), std::string{n}) == defs.end())
@@ -259,23 +361,113 @@ void check_one_cfg(const Config<Model>& cfg, const fs::path& dir, std::vector<st
   if (is_bug != any_bug_true)
     problems.push_back(where + (is_bug ? "a _bug config must set a bug constant TRUE"
                                        : "a green config must set every bug constant FALSE"));
-  if (is_bug != (cfg.expect == Expect::violation))
-    problems.push_back(where + "only _bug configs may expect a counterexample");
+}
+
+// expected_counts.tsv: one row per config; a _bug config expects a violation
+// of one of the checks its .cfg lists (of the right kind), a green one OK.
+template <class Model>
+void check_one_row(const Config<Model>& cfg, const ExpectedTable& table, std::vector<std::string>& problems) {
+  const std::string where = "expected_counts.tsv: " + std::string{cfg.name} + ": ";
+  const ExpectedRow* row = table.find(cfg.name);
+  if (row == nullptr) {
+    problems.push_back(where + "no row");
+    return;
+  }
+  const bool is_bug = cfg.name.size() > 4 && cfg.name.substr(cfg.name.size() - 4) == "_bug";
+  if (is_bug != (row->kind != ExpectKind::ok))
+    problems.push_back(where + (is_bug ? "a _bug config must expect a violation" : "a green config must expect ok"));
+  if (row->kind == ExpectKind::invariant &&
+      std::find(cfg.invariants.begin(), cfg.invariants.end(), row->check) == cfg.invariants.end())
+    problems.push_back(where + std::string{row->check} + " is not an INVARIANT of the cfg");
+  if ((row->kind == ExpectKind::action || row->kind == ExpectKind::temporal) &&
+      std::find(cfg.properties.begin(), cfg.properties.end(), row->check) == cfg.properties.end())
+    problems.push_back(where + std::string{row->check} + " is not a PROPERTY of the cfg");
+  if (row->kind == ExpectKind::action || row->kind == ExpectKind::temporal) {
+    const int id = Model::property_id(row->check);
+    const bool temporal = id >= 0 && Model::property_is_temporal(id);
+    if (id >= 0 && temporal != (row->kind == ExpectKind::temporal))
+      problems.push_back(where + std::string{row->check} + " is " + (temporal ? "a temporal" : "an action") +
+                         " property, the row says " + std::string{expect_kind_name(row->kind)});
+  }
+}
+
+// The cells of a markdown table row: "| a | b |" -> {"a", "b"} (trimmed).
+std::vector<std::string> markdown_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::size_t start = 1;
+  while (start < line.size()) {
+    const std::size_t bar = line.find('|', start);
+    if (bar == std::string::npos) break;
+    std::string c = line.substr(start, bar - start);
+    const std::size_t b = c.find_first_not_of(' ');
+    const std::size_t e = c.find_last_not_of(' ');
+    cells.push_back(b == std::string::npos ? "" : c.substr(b, e - b + 1));
+    start = bar + 1;
+  }
+  return cells;
+}
+
+// tla/README.md repeats the table in its "Configs and results" section: a row
+// "| `NAME` | expectation | distinct | diameter | trace | ..." per config, whose
+// distinct, diameter and trace cells must equal the TSV's (blank for "-").
+void check_readme(const fs::path& dir, const ExpectedTable& table, std::vector<std::string>& problems) {
+  bool ok = false;
+  const std::string text = read_file(dir / "README.md", ok);
+  if (!ok) {
+    problems.push_back("README.md missing");
+    return;
+  }
+  std::set<std::string> seen;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| `MC", 0) != 0) continue;
+    const auto cells = markdown_cells(line);
+    if (cells.size() < 5 || cells[0].size() < 3) continue;
+    const std::string name = cells[0].substr(1, cells[0].size() - 2);
+    const ExpectedRow* row = table.find(name);
+    if (row == nullptr || cells[0].back() != '`') continue;  // another table (e.g. the counterexamples)
+    seen.insert(name);
+    const bool okrow = row->kind == ExpectKind::ok;
+    const std::string distinct = okrow ? std::to_string(row->distinct) : "";
+    const std::string diameter = okrow ? std::to_string(row->diameter) : "";
+    const std::string trace = (okrow || row->kind == ExpectKind::temporal) ? "" : std::to_string(row->trace);
+    if (cells[2] != distinct || cells[3] != diameter || cells[4] != trace)
+      problems.push_back("README.md: row " + name + " says " + cells[2] + "/" + cells[3] + "/" + cells[4] +
+                         " (distinct/diameter/trace), expected_counts.tsv says " + distinct + "/" + diameter + "/" +
+                         trace);
+  }
+  for (const auto& r : table.rows)
+    if (seen.count(std::string{r.config}) == 0)
+      problems.push_back("README.md: the results table has no row for " + std::string{r.config});
 }
 
 int check_cfg(const fs::path& dir) {
   std::vector<std::string> problems;
   std::set<std::string> known;
   std::size_t checked = 0;
+  bool tsv_ok = false;
+  const std::string tsv_text = read_file(dir / "expected_counts.tsv", tsv_ok);
+  const ExpectedTable table = parse_expected(tsv_text);
+  if (!tsv_ok) problems.push_back("expected_counts.tsv missing");
+  if (!table.error.empty())
+    problems.push_back("expected_counts.tsv:" + std::to_string(table.error_line) + ": " + std::string{table.error});
   for_each_config([&](const auto& cfg) {
     known.insert(std::string{cfg.name} + ".cfg");
     check_one_cfg(cfg, dir, problems);
+    check_one_row(cfg, table, problems);
     ++checked;
   });
+  for (const auto& r : table.rows)
+    if (known.count(std::string{r.config} + ".cfg") == 0)
+      problems.push_back("expected_counts.tsv:" + std::to_string(r.line) + ": " + std::string{r.config} +
+                         " is no config of the explorer");
+  check_readme(dir, table, problems);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string f = entry.path().filename().string();
-    if (entry.path().extension() == ".cfg" && known.count(f) == 0)
+    // MC*.cfg are model-checking configs; Trace*.cfg (trace validation) are TLC-only.
+    if (entry.path().extension() == ".cfg" && f.rfind("MC", 0) == 0 && known.count(f) == 0)
       problems.push_back(f + ": no explorer config mirrors it (add it to configs.hpp)");
   }
   if (ec) problems.push_back("cannot list " + dir.string() + ": " + ec.message());
@@ -287,35 +479,67 @@ int check_cfg(const fs::path& dir) {
 
 int usage() {
   std::cerr << "usage: clawvm-explore NAME | --expect NAME | --all | --list | --check-cfg TLA_DIR\n"
+               "       [--table FILE] with --expect and --all (default: the source tree's\n"
+               "       tla/expected_counts.tsv)\n"
                "       NAME is a config stem, e.g. MCJournal (see --list)\n";
   return 2;
 }
 
+// Reads and parses the expected-results table; nullopt (after a message) on error.
+std::optional<ExpectedTable> load_table(const std::string& path, std::string& text) {
+  bool ok = false;
+  text = read_file(path, ok);
+  if (!ok) {
+    std::cerr << "clawvm-explore: cannot read " << path << "\n";
+    return std::nullopt;
+  }
+  ExpectedTable t = parse_expected(text);
+  if (!t.error.empty()) {
+    std::cerr << "clawvm-explore: " << path << ":" << t.error_line << ": " << t.error << "\n";
+    return std::nullopt;
+  }
+  return t;
+}
+
 int run_main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string table_path = std::string{CLAWVM_TLA_SOURCE_DIR} + "/expected_counts.tsv";
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "--table") continue;
+    table_path = args[i + 1];
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    break;
+  }
   if (args.size() == 1 && args[0] == "--list") {
     for_each_config([](const auto& cfg) {
-      std::cout << cfg.name << "  [" << cfg.spec << ", "
-                << (cfg.expect == Expect::ok ? std::string{"expect OK"}
-                                             : "expect counterexample to " + std::string{cfg.expected_failure})
-                << "]  " << cfg.about << "\n";
+      std::cout << cfg.name << "  [" << cfg.spec << ": ";
+      for (const auto& n : cfg.invariants) std::cout << n << " ";
+      for (const auto& n : cfg.properties) std::cout << n << " ";
+      std::cout << "]  " << cfg.about << "\n";
     });
     return 0;
   }
   if (args.size() == 2 && args[0] == "--check-cfg") return check_cfg(args[1]);
   if (args.size() == 1 && args[0] == "--all") {
+    std::string text;
+    const auto table = load_table(table_path, text);
+    if (!table) return 2;
     int bad = 0;
-    std::printf("%-46s %-14s %10s %9s %7s %8s\n", "config", "spec", "distinct", "diameter", "trace", "result");
+    std::printf("%-46s %-14s %10s %9s %7s %26s\n", "config", "spec", "distinct", "diameter", "trace", "result");
     for_each_config([&](const auto& cfg) {
       const Outcome o = run(cfg, false);
       std::string why;
-      const bool good = as_expected(cfg, o, why);
+      const ExpectedRow* row = table->find(cfg.name);
+      const bool good = row != nullptr && as_expected(*row, o, why);
+      if (row == nullptr) why = "no row in " + table_path;
       bad += good ? 0 : 1;
       const bool ok = o.verdict == Verdict::ok;
-      std::printf("%-46s %-14s %10s %9s %7s %8s  (%.2fs)%s%s\n", std::string{cfg.name}.c_str(),
+      const bool lasso = o.verdict == Verdict::temporal_violated;
+      std::printf("%-46s %-14s %10s %9s %7s %26s  (%.2fs)%s%s\n", std::string{cfg.name}.c_str(),
                   std::string{cfg.spec}.c_str(), ok ? std::to_string(o.distinct).c_str() : "-",
-                  ok ? std::to_string(o.diameter).c_str() : "-", ok ? "-" : std::to_string(o.trace_states).c_str(),
-                  ok ? "OK" : o.failed.c_str(), o.seconds, good ? "" : "  UNEXPECTED: ", why.c_str());
+                  ok ? std::to_string(o.diameter).c_str() : "-",
+                  ok || lasso ? "-" : std::to_string(o.trace_states).c_str(), ok ? "OK" : o.failed.c_str(),
+                  o.seconds, good ? "" : "  UNEXPECTED: ", why.c_str());
     });
     return bad == 0 ? 0 : 1;
   }
@@ -323,6 +547,12 @@ int run_main(int argc, char** argv) {
   if (!(args.size() == 1 && args[0].rfind("--", 0) != 0) && !expect) return usage();
   const std::string& name = args.back();
 
+  std::string text;
+  std::optional<ExpectedTable> table;
+  if (expect) {
+    table = load_table(table_path, text);
+    if (!table) return 2;
+  }
   int status = -1;
   for_each_config([&](const auto& cfg) {
     if (cfg.name != name) return;
@@ -333,8 +563,10 @@ int run_main(int argc, char** argv) {
     }
     if (expect) {
       std::string why;
-      const bool good = as_expected(cfg, o, why);
-      std::cout << (good ? "as expected\n" : "UNEXPECTED: " + why + "\n");
+      const ExpectedRow* row = table->find(cfg.name);
+      const bool good = row != nullptr && as_expected(*row, o, why);
+      if (row == nullptr) why = "no row for " + name + " in " + table_path;
+      std::cout << (good ? "as expected (" + table_path + ")\n" : "UNEXPECTED: " + why + "\n");
       status = good ? 0 : 1;
     } else {
       status = o.verdict == Verdict::ok ? 0 : 1;

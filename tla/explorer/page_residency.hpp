@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bfs.hpp"
+#include "liveness.hpp"
 #include "tla_value.hpp"
 
 namespace clawvm::tla::page_residency {
@@ -126,6 +127,7 @@ struct Constants {
   std::array<int, level_count> tokens{};  // Tok(l): 0, PointerTokens, ..., FullTokens
   bool evict_below_floor_bug = false;    // EvictBelowFloorBug
   bool upgrade_over_budget_bug = false;  // UpgradeOverBudgetBug
+  bool drop_fitting_demand_bug = false;  // DropFittingDemandBug
 };
 
 struct State {
@@ -246,7 +248,7 @@ class Model {
           bool maximal2 = true;
           for (std::size_t q = 0; q < n; ++q)
             if ((dm & ~s2 & bit(q)) != 0 && used(pass2_lv(s, s1, s2 | bit(q))) <= c_.budget) maximal2 = false;
-          if (!maximal2) continue;
+          if (!maximal2 && !c_.drop_fitting_demand_bug) continue;  // DropFittingDemandBug: any that fits
           State t = s;
           t.level = pass2_lv(s, s1, s2);
           t.demand = {};
@@ -288,10 +290,41 @@ class Model {
   // ---- invariants --------------------------------------------------------
   static constexpr std::array<std::string_view, 5> invariant_names{
       "TypeOKInv", "BudgetInv", "FloorInv", "ResidentIngestedInv", "PinnedResidentInv"};
-  static constexpr std::array<std::string_view, 0> property_names{};
+  static constexpr std::array<std::string_view, 1> property_names{"DemandServedProp"};
 
   [[nodiscard]] static constexpr int invariant_id(std::string_view name) { return index_of(invariant_names, name); }
-  [[nodiscard]] static constexpr int property_id(std::string_view /*name*/) { return -1; }
+  [[nodiscard]] static constexpr int property_id(std::string_view name) { return index_of(property_names, name); }
+  // Temporal (liveness) properties are checked after the search, under fairness.
+  [[nodiscard]] static constexpr bool property_is_temporal(int /*id*/) { return true; }
+
+  // The fairness of a SPECIFICATION: Spec has none; FairSpec is
+  // Spec /\ WF_vars(Assemble).
+  [[nodiscard]] static bool fairness(std::string_view spec, std::vector<Fairness>& out) {
+    out.clear();
+    if (spec == "Spec") return true;
+    if (spec != "FairSpec") return false;
+    out.push_back(Fairness{Fairness::Kind::weak, {"Assemble"}});
+    return true;
+  }
+  // DemandsFit
+  [[nodiscard]] constexpr bool demands_fit(const State& s) const {
+    return floor_set_fits(s) && used(pass2_lv(s, floor_set(s), demanded(s))) <= c_.budget;
+  }
+  // DemandServedProp == \A p \in Pages, l \in LevelSet \ {"none"} : P(p, l) ~> Q(p, l);
+  // instance k is page k / 4 at the level of rank k % 4 + 1.
+  [[nodiscard]] std::size_t instances(int /*id*/) const { return c_.page_count * (level_count - 1); }
+  [[nodiscard]] std::string instance_name(int /*id*/, std::size_t k) const {
+    return "p = " + quote(c_.pages[k / (level_count - 1)].id) + ", l = " + quote(level_name(instance_level(k)));
+  }
+  [[nodiscard]] bool leads_from(int /*id*/, std::size_t k, const State& s) const {
+    return s.demand[k / (level_count - 1)] == instance_level(k) && demands_fit(s);
+  }
+  [[nodiscard]] bool leads_to(int /*id*/, std::size_t k, const State& s) const {
+    const std::size_t p = k / (level_count - 1);
+    const Level l = instance_level(k);
+    return rank(s.level[p]) >= rank(l) || (s.demand[p] != l && s.demand[p] != Level::none) ||
+           (s.demand[p] == l && !demands_fit(s));
+  }
 
   [[nodiscard]] constexpr bool invariant(int id, const State& s) const {
     switch (id) {
@@ -303,7 +336,9 @@ class Model {
       default: return false;
     }
   }
-  [[nodiscard]] constexpr bool property(int /*id*/, const State& /*from*/, const State& /*to*/) const { return false; }
+  [[nodiscard]] constexpr bool property(int /*id*/, const State& /*from*/, const State& /*to*/) const {
+    return true;  // no action properties
+  }
 
   [[nodiscard]] constexpr bool type_ok(const State& s) const {
     if ((s.ingested & ~all_pages()) != 0) return false;
@@ -370,12 +405,16 @@ class Model {
     m["FullTokens"] = CfgValue{std::int64_t{c_.tokens[4]}};
     m["EvictBelowFloorBug"] = CfgValue{c_.evict_below_floor_bug};
     m["UpgradeOverBudgetBug"] = CfgValue{c_.upgrade_over_budget_bug};
+    m["DropFittingDemandBug"] = CfgValue{c_.drop_fitting_demand_bug};
     return m;
   }
 
  private:
   static constexpr unsigned bit(std::size_t p) { return 1U << p; }
   [[nodiscard]] constexpr unsigned all_pages() const { return (1U << c_.page_count) - 1U; }
+  static constexpr Level instance_level(std::size_t k) {
+    return level_of_rank(static_cast<int>(k % (level_count - 1)) + 1);
+  }
 
   Constants c_;
   std::array<PageType, max_pages> type_{};
