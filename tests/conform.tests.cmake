@@ -4,6 +4,7 @@
 # reported as errors, and differential fuzzing with shrinking.
 set(_conform_root ${PROJECT_SOURCE_DIR}/spec/conformance)
 set(_conform_work ${CMAKE_CURRENT_BINARY_DIR}/conform)
+file(MAKE_DIRECTORY ${_conform_work})  # the reports of conform.reference are written here
 set(_clawvm_sut "$<TARGET_FILE:clawvm_cli> serve --store :memory: --policy {policy} --budget {budget}")
 set(_python_sut "${CLAWVM_PYTHON_EXECUTABLE} ${_conform_root}/python-engine/clawvm-py serve --policy {policy} --budget {budget}")
 

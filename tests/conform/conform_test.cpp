@@ -133,19 +133,19 @@ TEST_CASE("CF-8.2: BudgetInv, FloorInv, PinnedResidentInv and DemandServedInv fa
   const json boot_structured{{"page", "boot"}, {"level", "structured"}, {"tokens", 12}};
   SECTION("a selection that holds passes") {
     auto c = with_two_pages();
-    CHECK_FALSE(c.check(3, turn_end, json::object(), answer_selection({boot_structured}, 12)));
+    CHECK_FALSE(c.check(3, turn_end, json::object(), answer_selection(json::array({boot_structured}), 12)));
   }
   SECTION("BudgetInv: over the budget") {
     auto c = with_two_pages();
     const auto d = c.check(3, turn_end, json::object(),
-                           answer_selection({boot_structured, {{"page", "e1"}, {"level", "full"}, {"tokens", 60}}}, 72, 50));
+                           answer_selection(json::array({boot_structured, {{"page", "e1"}, {"level", "full"}, {"tokens", 60}}}), 72, 50));
     REQUIRE(d);
     CHECK(d->check == "BudgetInv");
     CHECK(d->requirement == "SEL-9.1");
   }
   SECTION("FloorInv: tokens that are not the level's") {
     auto c = with_two_pages();
-    const auto d = c.check(3, turn_end, json::object(), answer_selection({{{"page", "boot"}, {"level", "structured"}, {"tokens", 5}}}, 5));
+    const auto d = c.check(3, turn_end, json::object(), answer_selection(json::array({{{"page", "boot"}, {"level", "structured"}, {"tokens", 5}}}), 5));
     REQUIRE(d);
     CHECK(d->check == "FloorInv");
     CHECK(d->page == "boot");
@@ -160,7 +160,7 @@ TEST_CASE("CF-8.2: BudgetInv, FloorInv, PinnedResidentInv and DemandServedInv fa
   SECTION("DemandServedInv: a demanded page neither served nor unmet") {
     auto c = with_two_pages();
     REQUIRE_FALSE(c.check(3, {{"event", "demand"}, {"page", "e1"}, {"level", "full"}}, json::object(), ok({{"event", "demand"}, {"outcome", "miss"}})));
-    const auto d = c.check(4, turn_end, json::object(), answer_selection({boot_structured, {{"page", "e1"}, {"level", "pointer"}, {"tokens", 2}}}, 14));
+    const auto d = c.check(4, turn_end, json::object(), answer_selection(json::array({boot_structured, {{"page", "e1"}, {"level", "pointer"}, {"tokens", 2}}}), 14));
     REQUIRE(d);
     CHECK(d->check == "DemandServedInv");
     CHECK(d->page == "e1");
@@ -197,8 +197,8 @@ TEST_CASE("CF-8.3 CF-8.4: fault accounting and writeback fail on answers that br
 
 TEST_CASE("CF-9.1: agreement names the page of a differing selection entry", "[conform][checks]") {
   case_checker c(*policy_named("clawvm"), tier::should, false);
-  const json expected = answer_selection({{{"page", "boot"}, {"level", "full"}, {"tokens", 40}}}, 40);
-  const json got = answer_selection({{{"page", "boot"}, {"level", "structured"}, {"tokens", 12}}}, 12);
+  const json expected = answer_selection(json::array({{{"page", "boot"}, {"level", "full"}, {"tokens", 40}}}), 40);
+  const json got = answer_selection(json::array({{{"page", "boot"}, {"level", "structured"}, {"tokens", 12}}}), 12);
   REQUIRE_FALSE(c.check(1, {{"event", "ingest"}, {"page", page_json("boot", "bootstrap", "hard")}}, ok({{"event", "ingest"}, {"reason", "OK"}}),
                         ok({{"event", "ingest"}, {"reason", "OK"}})));
   const auto d = c.check(2, {{"event", "turn_end"}}, expected, got);
