@@ -1,5 +1,6 @@
-// Fuzz target for the transcript importers (spec/import.md IM-1..IM-5): byte 0 picks the
-// source format, byte 1 the mode and limits, the rest is the transcript (any bytes:
+// Fuzz target for the transcript importers (spec/import.md IM-1..IM-16): byte 0 picks the
+// source format (modulo 4: openclaw, claude-code, codex, or 3 = auto: detect_format
+// decides, IM-16), byte 1 the mode and limits, the rest is the transcript (any bytes:
 // invalid UTF-8, broken or deeply nested JSON, long lines, unknown entries, orphan
 // results). Guarantees (abort otherwise):
 //  I1 no crash, no unbounded allocation (sanitizers, max_line_bytes, max_json_depth);
@@ -10,7 +11,11 @@
 //  I4 a successful import starts with session_start and ends with session_end;
 //  I5 the engine accepts everything the importer builds: replaying it under ClawVM
 //     rejects no ingest, tool call or update (every imported page passes PG-8);
-//  I6 importing the same bytes twice gives the same lines (determinism, IM-1).
+//  I6 importing the same bytes twice gives the same lines (determinism, IM-1);
+//  I7 format detection reads at most detect_lines_max non-blank lines and gives the same
+//     answer twice; an empty transcript is "empty" and has no format;
+//  I8 the counts match the events: one update per refresh or plan update, one demand
+//     event per counted demand (reference and kept demands), one tool_call per call.
 
 #include <cstddef>
 #include <cstdint>
@@ -45,12 +50,17 @@ run import_bytes(std::string_view transcript, const import::import_request& requ
   return r;
 }
 
+import::format_detection detect(std::string_view transcript, const import::import_options& options) {
+  std::istringstream in{std::string(transcript)};
+  return import::detect_format(in, options);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::byte_reader r(data, size);
   import::import_request request;
-  request.format = import::all_source_formats[r.below(import::all_source_formats.size())];
+  const auto format_byte = r.below(import::all_source_formats.size() + 1);
   const auto knobs = r.u8();
   request.mode = (knobs & 1U) != 0U ? import::strictness::lenient : import::strictness::strict;
   request.source_name = "fuzz.jsonl";
@@ -66,6 +76,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view transcript(reinterpret_cast<const char*>(data) + (size < 2 ? size : 2),
                                     size < 2 ? 0 : size - 2);
 
+  const auto detected = detect(transcript, options);
+  const auto again = detect(transcript, options);
+  fuzz::require(detected.format == again.format && detected.description == again.description &&
+                    detected.lines_examined == again.lines_examined,
+                "I7 detection is not deterministic");
+  fuzz::require(detected.lines_examined <= import::detect_lines_max, "I7 detection read too many lines");
+  fuzz::require(!detected.description.empty(), "I7 detection without a description");
+  if (detected.empty) fuzz::require(!detected.format.has_value(), "I7 an empty input has a format");
+  if (format_byte < import::all_source_formats.size()) {
+    request.format = import::all_source_formats[format_byte];
+  } else {
+    // auto: an input no line identifies is not imported (IM-16); nothing more to check.
+    if (!detected.format && !detected.empty) return 0;
+    request.format = detected.format.value_or(import::source_format::openclaw);
+  }
+
   const auto first = import_bytes(transcript, request, options);
   const auto& res = first.result;
   if (request.mode == import::strictness::lenient) fuzz::require(res.ok, "I2 lenient import failed");
@@ -73,6 +99,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (res.ok && request.mode == import::strictness::strict) {
     fuzz::require(res.stats.total_problems() == 0, "I2 strict success with problems");
   }
+
+  std::uint64_t updates = 0;
+  std::uint64_t demands = 0;
+  std::uint64_t calls = 0;
+  for (const auto& e : first.imported.events) {
+    updates += std::holds_alternative<workload_events::update>(e) ? 1U : 0U;
+    demands += std::holds_alternative<workload_events::demand>(e) ? 1U : 0U;
+    calls += std::holds_alternative<workload_events::tool_call>(e) ? 1U : 0U;
+  }
+  fuzz::require(updates == res.stats.refreshes + res.stats.plan_updates, "I8 updates do not match refreshes + plan updates");
+  fuzz::require(demands == res.stats.demands, "I8 demand events do not match the demand count");
+  fuzz::require(calls == res.stats.tool_calls, "I8 tool_call events do not match the call count");
+  (void)import::import_shortfall(res.stats);
 
   std::uint64_t line_number = 1;
   for (const auto& line : first.lines) {

@@ -44,6 +44,15 @@ def hostile():
                   b'"name":"shell","call_id":"c1","arguments":"' + DEEP + b'"}}\n')
     yield "import", "regress-codex-deep-arguments", b"\x02\x00" + CODEX_HEAD + codex_call
     yield "import", "regress-nul-byte", b"\x00\x01" + b'{"type":"session","version":3,"id":"s"}\x00\n'
+    # Issue 13: objects back to back (40 on a line: more than the 16 a line may hold, so
+    # plain invalid JSON; then 2: both imported in lenient mode), read with --from auto
+    # (byte 0 = 3); a forked rollout whose ancestors chain past the 16 remembered.
+    yield "import", "regress-concatenated-objects", (b"\x03\x01" + b'{"type":"session","id":"s"}' * 40 + b"\n"
+                                                     + b'{"type":"session","id":"s"}{"type":"message","message":'
+                                                     + b'{"role":"user","content":"x"}}\n')
+    fork_chain = b"".join(b'{"timestamp":"t","type":"session_meta","payload":{"id":"f%d","forked_from_id":"f%d"}}\n'
+                          % (i, i + 1) for i in range(40))
+    yield "import", "regress-codex-fork-chain", b"\x02\x01" + fork_chain
     yield "check_trace_fuzz", "regress-wrong-type-step", b'{"v":1,"seq":0,"turn":0,"event":"install","step":3}\n'
     yield "check_trace_fuzz", "regress-wrong-type-boundary", b'{"v":1,"seq":0,"turn":0,"event":"boundary","boundary":[1]}\n'
     yield "check_trace_fuzz", "regress-deep-nesting", b'{"v":1,"seq":0,"turn":0,"event":"x","p":' + DEEP + b'}\n'

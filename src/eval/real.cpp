@@ -826,6 +826,7 @@ json session_json(const real_result& r, std::size_t index) {
           {"evidence_pages", st.pages[index_of(page_type::evidence)]},
           {"demands", st.demands},
           {"duplicate_signatures", st.duplicate_signatures},
+          {"refreshes", st.refreshes},
           {"unanswered_calls", st.unanswered_calls},
           {"compactions", st.compactions_native + st.compactions_synthesized},
           {"problems", st.total_problems()},
@@ -1027,8 +1028,10 @@ std::string to_markdown(const real_result& r) {
     }
   }
 
-  md += "\n## Sessions\n\n| session | turns | tool calls | pages | demands | compactions | peak footprint (tokens) "
-        "by cut |\n|---|---:|---:|---:|---:|---:|---|\n";
+  // Repeated calls (FT-3, IM-6): duplicates returned what the result page held, refreshes
+  // returned something new (an update of the page).
+  md += "\n## Sessions\n\n| session | turns | tool calls | duplicates | refreshes | pages | demands | compactions | "
+        "peak footprint (tokens) by cut |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (std::size_t i = 0; i < r.sessions.size(); ++i) {
     const auto& s = r.sessions[i];
     std::string peaks;
@@ -1036,8 +1039,9 @@ std::string to_markdown(const real_result& r) {
       if (c.session != i) continue;
       peaks += fmt::format("{}{}: {}", peaks.empty() ? "" : ", ", real_cut_label(c.cut), c.capacity.peak_footprint_tokens);
     }
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md_escape(s.name), s.stats.turns, s.stats.tool_calls,
-                      s.stats.total_pages(), s.stats.demands,
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_escape(s.name), s.stats.turns,
+                      s.stats.tool_calls, s.stats.duplicate_signatures, s.stats.refreshes, s.stats.total_pages(),
+                      s.stats.demands,
                       s.stats.compactions_native + s.stats.compactions_synthesized, peaks);
   }
   md += "\nEvery configuration's row (faults by kind, alerts, thrash, oracle gap, tokens, prefix stability, "

@@ -31,6 +31,9 @@ constexpr std::size_t plan_steps_max = 64;
 constexpr std::size_t plan_title_bytes_max = 200;
 // A string nested deeper than this inside arguments is not scanned for references.
 constexpr int argument_walk_depth_max = 8;
+// Pages remembered since the last compaction, for what a native compaction keeps (IM-12);
+// older ones are forgotten (a compaction keeps far fewer).
+constexpr std::size_t context_pages_max = 4096;
 
 const page_defaults& defaults_of(const import_options& o, page_type t) {
   return o.pages[index_of(t)];
@@ -273,7 +276,7 @@ std::optional<line_problem> workload_builder::apply(located_item located) {
         } else if constexpr (std::is_same_v<T, items::user_text>) {
           close_call();
           // A new user message: calls still waiting will not be answered (IM-6).
-          flush_pending_as_unanswered();
+          if (!item.mid_turn) flush_pending_as_unanswered();
           on_user_text(item, where);
         } else if constexpr (std::is_same_v<T, items::context_text>) {
           close_call();
@@ -435,6 +438,7 @@ void workload_builder::on_conversation(std::string_view role, const std::string&
   auto spec = make_spec(id, page_type::conversation, where,
                         defaults_of(*options_, page_type::conversation).recompute_cost, t);
   ingest_page(std::move(spec), t.full_tokens);
+  remember_context_page(where.line, id, t.full_tokens);
 }
 
 // ---- model calls and tools ----
@@ -524,71 +528,117 @@ void workload_builder::flush_pending_as_unanswered() {
   }
 }
 
-void workload_builder::emit_tool_call(const pending_call& call, const std::string* result,
-                                      bool is_error, const origin& result_origin) {
-  ensure_session();
-  const auto known = page_by_signature_.find(call.signature_key);
-  const bool duplicate = known != page_by_signature_.end();
-  // A repeated signature refreshes the first call's page (the engine keeps that id, FT-3).
-  const std::string id = duplicate ? known->second : next_id("ev", evidence_count_);
-
+workload_builder::page_texts workload_builder::evidence_texts(const pending_call& call, const std::string& id,
+                                                              const std::string* result, bool is_error) const {
   page_texts t;
   const auto signature_line = text::one_line(call.arguments_json, 32);
   t.pointer = fmt::format("{}: {} {}", id, call.name, signature_line);
   if (result == nullptr) {
     t.structured = fmt::format("{} {}: no result recorded", call.name, signature_line);
-  } else {
-    t.full = *result;
-    t.full_tokens = estimate_tokens(result->size());
-    t.compressed = text::head_tail(*result, options_->compressed_head_bytes,
-                                   options_->compressed_tail_bytes);
-    std::string digest = fmt::format("{} {}: {} lines, {} bytes", call.name,
-                                     is_error ? "error" : "result", text::line_count(*result),
-                                     result->size());
-    // A JSON object result is summarized by its keys (IM-9).
-    const auto trimmed = text::trim(*result);
-    if (!trimmed.empty() && trimmed.front() == '{') {
-      nlohmann::json parsed;
-      json_text_error ignored;
-      if (parse_json_text(trimmed, parsed, ignored) && parsed.is_object()) {
-        std::string keys;
-        std::size_t n = 0;
-        for (const auto& [k, v] : parsed.items()) {
-          if (n++ == 8) {
-            keys += ",...";
-            break;
-          }
-          if (!keys.empty()) keys += ',';
-          keys += text::one_line(k, 24);
-        }
-        digest += "; keys: " + keys;
-      }
-    }
-    for (auto line : text::first_nonblank_lines(*result, 2)) {
-      digest += '\n';
-      digest += text::one_line(line, 72);
-    }
-    t.structured = digest;
+    return t;
   }
+  t.full = *result;
+  t.full_tokens = estimate_tokens(result->size());
+  t.compressed = text::head_tail(*result, options_->compressed_head_bytes, options_->compressed_tail_bytes);
+  std::string digest = fmt::format("{} {}: {} lines, {} bytes", call.name, is_error ? "error" : "result",
+                                   text::line_count(*result), result->size());
+  // A JSON object result is summarized by its keys (IM-9).
+  const auto trimmed = text::trim(*result);
+  if (!trimmed.empty() && trimmed.front() == '{') {
+    nlohmann::json parsed;
+    json_text_error ignored;
+    if (parse_json_text(trimmed, parsed, ignored) && parsed.is_object()) {
+      std::string keys;
+      std::size_t n = 0;
+      for (const auto& [k, v] : parsed.items()) {
+        if (n++ == 8) {
+          keys += ",...";
+          break;
+        }
+        if (!keys.empty()) keys += ',';
+        keys += text::one_line(k, 24);
+      }
+      digest += "; keys: " + keys;
+    }
+  }
+  for (auto line : text::first_nonblank_lines(*result, 2)) {
+    digest += '\n';
+    digest += text::one_line(line, 72);
+  }
+  t.structured = digest;
+  return t;
+}
+
+void workload_builder::emit_tool_call(const pending_call& call, const std::string* result,
+                                      bool is_error, const origin& result_origin) {
+  ensure_session();
+  const auto known = page_by_signature_.find(call.signature_key);
+  const bool repeated = known != page_by_signature_.end();
+  // A repeated signature names the first call's page (the engine keeps that id, FT-3).
+  const std::string id = repeated ? known->second : next_id("ev", evidence_count_);
+  const page_texts t = evidence_texts(call, id, result, is_error);
   origin where = result_origin;
   where.native_id = call.call_id;
   auto spec = make_spec(id, page_type::evidence, where,
                         options_->recompute_cost_by_kind[static_cast<std::size_t>(call.kind)], t);
 
+  const result_identity now{result != nullptr, is_error, result != nullptr ? result->size() : 0U,
+                            result != nullptr ? text::fnv1a64(*result) : 0U};
+  auto& state = result_state_[id];
+  // A refresh (IM-6): the same call returned something other than what the page holds. An
+  // unanswered repeat brings no content, so it is a duplicate whatever the page holds.
+  const bool refresh = repeated && now.answered && !(state.now == now);
   ++stats_->tool_calls;
   if (result == nullptr) ++stats_->unanswered_calls;
-  if (duplicate) {
-    ++stats_->duplicate_signatures;
-  } else {
+  if (!repeated) {
     ++stats_->pages[index_of(page_type::evidence)];
     page_by_signature_.emplace(call.signature_key, id);
+    state.now = now;
+  } else if (refresh) {
+    ++stats_->refreshes;
+  } else {
+    ++stats_->duplicate_signatures;
   }
-  // The tool_call event demands the page for the next assembly (FT-3), duplicate or not.
+  // The tool_call event demands the page for the next assembly (FT-3), whatever it is.
   evidence_turn_[id] = turn_;
-  context_tokens_ += result == nullptr ? estimate_tokens(t.pointer->size()) : t.full_tokens;
-  emit(workload_events::tool_call{call.name, call.arguments_json, std::move(spec)});
+  const std::uint32_t tokens = result == nullptr ? estimate_tokens(t.pointer->size()) : t.full_tokens;
+  context_tokens_ += tokens;
+  remember_context_page(where.line, id, tokens);
+  if (refresh) {
+    emit(workload_events::tool_call{call.name, call.arguments_json, spec});
+    refresh_result(id, std::move(spec), state, *result, is_error);
+    state.now = now;
+  } else {
+    emit(workload_events::tool_call{call.name, call.arguments_json, std::move(spec)});
+  }
   register_reference_keys(call, id);
   if (call.kind == tool_kind::plan) update_plan(call, id, where);
+}
+
+// The refreshed result replaces the page's content as a new version (WL-5 update): the
+// engine's duplicate-call rule kept the first result, which is no longer what the tool
+// returns. The typed update journals the version (set_with_version from the previous
+// one), derived from the result page itself; its value describes the content, it does
+// not copy it (JR-3 bounds values at 64 KiB).
+void workload_builder::refresh_result(const std::string& page_id, page_spec spec, result_state& state,
+                                      const std::string& result, bool is_error) {
+  nlohmann::json value;
+  value["turn"] = turn_;
+  value["version"] = state.versions + 1;
+  value["bytes"] = result.size();
+  value["lines"] = text::line_count(result);
+  value["error"] = is_error;
+  value["fnv1a64"] = fmt::format("{:016x}", text::fnv1a64(result));
+  update change;
+  change.page_id = page_id;
+  change.field = "tool_result/" + page_id;
+  change.op = journal_op::set_with_version;
+  change.expected_version = state.versions;
+  change.value_json = dump(value);
+  change.scope = scope::session;
+  change.evidence_ref = page_id;
+  ++state.versions;
+  emit(workload_events::update{std::move(spec), std::move(change)});
 }
 
 void workload_builder::register_reference_keys(const pending_call& call, const std::string& page_id) {
@@ -698,14 +748,51 @@ void workload_builder::compact(bool native) {
     ++stats_->compactions_native;
   } else {
     ++stats_->compactions_synthesized;
+    since_compaction_.clear();  // a synthesized compaction keeps nothing but pinned pages
   }
   // After a compaction the context holds the pinned pages (and the summary, if any).
   context_tokens_ = pinned_tokens_;
   emit(workload_events::lifecycle{boundary::compaction});
 }
 
+void workload_builder::remember_context_page(std::uint64_t line, const std::string& page_id, std::uint32_t tokens) {
+  since_compaction_.push_back(context_page{line, page_id, tokens});
+  if (since_compaction_.size() > context_pages_max) since_compaction_.pop_front();
+}
+
+// What a native compaction keeps (pi firstKeptEntryId, IM-12): the pages of the entries
+// from `first_kept_line` on stay in the prompt the harness sends next, so they are demanded
+// at full for the next assembly (the boundary destroyed every in-context copy, EN-5) and
+// stay in the context estimate. Without it the compaction keeps nothing but pinned pages.
+void workload_builder::keep_after_compaction(std::optional<std::uint64_t> first_kept_line) {
+  std::deque<context_page> kept;
+  if (first_kept_line) {
+    for (auto& p : since_compaction_) {
+      if (p.line >= *first_kept_line) kept.push_back(std::move(p));
+    }
+  }
+  since_compaction_ = std::move(kept);
+  // A page seen twice (a refreshed result) is kept once, at its latest size.
+  std::unordered_map<std::string, std::uint32_t> latest;
+  for (const auto& p : since_compaction_) latest[p.page_id] = p.tokens;
+  for (const auto& p : since_compaction_) {
+    const auto it = latest.find(p.page_id);
+    if (it == latest.end()) continue;
+    context_tokens_ += it->second;
+    latest.erase(it);
+    ++stats_->pages_kept;
+    // A result that arrived since the last model call is already demanded by its tool_call.
+    const auto appeared = evidence_turn_.find(p.page_id);
+    if (appeared != evidence_turn_.end() && appeared->second == turn_) continue;
+    if (!demanded_this_turn_.insert(p.page_id).second) continue;
+    ++stats_->demands;
+    emit(workload_events::demand{p.page_id, level::full});
+  }
+}
+
 void workload_builder::on_compaction(const items::compaction& c, const origin& where) {
   compact(true);
+  keep_after_compaction(c.first_kept_line);
   on_conversation("summary", c.summary, where);
 }
 

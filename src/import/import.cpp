@@ -31,6 +31,8 @@ std::string_view to_string(problem_kind k) noexcept {
     case problem_kind::orphan_tool_result: return "orphan_tool_result";
     case problem_kind::empty_input: return "empty_input";
     case problem_kind::read_error: return "read_error";
+    case problem_kind::concatenated_json: return "concatenated_json";
+    case problem_kind::dangling_reference: return "dangling_reference";
   }
   return "?";
 }
@@ -50,6 +52,38 @@ std::uint64_t import_stats::total_problems() const noexcept {
   std::uint64_t n = 0;
   for (auto p : problems) n += p;
   return n;
+}
+
+void import_stats::count_ignored(std::string_view type) {
+  ++ignored_entries;
+  // The name comes from the input: only a bounded, printable form of it is kept, and only
+  // for the first ignored_type_names_max distinct names (memory stays bounded, IM-3).
+  std::string name;
+  for (const char c : type.substr(0, 48)) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                    c == '-' || c == '.' || c == ':' || c == '/';
+    name.push_back(ok ? c : '?');
+  }
+  if (name.empty()) name.push_back('?');  // push_back, not = "?": g++ -O3 -Wrestrict false positive
+  if (const auto it = ignored_by_type.find(name); it != ignored_by_type.end()) {
+    ++it->second;
+  } else if (ignored_by_type.size() < ignored_type_names_max) {
+    ignored_by_type.emplace(std::move(name), 1);
+  } else {
+    ++ignored_by_type[std::string("other")];
+  }
+}
+
+std::optional<std::string> import_shortfall(const import_stats& stats) {
+  const auto entries = stats.entry_lines();
+  if (entries == 0) return std::nullopt;  // an empty input is empty_input, not a shortfall
+  if (stats.turns == 0) {
+    return fmt::format("no model call imported from {} {}", entries, entries == 1 ? "line" : "lines");
+  }
+  if (stats.skipped_lines * 2 > entries) {
+    return fmt::format("{} of {} lines skipped", stats.skipped_lines, entries);
+  }
+  return std::nullopt;
 }
 
 std::unique_ptr<format_parser> make_parser(source_format format, const import_options& options,
@@ -84,6 +118,30 @@ std::string json_error(const json_text_error& why) {
   return fmt::format("at byte {}", why.byte);
 }
 
+struct concatenated {
+  std::vector<nlohmann::json> values;
+  std::size_t second_at = 0;
+};
+
+// A line of objects written back to back, each a bounded JSON object (IM-4); nullopt
+// otherwise.
+std::optional<concatenated> split_concatenated(std::string_view line, std::size_t depth_max) {
+  const auto starts = text::concatenated_object_starts(line);
+  if (starts.empty()) return std::nullopt;
+  concatenated out;
+  out.second_at = starts[1];
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const auto end = i + 1 < starts.size() ? starts[i + 1] : line.size();
+    nlohmann::json value;
+    json_text_error ignored;
+    if (!parse_json_text(line.substr(starts[i], end - starts[i]), value, ignored, depth_max) || !value.is_object()) {
+      return std::nullopt;
+    }
+    out.values.push_back(std::move(value));
+  }
+  return out;
+}
+
 }  // namespace
 
 import_result import_transcript(std::istream& in, const import_request& request,
@@ -109,8 +167,26 @@ import_result import_transcript(std::istream& in, const import_request& request,
     return true;
   };
 
-  std::string line;
+  // One entry through the format parser and the builder; false when the import stops.
   std::vector<located_item> found;
+  auto handle_entry = [&](const nlohmann::json& entry, std::uint64_t n) {
+    found.clear();
+    if (auto p = parser->parse(entry, n, builder, found)) {
+      const bool kept = p->line_kept;
+      if (!report(std::move(*p), n)) return false;
+      if (!kept) return true;
+    }
+    for (auto& item : found) {
+      if (auto problem = builder.apply(std::move(item))) {
+        // A problem inside an accepted line: an orphan result is skipped, the line is kept.
+        if (problem->kind == problem_kind::orphan_tool_result) ++stats.skipped_items;
+        if (!report(std::move(*problem), n)) return false;
+      }
+    }
+    return true;
+  };
+
+  std::string line;
   bool any_entry = false;
   bool stopped = false;
   while (!stopped && !builder.turn_limit_reached()) {
@@ -154,7 +230,15 @@ import_result import_transcript(std::istream& in, const import_request& request,
     nlohmann::json entry;
     json_text_error why;
     if (!parse_json_text(line, entry, why, depth_max)) {
-      if (reader.unterminated()) {
+      if (auto parts = split_concatenated(line, depth_max)) {
+        // Objects written back to back: strict stops here; lenient imports each (IM-4).
+        stopped = !report({problem_kind::concatenated_json, "",
+                           fmt::format("{} JSON objects on one line (the second starts at byte {}): a missing newline",
+                                       parts->values.size(), parts->second_at),
+                           true},
+                          n);
+        for (std::size_t i = 0; !stopped && i < parts->values.size(); ++i) stopped = !handle_entry(parts->values[i], n);
+      } else if (reader.unterminated()) {
         stopped = !report({problem_kind::truncated_final_line, "",
                            fmt::format("truncated final line: no newline and invalid JSON {}", json_error(why))},
                           n);
@@ -163,21 +247,7 @@ import_result import_transcript(std::istream& in, const import_request& request,
       }
       continue;
     }
-    found.clear();
-    if (auto p = parser->parse(entry, n, builder, found)) {
-      const bool kept = p->line_kept;
-      stopped = !report(std::move(*p), n);
-      if (!kept || stopped) continue;
-    }
-    for (auto& item : found) {
-      if (auto orphan = builder.apply(std::move(item))) {
-        ++stats.skipped_items;
-        if (!report(std::move(*orphan), n)) {
-          stopped = true;
-          break;
-        }
-      }
-    }
+    stopped = !handle_entry(entry, n);
   }
   if (!stopped && reader.io_error()) {
     stopped = !report({problem_kind::read_error, "", "read error (I/O failure) before the end of input", true},

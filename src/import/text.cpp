@@ -257,4 +257,46 @@ std::uint64_t fnv1a64(std::string_view s) noexcept {
   return h;
 }
 
+std::vector<std::size_t> concatenated_object_starts(std::string_view line) {
+  // Objects written back to back ({...}{...}, optionally with spaces between): the byte
+  // offset of each one's '{'. Strings are skipped with their escapes, so braces inside
+  // them do not count. Anything else (text between objects, an unclosed object) is not
+  // this case: the line is then plain invalid JSON.
+  constexpr std::size_t parts_max = 16;
+  std::vector<std::size_t> starts;
+  std::size_t i = 0;
+  const auto skip_space = [&] {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+  };
+  skip_space();
+  while (i < line.size()) {
+    if (line[i] != '{' || starts.size() == parts_max) return {};
+    starts.push_back(i);
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (; i < line.size(); ++i) {
+      const char c = line[i];
+      if (in_string) {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) return {};
+        if (--depth == 0) break;
+      }
+    }
+    if (i == line.size()) return {};  // unclosed
+    ++i;
+    skip_space();
+  }
+  if (starts.size() < 2) return {};
+  return starts;
+}
+
 }  // namespace clawvm::import::text

@@ -18,7 +18,7 @@ struct tool_entry {
 
 // Built-in table, lower-case names, sorted by name (binary search). OpenClaw, Claude Code
 // and Codex built-ins plus common MCP spellings. The table in spec/import.md IM-8 is this.
-constexpr std::array<tool_entry, 68> builtin_tools{{
+constexpr std::array<tool_entry, 69> builtin_tools{{
     {"apply_patch", tool_kind::edit},
     {"bash", tool_kind::command},
     {"bashoutput", tool_kind::command},
@@ -77,6 +77,7 @@ constexpr std::array<tool_entry, 68> builtin_tools{{
     {"todoread", tool_kind::read},
     {"todowrite", tool_kind::plan},
     {"update_plan", tool_kind::plan},
+    {"user_shell", tool_kind::command},  // a command the user ran in the Codex TUI (IM-15.3)
     {"view", tool_kind::read},
     {"view_file", tool_kind::read},
     {"view_image", tool_kind::read},

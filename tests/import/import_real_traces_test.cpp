@@ -51,8 +51,22 @@ bool check_file(const fs::path& input, const fs::path& work) {
       ok = false;
     }
   }
+  {
+    // --from auto recognises the file, and the import is not next to nothing (IM-16).
+    std::ifstream in(input, std::ios::binary);
+    const auto detected = import::detect_format(in, import::import_options{});
+    if (detected.format != import::source_format::openclaw) {
+      fmt::print("FAIL {}: detected as {}\n", name, detected.description);
+      ok = false;
+    }
+    if (auto shortfall = import::import_shortfall(lenient.stats)) {
+      fmt::print("FAIL {}: {}\n", name, *shortfall);
+      ok = false;
+    }
+  }
   // Read back with the streaming reader: one event at a time.
   std::uint64_t events = 0;
+  std::uint64_t updates = 0;
   {
     std::ifstream in(output, std::ios::binary);
     workload_reader reader(in, output.string());
@@ -69,7 +83,14 @@ bool check_file(const fs::path& input, const fs::path& work) {
         return false;
       }
       ++events;
+      if (std::holds_alternative<workload_events::update>(e)) ++updates;
     }
+  }
+  // Every refresh is one update of its result page (IM-6), every plan step list another.
+  if (updates != lenient.stats.refreshes + lenient.stats.plan_updates) {
+    fmt::print("FAIL {}: {} updates, but {} refreshes and {} plan updates\n", name, updates, lenient.stats.refreshes,
+               lenient.stats.plan_updates);
+    ok = false;
   }
   if (events != lenient.stats.events) {
     fmt::print("FAIL {}: read back {} events, import wrote {}\n", name, events, lenient.stats.events);
@@ -92,12 +113,13 @@ bool check_file(const fs::path& input, const fs::path& work) {
   }
   const auto& s = lenient.stats;
   fmt::print("{} {:<38} lines={:<5} turns={:<5} pages={:<5} evidence={:<5} conversation={:<5} constraint={} "
-             "tool_calls={:<5} unanswered={:<3} duplicates={:<4} demands={:<4} compactions={}+{} skipped={} "
-             "events={} clawvm@180: faults={} hits={}\n",
+             "tool_calls={:<5} unanswered={:<3} duplicates={:<4} refreshes={:<4} demands={:<4} compactions={}+{} "
+             "skipped={} events={} clawvm@180: faults={} hits={}\n",
              ok ? "ok  " : "FAIL", name, s.lines, s.turns, s.total_pages(), s.pages[index_of(page_type::evidence)],
              s.pages[index_of(page_type::conversation)], s.pages[index_of(page_type::constraint)], s.tool_calls,
-             s.unanswered_calls, s.duplicate_signatures, s.demands, s.compactions_native, s.compactions_synthesized,
-             s.skipped_lines + s.skipped_items, events, m.counters.total_faults(), m.counters.hits);
+             s.unanswered_calls, s.duplicate_signatures, s.refreshes, s.demands, s.compactions_native,
+             s.compactions_synthesized, s.skipped_lines + s.skipped_items, events, m.counters.total_faults(),
+             m.counters.hits);
   std::error_code ec;
   fs::remove(output, ec);  // large; the counts are what this test keeps
   return ok;

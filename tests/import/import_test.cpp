@@ -11,6 +11,7 @@
 #include <streambuf>
 
 #include "clawvm/import/import.hpp"
+#include "clawvm/import/text.hpp"
 #include "clawvm/line_reader.hpp"
 #include "clawvm/replay.hpp"
 
@@ -69,6 +70,15 @@ std::vector<const workload_events::tool_call*> tool_calls(const workload& w) {
     if (const auto* t = std::get_if<workload_events::tool_call>(&e)) out.push_back(t);
   }
   return out;
+}
+
+// The index of the event right after `call` (by address) in `w`.
+std::size_t event_index_after(const workload& w, const workload_events::tool_call& call) {
+  for (std::size_t i = 0; i < w.events.size(); ++i) {
+    if (std::get_if<workload_events::tool_call>(&w.events[i]) == &call) return i + 1;
+  }
+  FAIL("tool call not in the workload");
+  return 0;
 }
 
 // The richest content of a page spec (what the transcript said).
@@ -220,26 +230,39 @@ TEST_CASE("IM-15.2 Claude Code fixture: bootstrap, plan updates, compact boundar
   }
 }
 
-TEST_CASE("IM-15.3 Codex fixture: session_meta, AGENTS.md bootstrap, update_plan, compacted, duplicate call", "[import]") {
+TEST_CASE("IM-15.3 Codex fixture: session_meta, AGENTS.md bootstrap, update_plan, compacted, refreshed call", "[import]") {
   const auto r = import_file("codex/rollout-2026-01-01T00-00-00-cx-fixture-1.jsonl", source_format::codex);
   REQUIRE(r.result.ok);
   const auto w = read_back(r.bytes);
   const auto events = count_events(w);
   CHECK(events.at("turn_end") == 4);
   CHECK(events.at("tool_call") == 4);
-  CHECK(events.at("update") == 1);
+  CHECK(events.at("update") == 2);  // the plan, and the refreshed listing (IM-6)
   CHECK(events.at("compaction") == 1);
   CHECK(events.at("demand") == 1);  // "docs/README.md" named by the patch, then by the answer
   CHECK(std::get<workload_events::session_start>(w.events.front()).session == "cx-fixture-1");
   const auto pages = count_page_types(w);
   CHECK(pages.at("bootstrap") == 1);
   CHECK(pages.at("constraint") == 1);
-  CHECK(r.result.stats.duplicate_signatures == 1);  // same shell arguments, other key order
-  CHECK(r.result.stats.ignored_entries == 2);       // event_msg, turn_context
+  // Same shell arguments in another key order: a repeated signature; "src" then
+  // "docs\nsrc": the listing changed, so it is a refresh, not a duplicate.
+  CHECK(r.result.stats.duplicate_signatures == 0);
+  CHECK(r.result.stats.refreshes == 1);
+  CHECK(r.result.stats.ignored_entries == 2);
+  CHECK(r.result.stats.ignored_by_type == std::map<std::string, std::uint64_t>{{"event_msg/user_message", 1},
+                                                                             {"turn_context", 1}});
   const auto calls = tool_calls(w);
   REQUIRE(calls.size() == 4);
   CHECK(calls[0]->tool == "shell");
   CHECK(calls[3]->result.id == calls[0]->result.id);
+  const auto* refresh = std::get_if<workload_events::update>(&w.events[event_index_after(w, *calls[3])]);
+  REQUIRE(refresh != nullptr);
+  CHECK(refresh->page.id == calls[0]->result.id);
+  CHECK(top_content(refresh->page) == "docs\nsrc\n");
+  CHECK(refresh->change.field == "tool_result/" + calls[0]->result.id);
+  CHECK(refresh->change.op == journal_op::set_with_version);
+  CHECK(refresh->change.expected_version == 0);
+  CHECK(refresh->change.evidence_ref == calls[0]->result.id);
   CHECK(calls[2]->tool == "apply_patch");
   CHECK(calls[2]->result.recompute_cost == 12.0);
 }
@@ -303,6 +326,10 @@ TEST_CASE("IM-4 IM-5 bad input: strict stops at the line with a diagnostic, leni
       {"bad/empty.jsonl", problem_kind::empty_input, 0, "", "empty transcript"},
       // Found by import_fuzz: nlohmann throws out_of_range, not parse_error, for it.
       {"bad/number_overflow.jsonl", problem_kind::invalid_json, 2, "", "invalid JSON (a number out of range)"},
+      {"bad/concatenated.jsonl", problem_kind::concatenated_json, 3, "",
+       "2 JSON objects on one line (the second starts at byte 167): a missing newline"},
+      {"bad/dangling_kept.jsonl", problem_kind::dangling_reference, 4, "firstKeptEntryId",
+       "names no earlier entry of this session"},
   };
   for (const auto& c : cases) {
     INFO(c.file);
@@ -417,7 +444,10 @@ TEST_CASE("IM-3 a 4000-turn session streams through without being held", "[impor
   CHECK(r.stats.turns == 4000);
   CHECK(kinds["turn_end"] == 4000);
   CHECK(kinds["tool_call"] == 4000);
-  CHECK(r.stats.duplicate_signatures == 4000 - 50);
+  // Each repeated `cat` returns another output: a refresh, never a duplicate (IM-6).
+  CHECK(r.stats.refreshes == 4000 - 50);
+  CHECK(r.stats.duplicate_signatures == 0);
+  CHECK(kinds["update"] == 4000 - 50);
   CHECK(r.stats.pages[index_of(page_type::evidence)] == 50);
 }
 
@@ -512,4 +542,403 @@ TEST_CASE("IM-8 tool classification table", "[import]") {
   CHECK(estimate_tokens(4) == 1);
   CHECK(estimate_tokens(5) == 2);
   CHECK(estimate_tokens(400) == 100);
+}
+
+namespace {
+
+std::vector<const page_spec*> ingested(const workload& w, std::string_view type) {
+  std::vector<const page_spec*> out;
+  for (const auto& e : w.events) {
+    if (const auto* i = std::get_if<workload_events::ingest>(&e); i && i->page.type_name == type) out.push_back(&i->page);
+  }
+  return out;
+}
+
+// Imports `file` strict and lenient: both succeed with no problem and the same bytes (a
+// well-formed transcript of a supported version is not a lenient-only case).
+imported import_clean(const std::string& file, source_format format) {
+  const auto strict = import_file(file, format);
+  REQUIRE(strict.result.ok);
+  CHECK(strict.result.problems.empty());
+  const auto lenient = import_file(file, format, strictness::lenient);
+  CHECK(lenient.result.ok);
+  CHECK(lenient.result.stats.total_problems() == 0);
+  CHECK(lenient.bytes == strict.bytes);
+  return strict;
+}
+
+// The engine accepts everything, and ClawVM commits every update it writes back.
+void replays_cleanly(const workload& w) {
+  for (const auto& policy : all_policies()) {
+    INFO(policy.name);
+    const auto m = replay_under(w, policy, 300);
+    CHECK(m.ingest_rejected == 0);
+    CHECK(m.update_rejected == 0);
+    CHECK(m.tool_rejected == 0);
+    if (policy.name == "clawvm") {
+      CHECK(m.counters.rejections == 0);
+      CHECK(m.counters[fault_kind::flush_miss] == 0);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("IM-15.2 Claude Code 2.1.x: attachments, bookkeeping entry types, a refresh and a duplicate", "[import]") {
+  const auto r = import_clean("versions/cc-v21.jsonl", source_format::claude_code);
+  const auto& s = r.result.stats;
+  CHECK(s.turns == 5);
+  CHECK(s.tool_calls == 5);  // the @-mentioned file, git status twice, ls twice
+  CHECK(s.refreshes == 1);   // git status saw another tree the second time
+  CHECK(s.duplicate_signatures == 1);  // ls saw the same
+  CHECK(s.unanswered_calls == 0);
+  CHECK(s.pages[index_of(page_type::bootstrap)] == 4);
+  CHECK(s.pages[index_of(page_type::constraint)] == 1);
+  CHECK(s.pages[index_of(page_type::evidence)] == 3);
+  CHECK(s.pages[index_of(page_type::conversation)] == 4);
+  CHECK(s.ignored_entries == 15);
+  CHECK(s.ignored_by_type == std::map<std::string, std::uint64_t>{
+                                 {"agent-name", 1}, {"ai-title", 1}, {"attachment/hook_success", 1},
+                                 {"attachment/todo_reminder", 1}, {"custom-title", 1}, {"file-history-snapshot", 1},
+                                 {"last-prompt", 2}, {"permission-mode", 1}, {"pr-link", 1}, {"progress", 1},
+                                 {"queue-operation", 1}, {"sidechain", 2}, {"system/turn_duration", 1}});
+  const auto w = read_back(r.bytes);
+  CHECK(std::get<workload_events::session_start>(w.events.front()).session == "cc-v21");
+
+  // SessionStart hook context, the skill listing, MCP instructions, the nested CLAUDE.md:
+  // standing context, hard-pinned bootstrap pages, in file order.
+  const auto boot = ingested(w, "bootstrap");
+  REQUIRE(boot.size() == 4);
+  CHECK(top_content(*boot[0]).find("Project context:") == 0);
+  CHECK(top_content(*boot[1]).find("- review:") == 0);
+  CHECK(top_content(*boot[2]).find("## docs") == 0);
+  CHECK(top_content(*boot[3]).find("# Test rules") == 0);
+  // The queued prompt is the user's words (a conversation page), the sidechain is not here.
+  bool queued = false;
+  for (const auto* p : ingested(w, "conversation")) {
+    queued = queued || top_content(*p).find("negative numbers") != std::string::npos;
+    CHECK(top_content(*p).find("sub-agent") == std::string::npos);
+  }
+  CHECK(queued);
+
+  // The @-mentioned file is a Read the user caused: its text is an evidence page.
+  const auto calls = tool_calls(w);
+  REQUIRE(calls.size() == 5);
+  CHECK(calls[0]->tool == "Read");
+  CHECK(calls[0]->arguments_json == R"({"file_path":"/repo/src/util.cpp"})");
+  CHECK(top_content(calls[0]->result) == "int add(int a, int b) { return a + b; }\n");
+  // git status (calls 1, 3): one page, refreshed by an update right after the second call.
+  CHECK(calls[3]->result.id == calls[1]->result.id);
+  const auto* refresh = std::get_if<workload_events::update>(&w.events[event_index_after(w, *calls[3])]);
+  REQUIRE(refresh != nullptr);
+  CHECK(top_content(refresh->page) == " M src/util.cpp\n M tests/util_test.cpp\n");
+  CHECK(refresh->change.expected_version == 0);
+  CHECK(refresh->change.value_json.find(R"("version":1)") != std::string::npos);
+  // ls (calls 2, 4): the same page, no update after the duplicate.
+  CHECK(calls[4]->result.id == calls[2]->result.id);
+  const auto after_ls = event_index_after(w, *calls[4]);
+  CHECK(!std::holds_alternative<workload_events::update>(w.events[after_ls]));
+  replays_cleanly(w);
+}
+
+TEST_CASE("IM-15.2 an abandoned Claude Code session (bookkeeping only) imports no turn and says so", "[import]") {
+  const auto r = import_clean("versions/cc-metadata-only.jsonl", source_format::claude_code);
+  CHECK(r.result.stats.turns == 0);
+  CHECK(r.result.stats.ignored_entries == 2);
+  const auto shortfall = import_shortfall(r.result.stats);
+  REQUIRE(shortfall.has_value());
+  CHECK(*shortfall == "no model call imported from 2 lines");
+}
+
+TEST_CASE("IM-15.3 a forked Codex rollout: the parent's header, user shell commands, a refresh", "[import]") {
+  const auto r = import_clean("versions/rollout-2026-03-01T00-00-00-cx-fork-1.jsonl", source_format::codex);
+  const auto& s = r.result.stats;
+  CHECK(s.turns == 6);
+  CHECK(s.tool_calls == 5);
+  CHECK(s.refreshes == 1);  // cat VERSION before and after the patch
+  CHECK(s.duplicate_signatures == 0);
+  CHECK(s.pages[index_of(page_type::bootstrap)] == 2);  // base instructions (once), the developer message
+  CHECK(s.pages[index_of(page_type::evidence)] == 4);
+  CHECK(s.ignored_by_type == std::map<std::string, std::uint64_t>{
+                                 {"event_msg/token_count", 1}, {"event_msg/user_message", 1}, {"record_type:state", 1},
+                                 {"response_item/user_shell_command-copy", 1}, {"session_meta/parent", 1},
+                                 {"turn_context", 1}, {"world_state", 1}});
+  const auto w = read_back(r.bytes);
+  CHECK(std::get<workload_events::session_start>(w.events.front()).session == "cx-fork-1");
+  const auto calls = tool_calls(w);
+  REQUIRE(calls.size() == 5);
+  CHECK(calls[3]->tool == "user_shell");  // exec_command_end with source user_shell
+  CHECK(calls[3]->arguments_json == R"({"command":["bash","-lc","git status --short"]})");
+  CHECK(top_content(calls[3]->result) == " M VERSION\n");
+  CHECK(calls[3]->result.recompute_cost == 8.0);  // a command (IM-8)
+  CHECK(calls[4]->tool == "user_shell");  // a <user_shell_command> message alone
+  CHECK(calls[4]->arguments_json == R"({"command":"make test"})");
+  CHECK(top_content(calls[4]->result) == "1 test failed");
+  // Commands the user ran are not user text: no conversation page quotes them.
+  for (const auto* p : ingested(w, "conversation")) CHECK(top_content(*p).find("<user_shell_command>") == std::string::npos);
+  replays_cleanly(w);
+
+  SECTION("a user shell command that failed is an error result") {
+    const std::string output(400, 'x');
+    std::istringstream in(R"({"timestamp":"t","type":"session_meta","payload":{"id":"u"}})" "\n"
+                          R"({"timestamp":"t","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"<user_shell_command>\n<command>\nmake\n</command>\n<result>\nExit code: 1\nDuration: 0.1 seconds\nOutput:\n)" +
+                          output + R"(\n</result>\n</user_shell_command>"}]}})" "\n");
+    import_request request;
+    request.format = source_format::codex;
+    request.source_name = "shell.jsonl";
+    std::vector<workload_event> events;
+    const auto run = import_transcript(in, request, import_options{}, [&](const workload_event& e) { events.push_back(e); });
+    REQUIRE(run.ok);
+    const workload_events::tool_call* shell = nullptr;
+    for (const auto& e : events) {
+      if (const auto* t = std::get_if<workload_events::tool_call>(&e)) shell = t;
+    }
+    REQUIRE(shell != nullptr);
+    CHECK(shell->tool == "user_shell");
+    CHECK(top_content(shell->result) == output);
+    const auto& structured = shell->result.representations[index_of(level::structured)];
+    REQUIRE(structured.has_value());
+    CHECK(structured->content.rfind("user_shell error: 1 lines, 400 bytes", 0) == 0);
+  }
+  SECTION("a session_meta of an unrelated session is still a second header") {
+    std::istringstream in(R"({"timestamp":"t","type":"session_meta","payload":{"id":"a","forked_from_id":"b"}})" "\n"
+                          R"({"timestamp":"t","type":"session_meta","payload":{"id":"b"}})" "\n"
+                          R"({"timestamp":"t","type":"session_meta","payload":{"id":"c"}})" "\n");
+    import_request request;
+    request.format = source_format::codex;
+    request.source_name = "fork.jsonl";
+    const auto bad = import_transcript(in, request, import_options{}, [](const workload_event&) {});
+    REQUIRE_FALSE(bad.ok);
+    CHECK(bad.problems.front().kind == problem_kind::duplicate_header);
+    CHECK(bad.problems.front().line == 3);
+    CHECK(bad.problems.front().field == "payload.id");
+  }
+}
+
+TEST_CASE("IM-15.3 the older Codex rollout: bare first line, record_type lines, bare items", "[import]") {
+  const auto r = import_clean("versions/rollout-2025-08-01T00-00-00-cx-legacy-1.jsonl", source_format::codex);
+  const auto& s = r.result.stats;
+  CHECK(s.turns == 2);
+  CHECK(s.tool_calls == 1);
+  CHECK(s.pages[index_of(page_type::bootstrap)] == 1);  // the instructions of the first line
+  CHECK(s.pages[index_of(page_type::conversation)] == 3);
+  CHECK(s.ignored_by_type == std::map<std::string, std::uint64_t>{{"record_type:state", 3}});
+  const auto w = read_back(r.bytes);
+  CHECK(std::get<workload_events::session_start>(w.events.front()).session == "cx-legacy-1");
+  CHECK(top_content(*ingested(w, "bootstrap").front()).find("Always run the tests") != std::string::npos);
+  CHECK(tool_calls(w).front()->arguments_json == R"({"command":["bash","-lc","make test"]})");
+  replays_cleanly(w);
+
+  SECTION("an instructions field of the wrong type is malformed") {
+    std::istringstream in(R"({"id":"x","timestamp":"t","instructions":7})" "\n");
+    import_request request;
+    request.format = source_format::codex;
+    request.source_name = "old.jsonl";
+    const auto bad = import_transcript(in, request, import_options{}, [](const workload_event&) {});
+    REQUIRE_FALSE(bad.ok);
+    CHECK(bad.problems.front().to_string() == "old.jsonl:1: field 'instructions': missing or not a string or null");
+  }
+}
+
+TEST_CASE("IM-15.1 pi version 1: no version, no ids, firstKeptEntryIndex keeps entries", "[import]") {
+  const auto r = import_clean("versions/oc-v1.jsonl", source_format::openclaw);
+  const auto& s = r.result.stats;
+  CHECK(s.turns == 5);
+  CHECK(s.refreshes == 1);  // the notes changed between the two reads
+  CHECK(s.compactions_native == 1);
+  CHECK(s.pages_kept == 3);  // entries 5..8: "Check them again.", the notes, the answer
+  CHECK(s.demands == 3);
+  const auto w = read_back(r.bytes);
+  // Right after the compaction: the kept pages are demanded at full, in file order.
+  std::size_t at = 0;
+  while (!std::holds_alternative<workload_events::lifecycle>(w.events[at]) ||
+         std::get<workload_events::lifecycle>(w.events[at]).kind != boundary::compaction) {
+    ++at;
+  }
+  const auto notes = tool_calls(w).front()->result.id;
+  std::vector<std::string> demanded;
+  for (std::size_t i = at + 1; i < w.events.size(); ++i) {
+    const auto* d = std::get_if<workload_events::demand>(&w.events[i]);
+    if (d == nullptr) break;
+    CHECK(d->wanted == level::full);
+    demanded.push_back(d->page);
+  }
+  CHECK(demanded == std::vector<std::string>{"oc-v1/conv/3", notes, "oc-v1/conv/4"});
+  // The extension message of role hookMessage (renamed custom in version 3) is context.
+  bool custom = false;
+  for (const auto* p : ingested(w, "conversation")) {
+    custom = custom || top_content(*p) == "Extension note: the workspace is read-only.";
+  }
+  CHECK(custom);
+  replays_cleanly(w);
+}
+
+TEST_CASE("IM-15.1 pi version 2 and 3: hookMessage, a duplicate, firstKeptEntryId", "[import]") {
+  const auto v2 = import_clean("versions/oc-v2.jsonl", source_format::openclaw);
+  CHECK(v2.result.stats.duplicate_signatures == 1);  // ls returned the same
+  CHECK(v2.result.stats.refreshes == 0);
+  CHECK(count_events(read_back(v2.bytes)).count("update") == 0);
+
+  const auto v3 = import_clean("versions/oc-v3-kept.jsonl", source_format::openclaw);
+  CHECK(v3.result.stats.pages_kept == 3);  // m5..m8; the report (m1..m4) is summarized
+  const auto w = read_back(v3.bytes);
+  const auto calls = tool_calls(w);
+  REQUIRE(calls.size() == 2);
+  std::vector<std::string> demanded;
+  for (const auto& e : w.events) {
+    if (const auto* d = std::get_if<workload_events::demand>(&e)) demanded.push_back(d->page);
+  }
+  // The answer's mention of /data/costs.md asks for a page already demanded this turn.
+  CHECK(demanded == std::vector<std::string>{"oc-v3/conv/3", calls[1]->result.id, "oc-v3/conv/4"});
+  replays_cleanly(w);
+
+  SECTION("a version that is not an integer is malformed") {
+    std::istringstream in(R"({"type":"session","version":"3","id":"x"})" "\n");
+    import_request request;
+    request.source_name = "v.jsonl";
+    const auto bad = import_transcript(in, request, import_options{}, [](const workload_event&) {});
+    REQUIRE_FALSE(bad.ok);
+    CHECK(bad.problems.front().to_string() == "v.jsonl:1: field 'version': missing or not a non-negative integer");
+  }
+}
+
+TEST_CASE("IM-4 objects back to back on one line: lenient imports both", "[import]") {
+  const auto r = import_file("bad/concatenated.jsonl", source_format::openclaw, strictness::lenient);
+  REQUIRE(r.result.ok);
+  CHECK(r.result.stats.problems[static_cast<std::size_t>(problem_kind::concatenated_json)] == 1);
+  CHECK(r.result.stats.skipped_lines == 0);
+  CHECK(r.result.stats.turns == 2);
+  const auto w = read_back(r.bytes);
+  bool second = false;
+  for (const auto* p : ingested(w, "conversation")) {
+    second = second || top_content(*p) == "Second entry on the same line.";
+  }
+  CHECK(second);
+  // Only objects back to back are this case: a line with text after an object is not.
+  CHECK(text::concatenated_object_starts(R"({"a":"}{"} {"b":[1,{}]})") == std::vector<std::size_t>{0, 11});
+  CHECK(text::concatenated_object_starts(R"({"a":1} x {"b":2})").empty());
+  CHECK(text::concatenated_object_starts(R"({"a":1})").empty());
+  CHECK(text::concatenated_object_starts(R"({"a":1}{"b":2)").empty());
+}
+
+TEST_CASE("IM-6 refresh or duplicate: what the result page holds now decides", "[import]") {
+  // One call signature, answered: A, A (dup), B (refresh), B as an error (refresh), no
+  // result (dup), A (refresh back: a new version again).
+  std::string t = R"({"type":"session","version":3,"id":"rf","timestamp":"t","cwd":""})" "\n";
+  const auto call = [&](int i) {
+    t += R"({"type":"message","message":{"role":"assistant","content":[{"type":"toolCall","id":"c)" + std::to_string(i) +
+         R"(","name":"exec","arguments":{"command":"date"}}]}})" "\n";
+  };
+  const auto result = [&](int i, const std::string& text, bool error) {
+    t += R"({"type":"message","message":{"role":"toolResult","toolCallId":"c)" + std::to_string(i) + R"(","content":")" +
+         text + R"(","isError":)" + (error ? "true" : "false") + "}}\n";
+  };
+  call(1); result(1, "A", false);
+  call(2); result(2, "A", false);
+  call(3); result(3, "B", false);
+  call(4); result(4, "B", true);
+  call(5);
+  t += R"({"type":"message","message":{"role":"user","content":"next"}})" "\n";  // c5 stays unanswered
+  call(6); result(6, "A", false);
+  std::istringstream in(t);
+  import_request request;
+  request.source_name = "rf.jsonl";
+  request.session_name = "rf";
+  std::ostringstream out;
+  const auto r = import_to_stream(in, request, import_options{}, out);
+  REQUIRE(r.ok);
+  CHECK(r.stats.tool_calls == 6);
+  CHECK(r.stats.refreshes == 3);
+  CHECK(r.stats.duplicate_signatures == 2);
+  CHECK(r.stats.unanswered_calls == 1);
+  CHECK(r.stats.pages[index_of(page_type::evidence)] == 1);
+  const auto w = read_back(out.str());
+  std::vector<std::uint64_t> expected_versions;
+  for (const auto& e : w.events) {
+    if (const auto* u = std::get_if<workload_events::update>(&e)) {
+      expected_versions.push_back(u->change.expected_version);
+      CHECK(u->page.id == "rf/ev/1");
+      CHECK(u->change.evidence_ref == "rf/ev/1");
+    }
+  }
+  CHECK(expected_versions == std::vector<std::uint64_t>{0, 1, 2});  // one journaled version each
+  // Under ClawVM the three versions commit in order at session end (set_with_version).
+  const auto m = replay_under(w, policy_clawvm(), 300);
+  CHECK(m.update_rejected == 0);
+  CHECK(m.counters.commits == 3);
+  CHECK(m.counters.rejections == 0);
+}
+
+TEST_CASE("IM-16 detect_format tells the formats and versions apart from the first lines", "[import]") {
+  const std::vector<std::tuple<std::string, std::optional<source_format>, std::string>> cases{
+      {"openclaw/fx-openclaw-1.jsonl", source_format::openclaw, "an OpenClaw/pi session (version 3)"},
+      {"versions/oc-v1.jsonl", source_format::openclaw, "an older OpenClaw/pi session (no version: version 1)"},
+      {"versions/oc-v2.jsonl", source_format::openclaw, "an OpenClaw/pi session (version 2)"},
+      {"bad/missing_header.jsonl", source_format::openclaw, "an OpenClaw/pi session without its header line"},
+      {"claude-code/cc-fixture-1.jsonl", source_format::claude_code, "a Claude Code transcript"},
+      {"versions/cc-v21.jsonl", source_format::claude_code, "a Claude Code transcript"},
+      {"versions/cc-metadata-only.jsonl", source_format::claude_code, "a Claude Code transcript"},
+      {"codex/rollout-2026-01-01T00-00-00-cx-fixture-1.jsonl", source_format::codex, "a Codex rollout"},
+      {"versions/rollout-2026-03-01T00-00-00-cx-fork-1.jsonl", source_format::codex, "a forked Codex rollout"},
+      {"versions/rollout-2025-08-01T00-00-00-cx-legacy-1.jsonl", source_format::codex, "an older Codex rollout"},
+      {"bad/concatenated.jsonl", source_format::openclaw, "an OpenClaw/pi session (version 3)"},
+      {"bad/not_transcript.jsonl", std::nullopt,
+       "not a transcript (JSON, but no entry of a known format in its first 3 lines)"},
+      {"bad/empty.jsonl", std::nullopt, "an empty file"},
+  };
+  for (const auto& [file, format, description] : cases) {
+    INFO(file);
+    std::ifstream in(fixtures + "/" + file, std::ios::binary);
+    REQUIRE(in);
+    const auto d = detect_format(in, import_options{});
+    CHECK(d.format == format);
+    CHECK(d.description == description);
+  }
+  std::istringstream text("hello\nworld\n");
+  CHECK(detect_format(text, import_options{}).description == "not a transcript (no JSON in its first 2 lines)");
+  // Only the first 16 non-blank lines are looked at.
+  std::string late(16 * 4, ' ');
+  for (std::size_t i = 0; i < 16; ++i) late[i * 4] = '1', late[i * 4 + 1] = '\n';
+  late += R"({"type":"session","id":"x"})" "\n";
+  std::istringstream late_in(late);
+  const auto d = detect_format(late_in, import_options{});
+  CHECK_FALSE(d.format.has_value());
+  CHECK(d.lines_examined == 16);
+}
+
+TEST_CASE("IM-16 a wrong format imports next to nothing, and import_shortfall says so", "[import]") {
+  const auto wrong = import_file("versions/cc-v21.jsonl", source_format::codex, strictness::lenient);
+  REQUIRE(wrong.result.ok);
+  const auto shortfall = import_shortfall(wrong.result.stats);
+  REQUIRE(shortfall.has_value());
+  CHECK(*shortfall == "no model call imported from 31 lines");
+  // Most lines skipped, though a few turns came through.
+  import_stats mostly_skipped;
+  mostly_skipped.lines = 10;
+  mostly_skipped.turns = 2;
+  mostly_skipped.skipped_lines = 6;
+  CHECK(import_shortfall(mostly_skipped) == std::optional<std::string>("6 of 10 lines skipped"));
+  mostly_skipped.skipped_lines = 5;
+  CHECK_FALSE(import_shortfall(mostly_skipped).has_value());
+  CHECK_FALSE(import_shortfall(import_stats{}).has_value());  // empty input is empty_input
+  for (const auto& [file, format] : std::vector<std::pair<std::string, source_format>>{
+           {"openclaw/fx-openclaw-1.jsonl", source_format::openclaw},
+           {"claude-code/cc-fixture-1.jsonl", source_format::claude_code},
+           {"codex/rollout-2026-01-01T00-00-00-cx-fixture-1.jsonl", source_format::codex}}) {
+    CHECK_FALSE(import_shortfall(import_file(file, format).result.stats).has_value());
+  }
+}
+
+TEST_CASE("IM-5 ignored entry types are counted per bounded, sanitized name", "[import]") {
+  import_stats s;
+  s.count_ignored("last-prompt");
+  s.count_ignored("last-prompt");
+  s.count_ignored("attachment/a b\"c");
+  CHECK(s.ignored_entries == 3);
+  CHECK(s.ignored_by_type == std::map<std::string, std::uint64_t>{{"attachment/a?b?c", 1}, {"last-prompt", 2}});
+  // std::string("t").append(...), not "t" + ...: g++ 12 -O3 -Wrestrict false positive.
+  for (std::size_t i = 0; i < 100; ++i) s.count_ignored(std::string("t").append(std::to_string(i)));
+  CHECK(s.ignored_by_type.size() == ignored_type_names_max + 1);  // + "other"
+  CHECK(s.ignored_by_type.at("other") == 100 - (ignored_type_names_max - 2));
+  CHECK(s.ignored_entries == 103);
 }

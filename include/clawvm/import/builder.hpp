@@ -41,6 +41,9 @@ struct system_text {
 struct user_text {
   std::string text;
   bool harness_written = false;  // the transcript marks it as harness-written (isMeta)
+  // Typed while the model was working (a queued prompt): calls still pending are not
+  // abandoned by it (IM-6).
+  bool mid_turn = false;
 };
 // Context that is neither user-typed nor model output (compaction summaries, extension
 // messages, environment context): a conversation page with this role.
@@ -68,8 +71,11 @@ struct tool_result {
   std::string field;  // JSON path of call_id in the entry, for the orphan diagnostic
 };
 // A native compaction boundary; a non-empty summary becomes a conversation page after it.
+// `first_kept_line`: the harness keeps the entries from this input line on in the prompt
+// (pi firstKeptEntryId, IM-12); their pages are demanded again right after the boundary.
 struct compaction {
   std::string summary;
+  std::optional<std::uint64_t> first_kept_line;
 };
 }  // namespace items
 
@@ -124,6 +130,25 @@ class workload_builder {
     tool_kind kind = tool_kind::other;
     origin where;
   };
+  // What a result page holds now (IM-6 refreshes): a repeated call with another result
+  // is a refresh. Content is compared by length + FNV-1a-64, not stored.
+  struct result_identity {
+    bool answered = false;
+    bool is_error = false;
+    std::size_t bytes = 0;
+    std::uint64_t hash = 0;
+    friend bool operator==(const result_identity&, const result_identity&) = default;
+  };
+  struct result_state {
+    result_identity now;
+    std::uint64_t versions = 0;  // refreshes emitted: the journal key's committed version
+  };
+  // A page ingested since the last compaction, for what a later compaction keeps (IM-12).
+  struct context_page {
+    std::uint64_t line = 0;
+    std::string page_id;
+    std::uint32_t tokens = 0;
+  };
   struct page_texts {
     std::string full;  // empty: no full level
     std::uint32_t full_tokens = 0;
@@ -152,6 +177,12 @@ class workload_builder {
                       const origin& result_origin);
   void register_reference_keys(const pending_call& call, const std::string& page_id);
   void update_plan(const pending_call& call, const std::string& evidence_page, const origin& where);
+  void refresh_result(const std::string& page_id, page_spec spec, result_state& state, const std::string& result,
+                      bool is_error);
+  page_texts evidence_texts(const pending_call& call, const std::string& id, const std::string* result,
+                            bool is_error) const;
+  void remember_context_page(std::uint64_t line, const std::string& page_id, std::uint32_t tokens);
+  void keep_after_compaction(std::optional<std::uint64_t> first_kept_line);
   void compact(bool native);
   void demand_references(std::string_view s);
 
@@ -179,6 +210,8 @@ class workload_builder {
   std::unordered_map<std::string, std::string> page_by_signature_;
   std::unordered_map<std::string, std::string> page_by_reference_;
   std::unordered_map<std::string, std::uint64_t> evidence_turn_;  // page id -> turn it appeared
+  std::unordered_map<std::string, result_state> result_state_;     // evidence page id -> content now
+  std::deque<context_page> since_compaction_;                      // bounded (IM-3)
   std::unordered_set<std::string> demanded_this_turn_;
   std::unordered_set<std::uint64_t> bootstrap_seen_;
   std::unordered_set<std::uint64_t> rules_seen_;

@@ -148,8 +148,12 @@ enum class problem_kind : std::uint8_t {
   orphan_tool_result = 10,  // a tool result with no pending call
   empty_input = 11,
   read_error = 12,          // the input stream failed (I/O error)
+  // Two or more JSON objects on one line (a writer lost a newline): lenient imports each.
+  concatenated_json = 13,
+  // A reference to an entry that is not in the transcript (compaction firstKeptEntryId).
+  dangling_reference = 14,
 };
-inline constexpr std::size_t problem_kind_count = 13;
+inline constexpr std::size_t problem_kind_count = 15;
 std::string_view to_string(problem_kind k) noexcept;
 
 // One problem, rendered "file:line: field 'x': message" (or "file:line: message" when
@@ -163,10 +167,16 @@ struct import_problem {
   std::string to_string() const;
 };
 
+// Distinct names kept in import_stats::ignored_by_type; later names count as "other" (IM-3).
+inline constexpr std::size_t ignored_type_names_max = 64;
+
 struct import_stats {
   std::uint64_t lines = 0;          // input lines read (blank ones included)
   std::uint64_t blank_lines = 0;
-  std::uint64_t ignored_entries = 0;   // known entry types that carry no state (IM-6)
+  std::uint64_t ignored_entries = 0;   // known entry types that carry no state (IM-5, IM-15)
+  // The same, per entry type ("last-prompt", "attachment/todo_reminder", ...), sorted by
+  // name, for the summary line. Names are sanitized and bounded (count_ignored).
+  std::map<std::string, std::uint64_t> ignored_by_type;
   std::uint64_t ignored_blocks = 0;    // content blocks of no mapped type (images, ...)
   std::uint64_t skipped_lines = 0;     // lines dropped for a problem (lenient)
   std::uint64_t skipped_items = 0;     // items dropped inside an accepted line (orphans)
@@ -174,12 +184,18 @@ struct import_stats {
   std::uint64_t turns = 0;
   std::array<std::uint64_t, page_type_count> pages{};  // new pages, by type
   std::uint64_t tool_calls = 0;
-  std::uint64_t duplicate_signatures = 0;  // calls whose canonical signature was seen before
+  // A call whose canonical signature was seen before (FT-3) is a duplicate when its result
+  // equals the result page's current content, else a refresh (IM-6): the page gets the
+  // new content as an update.
+  std::uint64_t duplicate_signatures = 0;
+  std::uint64_t refreshes = 0;
   std::uint64_t unanswered_calls = 0;      // calls with no result line
   std::uint64_t demands = 0;
   std::uint64_t plan_updates = 0;
   std::uint64_t compactions_native = 0;
   std::uint64_t compactions_synthesized = 0;
+  // Pages a native compaction kept in the prompt (pi firstKeptEntryId) and demanded again.
+  std::uint64_t pages_kept = 0;
   std::uint64_t rules_dropped = 0;         // rules beyond constraint_pages_max
   bool cut = false;                        // stopped at max_turns
   std::uint64_t calls_cut = 0;             // calls awaiting results at the cut (dropped)
@@ -187,6 +203,10 @@ struct import_stats {
 
   std::uint64_t total_pages() const noexcept;
   std::uint64_t total_problems() const noexcept;
+  // Lines that held something (not blank).
+  std::uint64_t entry_lines() const noexcept { return lines - blank_lines; }
+  // Counts one ignored entry of `type` (also in ignored_entries).
+  void count_ignored(std::string_view type);
 };
 
 enum class strictness : std::uint8_t { strict = 0, lenient = 1 };
@@ -212,6 +232,27 @@ struct import_request {
 
 // The workload header an import writes (deterministic: no paths, no clock).
 workload_header make_header(const import_request& request, const import_options& options);
+
+// What a file looks like, from its first lines (IM-16 `--from auto`, and the hint of a
+// lenient import that produced next to nothing).
+struct format_detection {
+  std::optional<source_format> format;  // empty: not a transcript of a known format
+  // "an OpenClaw/pi session (version 3)", "an older Codex rollout", "not a transcript
+  // (...)", "an empty file"; never quotes the file's text.
+  std::string description;
+  bool empty = false;                    // no non-blank line at all
+  std::uint64_t lines_examined = 0;
+};
+// Lines looked at by detect_format before it gives up.
+inline constexpr std::size_t detect_lines_max = 16;
+// Reads at most detect_lines_max non-blank lines of `in` (each bounded by
+// options.max_line_bytes and max_json_depth) and classifies them. Leaves `in` wherever it
+// stopped: the caller reopens or rewinds the input.
+format_detection detect_format(std::istream& in, const import_options& options);
+
+// IM-16: why an import (strict or lenient) of a non-empty transcript produced next to
+// nothing — no turn at all, or more than half of its lines skipped; nullopt otherwise.
+std::optional<std::string> import_shortfall(const import_stats& stats);
 
 // Streams `in` through the mapping into `sink`. Never throws on bad input (IM-5); throws
 // only what `sink` throws.

@@ -60,6 +60,11 @@ void for_each_token(std::string_view s, const std::function<void(std::string_vie
 // "http://" or "https://", or has a '/' and a '.' after its last '/'.
 bool path_like(std::string_view token) noexcept;
 
+// A line that holds two or more JSON objects written back to back ("{...}{...}", spaces
+// allowed between them): the byte offset where each object starts; empty when the line is
+// not of that shape (then it is plain invalid JSON). At most 16 objects.
+std::vector<std::size_t> concatenated_object_starts(std::string_view line);
+
 // FNV-1a 64-bit: content identity for de-duplication (bootstrap texts, rules) and for long
 // signature keys. Collisions only merge two de-duplication entries.
 std::uint64_t fnv1a64(std::string_view s) noexcept;
