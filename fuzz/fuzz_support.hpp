@@ -31,6 +31,24 @@ inline void require_empty(const std::string& violation) {
   if (!violation.empty()) fail(violation);
 }
 
+// Bytes for a failure message: printable ASCII as is, anything else as \xNN; at most
+// 160 bytes, then "...".
+inline std::string quoted_bytes(std::string_view bytes) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size() && i < 160; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.append("\\x").push_back(hex[c >> 4U]);
+      out.push_back(hex[c & 15U]);
+    }
+  }
+  if (bytes.size() > 160) out.append("...");
+  return out;
+}
+
 class byte_reader {
  public:
   byte_reader(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}

@@ -122,10 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool phased = r.flag();
 
     // J3 prediction (the model needs to know whether the bytes are JSON).
-    props::value_case vc{u.value_json, std::nullopt};
-    if (auto parsed = nlohmann::json::parse(u.value_json, nullptr, false); !parsed.is_discarded()) {
-      vc.parsed = std::move(parsed);
-    }
+    const props::value_case vc = props::classify_value(u.value_json);
     const props::prediction predicted = model.predict(u, vc, writer);
 
     journal_record rec;
@@ -179,7 +176,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (all_checks) {
       if (rec.reason != predicted.reason) {
         fuzz::fail("J3: reason " + std::string(to_string(rec.reason)) + " but the model predicts " +
-                   std::string(to_string(predicted.reason)));
+                   std::string(to_string(predicted.reason)) + " (field '" + fuzz::quoted_bytes(u.field) +
+                   "', value '" + fuzz::quoted_bytes(u.value_json) + "')");
       }
       if (rec.phase == journal_phase::committed) {
         fuzz::require(rec.result.value_json == predicted.next.value.dump() &&

@@ -9,6 +9,7 @@
 // JSON at all is known from how it was generated (value_case::parsed), not by asking the
 // implementation's parser.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -79,6 +80,27 @@ struct value_case {
   std::string text;                     // the bytes staged as value_json
   std::optional<nlohmann::json> parsed; // engaged iff `text` is JSON (by construction)
 };
+
+// For bytes not built by a generator (the fuzzer's): is `text` one JSON value as JR-10
+// defines it? Written from the spec's rules, not with clawvm's reader: no raw NUL byte
+// (nlohmann stops at it and would accept "3<NUL>..." as 3), nlohmann's own grammar, and at
+// most 128 nested arrays and objects (measured on the parsed tree, without recursion).
+inline value_case classify_value(std::string text) {
+  value_case out{std::move(text), std::nullopt};
+  if (out.text.find('\0') != std::string::npos) return out;
+  auto parsed = nlohmann::json::parse(out.text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return out;
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> stack{{&parsed, 0}};
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    if (depth + 1 > 128) return out;
+    for (const auto& child : *node) stack.emplace_back(&child, depth + 1);
+  }
+  out.parsed = std::move(parsed);
+  return out;
+}
 
 // ---- the model ------------------------------------------------------------------------
 
