@@ -3,9 +3,11 @@
 #   1. gcc-debug (warnings as errors): the whole ctest suite;
 #   2. asan (clang, ASan+UBSan): the ctest suite again under sanitizers, except the
 #      replays of the real shared transcripts (label real-data: minutes under ASan; stage 1
-#      runs them, and the importer and sidecar are fuzzed under ASan in stage 3);
+#      runs them, and the importer and sidecar are fuzzed under ASan in stage 3) and TLC
+#      (label tlc: Java, not instrumented; stage 1 runs it on every tla/ config);
 #   3. fuzz (clang, libFuzzer): each fuzzer for CLAWVM_FUZZ_SECONDS (default 30) from its
-#      committed corpus (label fuzz-campaign).
+#      committed corpus (label fuzz-campaign), and .clusterfuzzlite/build.sh run as
+#      ClusterFuzzLite runs it (label clusterfuzzlite).
 # Set CLAWVM_TEST_STAGES to a subset, e.g. "gcc-debug" for a quick local run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,12 +29,12 @@ for stage in $stages; do
     asan)
       cmake --preset asan
       cmake --build --preset asan -j "$jobs"
-      ctest --preset asan -LE "fuzz-campaign|real-data"
+      ctest --preset asan -LE "fuzz-campaign|real-data|tlc"
       ;;
     fuzz)
       cmake --preset fuzz -DCLAWVM_FUZZ_SECONDS="$fuzz_seconds"
       cmake --build --preset fuzz -j "$jobs" --target fuzzers  # the libFuzzer binaries only
-      ctest --test-dir build/fuzz -L fuzz-campaign --output-on-failure -j "$jobs"
+      ctest --test-dir build/fuzz -L "fuzz-campaign|clusterfuzzlite" --output-on-failure -j "$jobs"
       ;;
     *) echo "test.sh: unknown stage '$stage'" >&2; exit 2 ;;
   esac
