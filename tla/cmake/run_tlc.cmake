@@ -6,6 +6,11 @@
 #              of the row's length (TLC with one worker searches breadth-first);
 #   action     exit 13 and "Error: Action property <check> is violated.", same length rule;
 #   temporal   exit 13 and "Error: Temporal property <check> was violated.".
+#   simulate   (too large to enumerate) TLC -simulate: exit 0, every behaviour generated.
+# With -DSIMULATE=ON any row is checked by simulation (TLC's -simulate num=SIM_TRACES
+# -depth SIM_DEPTH -seed SIM_SEED; defaults 1000, 100, 1): ok and simulate rows must give
+# exit 0, violation rows the named violation (not necessarily a shortest one; temporal
+# rows cannot be refuted by simulation and are refused as a usage error).
 # A parse or semantic error (150), a deadlock (11) or any other exit is a failure, never
 # a refutation.  TLC writes only below WORK: -metadir, -noGenerateSpecTE and
 # java.io.tmpdir keep the source tree clean (checked after the run).
@@ -69,12 +74,34 @@ if(NOT EXISTS "${TLA_DIR}/${CONFIG}.cfg" OR NOT EXISTS "${TLA_DIR}/${_module}.tl
   _tlc_fail("${TLA_DIR}/${CONFIG}.cfg or its model module ${_module}.tla is missing")
 endif()
 
+if(_expect STREQUAL "simulate")
+  set(SIMULATE ON)
+endif()
+foreach(_v SIM_TRACES:1000 SIM_DEPTH:100 SIM_SEED:1)
+  string(REPLACE ":" ";" _v "${_v}")
+  list(GET _v 0 _name)
+  list(GET _v 1 _default)
+  if(NOT DEFINED ${_name} OR "${${_name}}" STREQUAL "")
+    set(${_name} ${_default})
+  endif()
+endforeach()
+if(SIMULATE AND _expect STREQUAL "temporal")
+  message(FATAL_ERROR "run_tlc.cmake: ${CONFIG} expects a temporal violation, which simulation cannot show")
+endif()
+
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/tmp")
 # One worker: a breadth-first search whose counts, diameter and counterexamples do not
 # depend on scheduling; a fixed fingerprint polynomial and seed.
+# Simulation: random behaviours from one seed (TLC's -simulate), for configs too large
+# to enumerate.
+if(SIMULATE)
+  set(_mode -simulate "num=${SIM_TRACES}" -depth "${SIM_DEPTH}" -seed "${SIM_SEED}")
+else()
+  set(_mode -fp 1 -seed 1)
+endif()
 set(_cmd "${JAVA}" -XX:+UseParallelGC -Xmx1g "-Djava.io.tmpdir=${WORK}/tmp"
-         -cp "${TLC_DIR}/tla2tools.jar" tlc2.TLC -workers 1 -fp 1 -seed 1
+         -cp "${TLC_DIR}/tla2tools.jar" tlc2.TLC -workers 1 ${_mode}
          -metadir "${WORK}/states" -noGenerateSpecTE -config "${CONFIG}.cfg" "${_module}.tla")
 string(TIMESTAMP _t0 "%s")
 execute_process(COMMAND ${_cmd} WORKING_DIRECTORY "${TLA_DIR}" RESULT_VARIABLE _rc
@@ -120,7 +147,18 @@ if(_rc EQUAL 11 OR _out MATCHES "Error: Deadlock reached")
   _tlc_fail("${CONFIG}: TLC reached a deadlock (exit ${_rc})")
 endif()
 
-if(_expect STREQUAL "ok")
+if(SIMULATE AND (_expect STREQUAL "ok" OR _expect STREQUAL "simulate"))
+  # The last progress line counts the behaviours (with thousands separators).
+  string(REGEX MATCHALL "[0-9,]+ traces generated" _progress "${_out}")
+  list(POP_BACK _progress _last)
+  string(REGEX REPLACE "[^0-9]" "" _traces "${_last}")
+  if(NOT _rc EQUAL 0)
+    _tlc_fail("${CONFIG}: expected no error in simulation, TLC exited ${_rc}")
+  endif()
+  if(NOT _traces STREQUAL SIM_TRACES)
+    _tlc_fail("${CONFIG}: TLC generated '${_traces}' behaviours, ${SIM_TRACES} were asked for")
+  endif()
+elseif(_expect STREQUAL "ok")
   if(NOT _rc EQUAL 0 OR NOT _out MATCHES "Model checking completed. No error has been found.")
     _tlc_fail("${CONFIG}: expected no error, TLC exited ${_rc}")
   endif()
@@ -146,7 +184,7 @@ elseif(_expect STREQUAL "invariant" OR _expect STREQUAL "action" OR _expect STRE
   if(_at EQUAL -1)
     _tlc_fail("${CONFIG}: TLC's output lacks \"${_line}\"")
   endif()
-  if(NOT _expect STREQUAL "temporal" AND NOT _states EQUAL _trace)
+  if(NOT _expect STREQUAL "temporal" AND NOT SIMULATE AND NOT _states EQUAL _trace)
     _tlc_fail("${CONFIG}: TLC's counterexample has ${_states} states, expected_counts.tsv (and the "
                         "explorer's shortest one) ${_trace}")
   endif()

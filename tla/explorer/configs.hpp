@@ -242,18 +242,33 @@ constexpr Constants constants(Bug bug, int turns = 4) {
   c.no_bootstrap_on_recovery_bug = bug == Bug::recovery;
   return c;
 }
+// Too large to enumerate on a CI runner (expected_counts.tsv: simulate).
+constexpr Constants big_constants() {
+  Constants c = constants(Bug::none, 8);
+  c.window = 12;
+  c.flush_at = 6;
+  c.compact_at = 9;
+  c.big_jump = 7;
+  c.max_crashes = 3;
+  c.max_resets = 3;
+  return c;
+}
 constexpr NameList all_invariants() {
   return names("TypeOKInv", "NoDirtyDestroyedInv", "CommittedSurvivesInv", "BootstrapResidentInv");
 }
 }  // namespace lifecycle_cfg
 
-inline constexpr std::array<Config<lifecycle::Model>, 9> lifecycle_configs{{
+inline constexpr std::array<Config<lifecycle::Model>, 10> lifecycle_configs{{
     {"MCLifecycle", "Lifecycle", "MCLifecycle", "Spec", lifecycle_cfg::constants(lifecycle_cfg::Bug::none),
      lifecycle_cfg::all_invariants(), names(),
      "window 4, flush at 2, compaction at 3, turns of 1 or 3 tokens (threshold jump, overflow), 4 turns, "
      "a crash, a reset"},
     {"MCLifecycle_small", "Lifecycle", "MCLifecycle", "Spec", lifecycle_cfg::constants(lifecycle_cfg::Bug::none, 2),
      lifecycle_cfg::all_invariants(), names(), "as MCLifecycle with 2 turns (also explored at compile time)"},
+    {"MCLifecycle_big", "Lifecycle", "MCLifecycle", "Spec", lifecycle_cfg::big_constants(),
+     lifecycle_cfg::all_invariants(), names(),
+     "window 12, flush at 6, compaction at 9, turns of 1 or 7 tokens, 8 turns, three crashes, three resets: "
+     "checked by simulation in CI"},
     {"MCLifecycle_overflow_skips_flush_bug", "Lifecycle", "MCLifecycle", "Spec",
      lifecycle_cfg::constants(lifecycle_cfg::Bug::overflow, 3), names("NoDirtyDestroyedInv"), names(),
      "SkipFlushOnOverflowBug: the reactive compaction after an overflow destroys unflushed facts"},

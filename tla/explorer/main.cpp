@@ -8,7 +8,13 @@
 //   clawvm-explore --all                  --expect for every config, as a table
 //   clawvm-explore --check-cfg TLA_DIR    prove configs.hpp equals the .cfg files, and
 //                                         expected_counts.tsv and README.md agree
+//   clawvm-explore --simulate NAME [--seed S] [--traces N] [--depth D]
+//                                         random behaviours instead of the complete
+//                                         search (simulate.hpp; TLC's -simulate)
 //   --table FILE (with --expect / --all)  another expected-results table
+//
+// A config whose row says `simulate` (too large to enumerate in CI) is simulated by
+// --expect and --all, with the default parameters.
 //
 // Exit status: 0 OK (or, with --expect/--all/--check-cfg, as expected);
 // 1 a counterexample (or an unexpected result); 2 usage error.
@@ -34,6 +40,7 @@
 #include "configs.hpp"
 #include "expected.hpp"
 #include "liveness.hpp"
+#include "simulate.hpp"
 
 #ifndef CLAWVM_TLA_SOURCE_DIR
 #error "CLAWVM_TLA_SOURCE_DIR (the tla/ directory) must be defined by the build"
@@ -188,21 +195,72 @@ Outcome run(const Config<Model>& cfg, bool print) {
   return o;
 }
 
+// Prints the states of a behaviour, TLC's way.
+template <class Model>
+void print_behaviour(const Model& model, const std::vector<typename Model::State>& states,
+                     const std::vector<const char*>& actions) {
+  for (std::size_t k = 0; k < states.size(); ++k)
+    std::cout << "State " << k + 1 << ": <" << actions[k] << ">\n" << model.print(states[k]) << "\n";
+}
+
+// --simulate: random behaviours of the config (simulate.hpp).
+template <class Model>
+Outcome run_simulation(const Config<Model>& cfg, const SimulationParams& params, bool print) {
+  const Model model(cfg.constants);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = simulate(model, cfg.invariants, cfg.properties, params);
+  const auto t1 = std::chrono::steady_clock::now();
+  Outcome o;
+  o.verdict = r.verdict;
+  o.failed = std::string{r.failed};
+  o.distinct = r.states;
+  o.trace_states = r.path.size() + (r.verdict == Verdict::property_violated ? 1 : 0);
+  o.seconds = std::chrono::duration<double>(t1 - t0).count();
+  if (!print) return o;
+  std::cout << "clawvm-explore: " << cfg.name << " (spec " << cfg.spec << ", tla/" << cfg.name << ".cfg with "
+            << cfg.model_module << ".tla), random simulation: seed " << params.seed << ", up to " << params.traces
+            << " behaviours of at most " << params.depth << " states; temporal properties are not checked\n";
+  switch (r.verdict) {
+    case Verdict::ok:
+      std::cout << "Simulation completed. No error has been found.\n"
+                << r.traces << " behaviours generated, " << r.states << " states checked.\n";
+      return o;
+    case Verdict::config_error:
+      std::cout << "Error: the model has no invariant or property named " << r.failed << ".\n";
+      return o;
+    case Verdict::invariant_violated: std::cout << "Error: Invariant " << r.failed << " is violated.\n"; break;
+    case Verdict::property_violated: std::cout << "Error: Action property " << r.failed << " is violated.\n"; break;
+    case Verdict::deadlock: std::cout << "Error: Deadlock reached.\n"; break;
+    case Verdict::temporal_violated: break;  // never: simulation checks no temporal property
+  }
+  std::cout << "Error: The behavior up to this point is:\n";
+  print_behaviour(model, r.path, r.actions);
+  if (r.verdict == Verdict::property_violated)
+    std::cout << "State " << r.path.size() + 1 << ": <" << r.bad_action << ">\n" << model.print(r.bad_target) << "\n";
+  std::cout << "Found in behaviour " << r.failing_trace + 1 << " of seed " << params.seed << " after " << r.states
+            << " states (clawvm-explore --simulate " << cfg.name << " --seed " << params.seed << " --traces "
+            << r.failing_trace + 1 << " --depth " << params.depth << " repeats it).\n";
+  return o;
+}
+
 // The verdict a row of expected_counts.tsv asks for.
 Verdict verdict_of(ExpectKind k) {
   switch (k) {
     case ExpectKind::ok: return Verdict::ok;
     case ExpectKind::invariant: return Verdict::invariant_violated;
     case ExpectKind::action: return Verdict::property_violated;
-    case ExpectKind::temporal: break;
+    case ExpectKind::temporal: return Verdict::temporal_violated;
+    case ExpectKind::simulate: break;
   }
-  return Verdict::temporal_violated;
+  return Verdict::ok;
 }
 
 // Does the outcome equal the config's row of expected_counts.tsv?
 bool as_expected(const ExpectedRow& row, const Outcome& o, std::string& why) {
   std::ostringstream w;
-  if (row.kind == ExpectKind::ok) {
+  if (row.kind == ExpectKind::simulate) {
+    if (o.verdict != Verdict::ok) w << "expected no error in simulation, got " << verdict_text(o.verdict) << " (" << o.failed << ")";
+  } else if (row.kind == ExpectKind::ok) {
     if (o.verdict != Verdict::ok) {
       w << "expected OK, got " << verdict_text(o.verdict) << " (" << o.failed << ")";
     } else if (o.distinct != row.distinct || o.diameter != row.diameter) {
@@ -374,8 +432,9 @@ void check_one_row(const Config<Model>& cfg, const ExpectedTable& table, std::ve
     return;
   }
   const bool is_bug = cfg.name.size() > 4 && cfg.name.substr(cfg.name.size() - 4) == "_bug";
-  if (is_bug != (row->kind != ExpectKind::ok))
-    problems.push_back(where + (is_bug ? "a _bug config must expect a violation" : "a green config must expect ok"));
+  const bool expects_violation = row->kind != ExpectKind::ok && row->kind != ExpectKind::simulate;
+  if (is_bug != expects_violation)
+    problems.push_back(where + (is_bug ? "a _bug config must expect a violation" : "a green config must expect ok or simulate"));
   if (row->kind == ExpectKind::invariant &&
       std::find(cfg.invariants.begin(), cfg.invariants.end(), row->check) == cfg.invariants.end())
     problems.push_back(where + std::string{row->check} + " is not an INVARIANT of the cfg");
@@ -429,9 +488,10 @@ void check_readme(const fs::path& dir, const ExpectedTable& table, std::vector<s
     if (row == nullptr || cells[0].back() != '`') continue;  // another table (e.g. the counterexamples)
     seen.insert(name);
     const bool okrow = row->kind == ExpectKind::ok;
+    const bool has_trace = row->kind == ExpectKind::invariant || row->kind == ExpectKind::action;
     const std::string distinct = okrow ? std::to_string(row->distinct) : "";
     const std::string diameter = okrow ? std::to_string(row->diameter) : "";
-    const std::string trace = (okrow || row->kind == ExpectKind::temporal) ? "" : std::to_string(row->trace);
+    const std::string trace = has_trace ? std::to_string(row->trace) : "";
     if (cells[2] != distinct || cells[3] != diameter || cells[4] != trace)
       problems.push_back("README.md: row " + name + " says " + cells[2] + "/" + cells[3] + "/" + cells[4] +
                          " (distinct/diameter/trace), expected_counts.tsv says " + distinct + "/" + diameter + "/" +
@@ -477,8 +537,23 @@ int check_cfg(const fs::path& dir) {
   return problems.empty() ? 0 : 1;
 }
 
+// Decimal digits only, at most 2^64 - 1.
+bool parse_count(const std::string& s, std::uint64_t& out) {
+  if (s.empty() || s.size() > 20) return false;
+  std::uint64_t v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  out = v;
+  return true;
+}
+
 int usage() {
   std::cerr << "usage: clawvm-explore NAME | --expect NAME | --all | --list | --check-cfg TLA_DIR\n"
+               "       | --simulate NAME [--seed S] [--traces N] [--depth D]   (defaults 1, 1000, 100)\n"
                "       [--table FILE] with --expect and --all (default: the source tree's\n"
                "       tla/expected_counts.tsv)\n"
                "       NAME is a config stem, e.g. MCJournal (see --list)\n";
@@ -527,21 +602,48 @@ int run_main(int argc, char** argv) {
     int bad = 0;
     std::printf("%-46s %-14s %10s %9s %7s %26s\n", "config", "spec", "distinct", "diameter", "trace", "result");
     for_each_config([&](const auto& cfg) {
-      const Outcome o = run(cfg, false);
-      std::string why;
       const ExpectedRow* row = table->find(cfg.name);
+      const bool simulated = row != nullptr && row->kind == ExpectKind::simulate;
+      const Outcome o = simulated ? run_simulation(cfg, SimulationParams{}, false) : run(cfg, false);
+      std::string why;
       const bool good = row != nullptr && as_expected(*row, o, why);
       if (row == nullptr) why = "no row in " + table_path;
       bad += good ? 0 : 1;
       const bool ok = o.verdict == Verdict::ok;
       const bool lasso = o.verdict == Verdict::temporal_violated;
       std::printf("%-46s %-14s %10s %9s %7s %26s  (%.2fs)%s%s\n", std::string{cfg.name}.c_str(),
-                  std::string{cfg.spec}.c_str(), ok ? std::to_string(o.distinct).c_str() : "-",
-                  ok ? std::to_string(o.diameter).c_str() : "-",
-                  ok || lasso ? "-" : std::to_string(o.trace_states).c_str(), ok ? "OK" : o.failed.c_str(),
+                  std::string{cfg.spec}.c_str(), ok && !simulated ? std::to_string(o.distinct).c_str() : "-",
+                  ok && !simulated ? std::to_string(o.diameter).c_str() : "-",
+                  ok || lasso ? "-" : std::to_string(o.trace_states).c_str(),
+                  ok ? (simulated ? "OK (simulated)" : "OK") : o.failed.c_str(),
                   o.seconds, good ? "" : "  UNEXPECTED: ", why.c_str());
     });
     return bad == 0 ? 0 : 1;
+  }
+  std::optional<SimulationParams> simulation;
+  if (!args.empty() && args[0] == "--simulate") {
+    SimulationParams p;
+    std::vector<std::string> rest;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (a == "--seed" || a == "--traces" || a == "--depth") {
+        std::uint64_t v = 0;
+        if (i + 1 >= args.size() || !parse_count(args[i + 1], v) || (a != "--seed" && v == 0)) {
+          std::cerr << "clawvm-explore: " << a << " needs a " << (a == "--seed" ? "non-negative" : "positive")
+                    << " decimal integer\n";
+          return 2;
+        }
+        ++i;
+        if (a == "--seed") p.seed = v;
+        if (a == "--traces") p.traces = static_cast<std::size_t>(v);
+        if (a == "--depth") p.depth = static_cast<std::size_t>(v);
+      } else {
+        rest.push_back(a);
+      }
+    }
+    if (rest.size() != 1 || rest[0].rfind("--", 0) == 0) return usage();
+    simulation = p;
+    args = rest;
   }
   const bool expect = args.size() == 2 && args[0] == "--expect";
   if (!(args.size() == 1 && args[0].rfind("--", 0) != 0) && !expect) return usage();
@@ -556,7 +658,9 @@ int run_main(int argc, char** argv) {
   int status = -1;
   for_each_config([&](const auto& cfg) {
     if (cfg.name != name) return;
-    const Outcome o = run(cfg, true);
+    const ExpectedRow* expected_row = expect ? table->find(cfg.name) : nullptr;
+    const bool simulated = simulation.has_value() || (expected_row != nullptr && expected_row->kind == ExpectKind::simulate);
+    const Outcome o = simulated ? run_simulation(cfg, simulation.value_or(SimulationParams{}), true) : run(cfg, true);
     if (o.verdict == Verdict::config_error) {
       status = 2;
       return;

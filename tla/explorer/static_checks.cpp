@@ -36,7 +36,8 @@ constexpr bool matches_table(const std::array<Config<Model>, N>& configs, std::s
       case ExpectKind::action:
         return s.verdict == Verdict::property_violated && s.trace_states == row->trace;
       case ExpectKind::temporal:
-        return false;  // liveness is checked at run time only
+      case ExpectKind::simulate:
+        return false;  // liveness and simulation are checked at run time only
     }
   }
   return false;  // no such config
