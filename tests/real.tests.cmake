@@ -1,4 +1,4 @@
-# The real-session replay report (spec/real.md RL-1..RL-12).
+# The real-session replay report (spec/real.md RL-1..RL-13).
 set(_clawvm_real_fixtures ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/import)
 set(_clawvm_real_work ${CMAKE_CURRENT_BINARY_DIR}/real)
 
@@ -30,6 +30,20 @@ foreach(_file real.summary.json real.summary.csv real.summary.md)
   set_tests_properties(cli.real_jobs_identical_${_file} PROPERTIES
     FIXTURES_REQUIRED "clawvm_real_j1;clawvm_real_j3" LABELS real)
 endforeach()
+
+# RL-13: sharded campaigns merge byte-identically (`clawvm real --shard`, `clawvm merge`):
+# four sessions of our own fixtures always; the 24 real sessions where ../shared has them
+# (a small grid: the debug build replays them in seconds).
+set(_real_shard_inputs "${_clawvm_real_fixtures}/openclaw/fx-openclaw-1.jsonl|${_clawvm_real_fixtures}/versions/oc-v1.jsonl|${_clawvm_real_fixtures}/versions/oc-v2.jsonl|${_clawvm_real_fixtures}/versions/oc-v3-kept.jsonl")
+add_test(NAME cli.real_shards_merge
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:clawvm_cli> -DFROM=openclaw "-DINPUTS=${_real_shard_inputs}"
+          "-DGRID=--budgets|120,180|--windows|8192|--cuts|2,full" -DWORK=${_clawvm_real_work}/shards
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/real_shards.cmake)
+set_tests_properties(cli.real_shards_merge PROPERTIES LABELS real TIMEOUT 300)
+add_shared_test(NAME real.openclaw_real_shards_merge NEED traces/openclaw-real LABELS "real;real-data" TIMEOUT 900
+  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:clawvm_cli> -DFROM=openclaw -DINPUTS=@SHARED_PATH@
+          "-DGRID=--budgets|180|--windows|none|--cuts|100|--policy|clawvm,retrieval,oracle|--jobs|2" "-DCOUNTS=1|3"
+          -DWORK=${_clawvm_real_work}/shards_real -P ${CMAKE_CURRENT_SOURCE_DIR}/real_shards.cmake)
 
 # Exit codes (RL-11): bad input and usage are 2, with the reason.
 function(clawvm_real_exit_test name code output)

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include <fmt/core.h>
 
@@ -193,6 +195,29 @@ command add_reason_codes(CLI::App& app) {
             }
             return exit_ok;
           }};
+}
+
+// SW-14, RL-13.
+std::optional<eval::shard_spec> parse_shard(std::string_view command_name, const std::string& text) {
+  const auto slash = text.find('/');
+  unsigned long index = 0;
+  unsigned long count = 0;
+  try {
+    std::size_t used_index = 0;
+    std::size_t used_count = 0;
+    if (slash != std::string::npos) {
+      index = std::stoul(text.substr(0, slash), &used_index);
+      count = std::stoul(text.substr(slash + 1), &used_count);
+    }
+    if (slash == std::string::npos || used_index != slash || used_count != text.size() - slash - 1) count = 0;
+  } catch (const std::exception&) {
+    count = 0;
+  }
+  if (count < 1 || count > 100000 || index < 1 || index > count || text.find_first_of("+- ") != std::string::npos) {
+    fmt::print(stderr, "clawvm {}: --shard: '{}' is not I/N with 1 <= I <= N <= 100000\n", command_name, text);
+    return std::nullopt;
+  }
+  return eval::shard_spec{static_cast<std::uint32_t>(index - 1), static_cast<std::uint32_t>(count)};
 }
 
 }  // namespace clawvm::cli

@@ -1,6 +1,7 @@
 // Subcommand real (spec/real.md RL-11): real agent transcripts imported, cut, replayed
 // through the six policies at the paper's budgets and at realistic windows; writes
 // real.summary.{json,csv,md}, prints the paper comparison and the checks.
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -9,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "clawvm/eval/real.hpp"
+#include "clawvm/eval/sweep.hpp"
 #include "command.hpp"
 
 namespace clawvm::cli {
@@ -30,6 +32,7 @@ struct real_cli_options {
   std::string mapping_path;
   std::optional<std::uint64_t> import_window;
   bool quiet = false;
+  std::string shard;  // "I/N" (RL-13)
 };
 
 // "120,180" -> {120, 180}; "none" -> {} when allowed; "full" -> 0 when allowed (cuts).
@@ -126,6 +129,11 @@ int run_real_command(const real_cli_options& o) {
   config.policies = std::move(*policies);
   config.lookahead_turns = o.lookahead;
   config.jobs = o.jobs;
+  if (!o.shard.empty()) {
+    const auto shard = parse_shard("real", o.shard);
+    if (!shard) return exit_bad_input;
+    config.shard = *shard;
+  }
 
   eval::real_result result;
   {
@@ -141,9 +149,27 @@ int run_real_command(const real_cli_options& o) {
     fmt::print(stderr, "clawvm real: {}\n", result.bad_input_message);
     return exit_bad_input;
   }
-  if (!prepare_out_dir("real", o.out_dir)) return exit_bad_input;
-  eval::write_real_outputs(result, o.out_dir);
-  if (!seal_out_dir("real", o.out_dir)) return exit_bad_input;
+  if (!o.shard.empty()) {
+    // RL-13: a shard's sessions only (even 1/1), unchecked; `clawvm merge` checks the whole.
+    if (!prepare_out_dir("real", o.out_dir)) return exit_bad_input;
+    eval::write_output_file(std::filesystem::path(o.out_dir) / "real.shard.json",
+                            eval::to_shard_json(result).dump(1) + "\n");
+    if (!seal_out_dir("real", o.out_dir)) return exit_bad_input;
+    fmt::print("real: shard {}/{}: {} of {} sessions, {} replays, in {}/real.shard.json\n", config.shard.index + 1,
+               config.shard.count, result.sessions.size(), result.all_sessions.size(), result.rows.size(), o.out_dir);
+    return exit_ok;
+  }
+  return write_real_report(result, o.out_dir, "real");
+}
+
+}  // namespace
+
+// RL-10, RL-11: the outputs of a whole run (`real`, or `merge` of its shards) and what the
+// terminal shows.
+int write_real_report(const eval::real_result& result, const std::string& out_dir, std::string_view command_name) {
+  if (!prepare_out_dir(command_name, out_dir)) return exit_bad_input;
+  eval::write_real_outputs(result, out_dir);
+  if (!seal_out_dir(command_name, out_dir)) return exit_bad_input;
 
   fmt::print("{} sessions, {} replays\n", result.sessions.size(), result.rows.size());
   print_paper_comparison(result);
@@ -152,12 +178,10 @@ int run_real_command(const real_cli_options& o) {
     fmt::print("  {:<38} {:<4}{}  {}\n", c.check, c.pass ? "pass" : "FAIL", c.informative ? " (informative)" : "",
                c.detail);
   }
-  fmt::print("wrote {}/real.summary.{{json,csv,md}}\n", o.out_dir);
+  fmt::print("wrote {}/real.summary.{{json,csv,md}}\n", out_dir);
   fmt::print("{}\n", result.pass ? "real: PASS" : "real: FAIL");
   return result.pass ? exit_ok : exit_check_failed;
 }
-
-}  // namespace
 
 command add_real(CLI::App& app) {
   auto o = std::make_shared<real_cli_options>();
@@ -186,6 +210,9 @@ command add_real(CLI::App& app) {
                   "importer: synthesize a compaction when the context estimate exceeds TOKENS (default 32768)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{4294967295ULL}));
   sub->add_flag("--quiet", o->quiet, "no progress lines on stderr");
+  sub->add_option("--shard", o->shard,
+                  "import and replay only shard I of N (1-based; session i of the sorted inputs is in shard i % N) "
+                  "and write real.shard.json for `clawvm merge`");
   return {sub, [o] { return run_real_command(*o); }};
 }
 

@@ -13,6 +13,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "clawvm/eval/real.hpp"
 #include "clawvm/eval/sweep.hpp"
 #include "clawvm/json_text.hpp"
 #include "command.hpp"
@@ -64,29 +65,6 @@ void print_checks(std::string_view title, const std::vector<eval::shape_check>& 
   for (const auto& c : checks) fmt::print("  {:<30} {:<4}  {}\n", c.check, c.pass ? "pass" : "FAIL", c.detail);
 }
 
-// "I/N" with 1 <= I <= N: the shard of a campaign (SW-14).
-std::optional<eval::shard_spec> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  unsigned long index = 0;
-  unsigned long count = 0;
-  try {
-    std::size_t used_index = 0;
-    std::size_t used_count = 0;
-    if (slash != std::string::npos) {
-      index = std::stoul(text.substr(0, slash), &used_index);
-      count = std::stoul(text.substr(slash + 1), &used_count);
-    }
-    if (slash == std::string::npos || used_index != slash || used_count != text.size() - slash - 1) count = 0;
-  } catch (const std::exception&) {
-    count = 0;
-  }
-  if (count < 1 || count > 100000 || index < 1 || index > count || text.find_first_of("+- ") != std::string::npos) {
-    fmt::print(stderr, "clawvm sweep: --shard: '{}' is not I/N with 1 <= I <= N <= 100000\n", text);
-    return std::nullopt;
-  }
-  return eval::shard_spec{static_cast<std::uint32_t>(index - 1), static_cast<std::uint32_t>(count)};
-}
-
 void print_summary(const eval::sweep_result& result) {
   fmt::print("{:<18} {:>12} {:>12} {:>12}\n", "policy", "mean faults", "total faults", "mean thrash");
   for (const auto& s : result.by_policy) {
@@ -102,7 +80,7 @@ int run_sweep_command(const sweep_cli_options& o) {
   if (!policies) return exit_bad_input;
   eval::shard_spec shard;
   if (!o.shard.empty()) {
-    const auto parsed = parse_shard(o.shard);
+    const auto parsed = parse_shard("sweep", o.shard);
     if (!parsed) return exit_bad_input;
     shard = *parsed;
   }
@@ -165,14 +143,17 @@ struct merge_cli_options {
   std::vector<std::string> shard_dirs;
 };
 
-// SW-14: the shards of one sweep campaign, merged into the outputs one run would write.
+// SW-14, RL-13: the shards of one sweep campaign, or of one real-session campaign, merged
+// into the outputs one run would write.
 int run_merge_command(const merge_cli_options& o) {
   namespace fs = std::filesystem;
   std::vector<nlohmann::json> tier2;
   std::vector<nlohmann::json> stress;
+  std::vector<nlohmann::json> real;
   for (const auto& dir : o.shard_dirs) {
     bool any = false;
-    for (const auto& [name, into] : {std::pair{"tier2.shard.json", &tier2}, {"stress.shard.json", &stress}}) {
+    for (const auto& [name, into] :
+         {std::pair{"tier2.shard.json", &tier2}, {"stress.shard.json", &stress}, {"real.shard.json", &real}}) {
       const fs::path p = fs::path(dir) / name;
       std::error_code ec;
       if (!fs::exists(p, ec)) continue;
@@ -188,9 +169,26 @@ int run_merge_command(const merge_cli_options& o) {
       into->push_back(std::move(j));
     }
     if (!any) {
-      fmt::print(stderr, "clawvm merge: {}: no tier2.shard.json or stress.shard.json (a `clawvm sweep --shard I/N` output)\n", dir);
+      fmt::print(stderr,
+                 "clawvm merge: {}: no tier2.shard.json, stress.shard.json or real.shard.json (a `clawvm sweep "
+                 "--shard I/N` or `clawvm real --shard I/N` output)\n",
+                 dir);
       return exit_bad_input;
     }
+  }
+  if (!real.empty()) {
+    if (!tier2.empty() || !stress.empty()) {
+      fmt::print(stderr, "clawvm merge: the directories mix sweep shards and real shards: merge one campaign at a time\n");
+      return exit_bad_input;
+    }
+    auto merged_real = eval::merge_real_shards(real);
+    if (const auto* e = std::get_if<std::string>(&merged_real)) {
+      fmt::print(stderr, "clawvm merge: {}\n", *e);
+      return exit_bad_input;
+    }
+    const int code = write_real_report(std::get<eval::real_result>(merged_real), o.out_dir, "merge");
+    if (code != exit_bad_input) fmt::print("merged {} real shards into {}\n", real.size(), o.out_dir);
+    return code;
   }
   auto merged = eval::merge_sweep_shards(tier2);
   if (const auto* e = std::get_if<std::string>(&merged)) {
@@ -247,8 +245,8 @@ command add_sweep(CLI::App& app) {
 
 command add_merge(CLI::App& app) {
   auto o = std::make_shared<merge_cli_options>();
-  auto* sub = app.add_subcommand("merge", "Merge the shards of a sweep campaign (`clawvm sweep --shard I/N`) into the "
-                                          "outputs of one run (spec/sweep.md SW-14)");
+  auto* sub = app.add_subcommand("merge", "Merge the shards of a sweep or real campaign (`clawvm sweep|real --shard I/N`) into the "
+                                          "outputs of one run (spec/sweep.md SW-14, spec/real.md RL-13)");
   sub->add_option("--out", o->out_dir, "output directory")->required();
   sub->add_option("shards", o->shard_dirs, "the --out directories of every shard")->required();
   return {sub, [o] { return run_merge_command(*o); }};

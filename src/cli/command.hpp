@@ -8,13 +8,19 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "clawvm/eval/shard.hpp"
 #include "clawvm/policy.hpp"
+
+namespace clawvm::eval {
+struct real_result;
+}  // namespace clawvm::eval
 
 namespace clawvm::cli {
 
@@ -77,6 +83,15 @@ struct command {
 // seal_out_dir lists what this run wrote. Both print the problem and return false.
 bool prepare_out_dir(std::string_view command_name, const std::string& dir);
 bool seal_out_dir(std::string_view command_name, const std::string& dir);
+
+// "I/N" with 1 <= I <= N <= 100000: one shard of a campaign (SW-14, RL-13); nullopt after
+// printing "clawvm <cmd>: --shard: ..." otherwise.
+std::optional<eval::shard_spec> parse_shard(std::string_view command_name, const std::string& text);
+
+// RL-10, RL-11 (cmd_real.cpp): writes real.summary.* into a prepared and sealed out_dir,
+// prints the comparison and the checks; the exit code (0 pass, 1 a check failed, 2 bad
+// output directory). Used by `real` and by `merge` of real shards.
+int write_real_report(const eval::real_result& result, const std::string& out_dir, std::string_view command_name);
 
 // Policies named on the command line: "all" or a comma-separated list of wire names.
 // nullopt (after printing "clawvm <cmd>: --policy: unknown policy 'x'") on an unknown name.

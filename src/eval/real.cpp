@@ -1,4 +1,4 @@
-// The real-session replay report: spec/real.md RL-1..RL-12.
+// The real-session replay report: spec/real.md RL-1..RL-13.
 #include "clawvm/eval/real.hpp"
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "clawvm/eval/digest.hpp"
+#include "clawvm/eval/metrics_json.hpp"
 #include "clawvm/eval/parallel.hpp"
 #include "clawvm/eval/sweep.hpp"
 
@@ -534,6 +535,40 @@ std::vector<std::size_t> largest_first(const std::vector<std::uintmax_t>& cost) 
 
 }  // namespace
 
+namespace {
+
+// RL-7, RL-8 and the replays_complete check over the whole run's rows: after run_real, and
+// after merge_real_shards.
+void finish_real(real_result& r) {
+  const std::size_t per_cut = (r.budgets.size() + r.windows.size()) * r.policies.size();
+  const std::size_t tasks = r.rows.size();
+  r.by_policy = summarize_real(r.rows, r.cuts, r.budgets, r.windows, r.policies);
+  r.checks = check_real(r.rows, r.by_policy);
+  {
+    // Every replay read its whole workload: the turns it assembled are the turns imported.
+    std::size_t incomplete = 0;
+    std::string first;
+    for (std::size_t t = 0; t < tasks; ++t) {
+      const auto& row = r.rows[t];
+      const std::uint64_t expected = r.replayed[t / per_cut].turns;
+      if (row.replay_error.empty() && row.metrics.turns == expected) continue;
+      if (incomplete++ == 0) {
+        first = fmt::format("; first: {} {}: {}", row_name(row), row.metrics.policy,
+                            row.replay_error.empty() ? fmt::format("{} of {} turns", row.metrics.turns, expected)
+                                                     : row.replay_error);
+      }
+    }
+    r.checks.push_back({"replays_complete", tasks > 0 && incomplete == 0,
+                        tasks == 0 ? std::string("nothing was replayed")
+                                   : fmt::format("{} of {} replays read their whole imported workload{}",
+                                                 tasks - incomplete, tasks, first),
+                        false});
+  }
+  r.pass = std::all_of(r.checks.begin(), r.checks.end(), [](const real_check& c) { return c.informative || c.pass; });
+}
+
+}  // namespace
+
 real_result run_real(const real_config& config) {
   real_result r;
   r.format = std::string(import::to_string(config.format));
@@ -560,6 +595,18 @@ real_result run_real(const real_config& config) {
                                         inputs[i - 1].second.string(), inputs[i].second.string());
       return r;
     }
+  }
+
+  // RL-13: every shard lists all inputs (so duplicates are found anywhere) and keeps its own.
+  r.shard = config.shard;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    r.all_sessions.push_back(inputs[i].first);
+    if (config.shard.owns(i)) r.session_indices.push_back(i);
+  }
+  if (!config.shard.whole()) {
+    std::vector<std::pair<std::string, fs::path>> own;
+    for (const auto i : r.session_indices) own.push_back(inputs[i]);
+    inputs = std::move(own);
   }
 
   // The budgets a replay runs at: the paper's grid, then the windows (RL-3).
@@ -715,29 +762,8 @@ real_result run_real(const real_config& config) {
     }
   }
 
-  r.by_policy = summarize_real(r.rows, r.cuts, r.budgets, r.windows, r.policies);
-  r.checks = check_real(r.rows, r.by_policy);
-  {
-    // Every replay read its whole workload: the turns it assembled are the turns imported.
-    std::size_t incomplete = 0;
-    std::string first;
-    for (std::size_t t = 0; t < tasks; ++t) {
-      const auto& row = r.rows[t];
-      const std::uint64_t expected = r.replayed[t / per_cut].turns;
-      if (row.replay_error.empty() && row.metrics.turns == expected) continue;
-      if (incomplete++ == 0) {
-        first = fmt::format("; first: {} {}: {}", row_name(row), row.metrics.policy,
-                            row.replay_error.empty() ? fmt::format("{} of {} turns", row.metrics.turns, expected)
-                                                     : row.replay_error);
-      }
-    }
-    r.checks.push_back({"replays_complete", tasks > 0 && incomplete == 0,
-                        tasks == 0 ? std::string("nothing was replayed")
-                                   : fmt::format("{} of {} replays read their whole imported workload{}",
-                                                 tasks - incomplete, tasks, first),
-                        false});
-  }
-  r.pass = std::all_of(r.checks.begin(), r.checks.end(), [](const real_check& c) { return c.informative || c.pass; });
+  // A shard is checked only as part of the whole (RL-13: clawvm merge).
+  if (config.shard.whole()) finish_real(r);
   return r;
 }
 
@@ -1056,6 +1082,216 @@ std::vector<fs::path> write_real_outputs(const real_result& r, const fs::path& d
   write_output_file(paths[1], to_csv(r));
   write_output_file(paths[2], to_markdown(r));
   return paths;
+}
+
+// ---------------------------------------------------------------------------------------
+// RL-13 shards
+
+namespace {
+
+constexpr int real_shard_format_version = 1;
+
+// The counters of one import, every one (the report reads several; a merge must
+// reproduce them all).
+json import_stats_json(const import::import_stats& st) {
+  return {{"lines", st.lines},
+          {"blank_lines", st.blank_lines},
+          {"ignored_entries", st.ignored_entries},
+          {"ignored_by_type", st.ignored_by_type},
+          {"ignored_blocks", st.ignored_blocks},
+          {"skipped_lines", st.skipped_lines},
+          {"skipped_items", st.skipped_items},
+          {"problems", st.problems},
+          {"turns", st.turns},
+          {"pages", st.pages},
+          {"tool_calls", st.tool_calls},
+          {"duplicate_signatures", st.duplicate_signatures},
+          {"refreshes", st.refreshes},
+          {"unanswered_calls", st.unanswered_calls},
+          {"demands", st.demands},
+          {"plan_updates", st.plan_updates},
+          {"compactions_native", st.compactions_native},
+          {"compactions_synthesized", st.compactions_synthesized},
+          {"pages_kept", st.pages_kept},
+          {"rules_dropped", st.rules_dropped},
+          {"cut", st.cut},
+          {"calls_cut", st.calls_cut},
+          {"events", st.events}};
+}
+
+import::import_stats import_stats_from_json(const json& j) {
+  import::import_stats st;
+  for (auto [field, key] : {std::pair{&st.lines, "lines"}, {&st.blank_lines, "blank_lines"},
+                            {&st.ignored_entries, "ignored_entries"}, {&st.ignored_blocks, "ignored_blocks"},
+                            {&st.skipped_lines, "skipped_lines"}, {&st.skipped_items, "skipped_items"},
+                            {&st.turns, "turns"}, {&st.tool_calls, "tool_calls"},
+                            {&st.duplicate_signatures, "duplicate_signatures"}, {&st.refreshes, "refreshes"},
+                            {&st.unanswered_calls, "unanswered_calls"}, {&st.demands, "demands"},
+                            {&st.plan_updates, "plan_updates"}, {&st.compactions_native, "compactions_native"},
+                            {&st.compactions_synthesized, "compactions_synthesized"}, {&st.pages_kept, "pages_kept"},
+                            {&st.rules_dropped, "rules_dropped"}, {&st.calls_cut, "calls_cut"}, {&st.events, "events"}}) {
+    *field = j.at(key).get<std::uint64_t>();
+  }
+  st.ignored_by_type = j.at("ignored_by_type").get<std::map<std::string, std::uint64_t>>();
+  st.problems = j.at("problems").get<std::array<std::uint64_t, import::problem_kind_count>>();
+  st.pages = j.at("pages").get<std::array<std::uint64_t, page_type_count>>();
+  st.cut = j.at("cut").get<bool>();
+  return st;
+}
+
+json shard_row_json(const real_row& row) {
+  return {{"budget", row.budget},
+          {"budget_kind", to_string(row.kind)},
+          {"metrics", metrics_to_json(row.metrics)},
+          {"oracle_gap", row.oracle_gap ? json(*row.oracle_gap) : json(nullptr)},
+          {"peak_footprint_tokens", row.peak_footprint_tokens},
+          {"assemblies_over_budget", row.assemblies_over_budget},
+          {"replay_error", row.replay_error}};
+}
+
+real_row shard_row_from_json(const json& j, const std::string& session, const std::string& cut) {
+  real_row row;
+  row.session = session;
+  row.cut = cut;
+  row.budget = j.at("budget").get<std::uint32_t>();
+  const auto kind = j.at("budget_kind").get<std::string>();
+  if (kind != to_string(real_budget_kind::budget) && kind != to_string(real_budget_kind::window)) {
+    throw std::runtime_error("unknown budget_kind '" + kind + "'");
+  }
+  row.kind = kind == to_string(real_budget_kind::window) ? real_budget_kind::window : real_budget_kind::budget;
+  row.metrics = metrics_from_json(j.at("metrics"));
+  if (!j.at("oracle_gap").is_null()) row.oracle_gap = j.at("oracle_gap").get<std::int64_t>();
+  row.peak_footprint_tokens = j.at("peak_footprint_tokens").get<std::uint64_t>();
+  row.assemblies_over_budget = j.at("assemblies_over_budget").get<std::uint64_t>();
+  row.replay_error = j.at("replay_error").get<std::string>();
+  return row;
+}
+
+json real_grid_json(const real_result& r) {
+  return {{"format", r.format},   {"cuts", r.cuts},
+          {"budgets", r.budgets}, {"windows", r.windows},
+          {"policies", r.policies}, {"lookahead_turns", r.lookahead_turns},
+          {"import_window_tokens", r.import_window_tokens}, {"sessions", r.all_sessions}};
+}
+
+}  // namespace
+
+json to_shard_json(const real_result& r) {
+  const std::size_t per_cut = (r.budgets.size() + r.windows.size()) * r.policies.size();
+  json sessions = json::array();
+  for (std::size_t i = 0; i < r.sessions.size(); ++i) {
+    const real_session& s = r.sessions[i];
+    json cuts = json::array();
+    for (std::size_t c = 0; c < r.replayed.size(); ++c) {
+      const real_cut& cut = r.replayed[c];
+      if (cut.session != i) continue;
+      json rows = json::array();
+      for (std::size_t t = c * per_cut; t < (c + 1) * per_cut; ++t) rows.push_back(shard_row_json(r.rows[t]));
+      cuts.push_back({{"cut", cut.cut},
+                      {"turns", cut.turns},
+                      {"capacity", {{"assemblies", cut.capacity.assemblies},
+                                    {"peak_footprint_tokens", cut.capacity.peak_footprint_tokens},
+                                    {"assemblies_over_budget", cut.capacity.assemblies_over_budget}}},
+                      {"rows", std::move(rows)}});
+    }
+    sessions.push_back({{"index", r.session_indices[i]},
+                        {"name", s.name},
+                        {"file", s.file},
+                        {"sha256", s.sha256},
+                        {"stats", import_stats_json(s.stats)},
+                        {"cuts", std::move(cuts)}});
+  }
+  return {{"format", "clawvm-real-shard"},
+          {"version", real_shard_format_version},
+          {"shard", {{"index", r.shard.index + 1}, {"count", r.shard.count}}},
+          {"grid", real_grid_json(r)},
+          {"sessions", std::move(sessions)}};
+}
+
+std::variant<real_result, std::string> merge_real_shards(const std::vector<json>& shards) {
+  if (shards.empty()) return std::string("no shards given");
+  real_result r;
+  json grid;
+  std::uint32_t count = 0;
+  std::vector<bool> seen_shard;
+  std::vector<std::optional<json>> by_index;  // each session's JSON, at its global index
+  try {
+    for (const json& s : shards) {
+      if (s.value("format", "") != "clawvm-real-shard" || s.value("version", 0) != real_shard_format_version) {
+        return fmt::format("not a real shard (format clawvm-real-shard version {})", real_shard_format_version);
+      }
+      const auto index = s.at("shard").at("index").get<std::uint32_t>();
+      const auto n = s.at("shard").at("count").get<std::uint32_t>();
+      if (count == 0) {
+        count = n;
+        grid = s.at("grid");
+        seen_shard.assign(n, false);
+        by_index.assign(grid.at("sessions").size(), std::nullopt);
+      }
+      if (n != count) return fmt::format("shard {}/{} is from a campaign of {} shards, not {}", index, n, n, count);
+      if (s.at("grid") != grid) {
+        return fmt::format("shard {}/{} is from another campaign (format, cuts, budgets, windows, policies, "
+                           "lookahead, import window or inputs differ)", index, n);
+      }
+      if (index < 1 || index > count || seen_shard[index - 1]) return fmt::format("shard {}/{} is given twice or out of range", index, n);
+      seen_shard[index - 1] = true;
+      for (const json& session : s.at("sessions")) {
+        const auto i = session.at("index").get<std::size_t>();
+        if (i >= by_index.size() || by_index[i] || i % count != index - 1 ||
+            session.at("name") != grid.at("sessions").at(i)) {
+          return fmt::format("shard {}/{} holds session {}, which is not its own", index, n, i);
+        }
+        by_index[i] = session;
+      }
+    }
+    for (std::uint32_t i = 0; i < count; ++i) {
+      if (!seen_shard[i]) return fmt::format("shard {}/{} is missing", i + 1, count);
+    }
+    r.format = grid.at("format").get<std::string>();
+    r.cuts = grid.at("cuts").get<std::vector<std::uint32_t>>();
+    r.budgets = grid.at("budgets").get<std::vector<std::uint32_t>>();
+    r.windows = grid.at("windows").get<std::vector<std::uint32_t>>();
+    r.policies = grid.at("policies").get<std::vector<std::string>>();
+    r.lookahead_turns = grid.at("lookahead_turns").get<std::uint32_t>();
+    r.import_window_tokens = grid.at("import_window_tokens").get<std::uint64_t>();
+    r.all_sessions = grid.at("sessions").get<std::vector<std::string>>();
+    for (const auto& policy : r.policies) {
+      if (!policy_named(policy)) return fmt::format("unknown policy '{}' in the shards", policy);
+    }
+    const std::size_t per_cut = (r.budgets.size() + r.windows.size()) * r.policies.size();
+    for (std::size_t i = 0; i < by_index.size(); ++i) {
+      if (!by_index[i]) return fmt::format("session {} ('{}') is in no shard", i, r.all_sessions[i]);
+      const json& sj = *by_index[i];
+      real_session session;
+      session.name = sj.at("name").get<std::string>();
+      session.file = sj.at("file").get<std::string>();
+      session.sha256 = sj.at("sha256").get<std::string>();
+      session.stats = import_stats_from_json(sj.at("stats"));
+      for (const json& cj : sj.at("cuts")) {
+        real_cut cut;
+        cut.session = r.sessions.size();
+        cut.cut = cj.at("cut").get<std::uint32_t>();
+        cut.turns = cj.at("turns").get<std::uint64_t>();
+        const json& cap = cj.at("capacity");
+        cut.capacity.assemblies = cap.at("assemblies").get<std::uint64_t>();
+        cut.capacity.peak_footprint_tokens = cap.at("peak_footprint_tokens").get<std::uint64_t>();
+        cut.capacity.assemblies_over_budget = cap.at("assemblies_over_budget").get<std::vector<std::uint64_t>>();
+        const json& rows = cj.at("rows");
+        if (rows.size() != per_cut) {
+          return fmt::format("session '{}' cut {} has {} rows, the grid has {}", session.name,
+                             real_cut_label(cut.cut), rows.size(), per_cut);
+        }
+        for (const json& row : rows) r.rows.push_back(shard_row_from_json(row, session.name, real_cut_label(cut.cut)));
+        r.replayed.push_back(std::move(cut));
+      }
+      r.session_indices.push_back(i);
+      r.sessions.push_back(std::move(session));
+    }
+  } catch (const std::exception& e) {
+    return fmt::format("a shard file is malformed: {}", e.what());
+  }
+  finish_real(r);
+  return r;
 }
 
 }  // namespace clawvm::eval

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clawvm/eval/generators.hpp"
+#include "clawvm/eval/shard.hpp"
 #include "clawvm/import/import.hpp"
 #include "clawvm/replay.hpp"
 
@@ -67,6 +68,9 @@ struct real_config {
   // Where the imported workloads stream through (a fresh subdirectory is created and
   // removed); empty: the system's temporary directory.
   std::filesystem::path scratch_dir;
+  // RL-13: import and replay only this shard's sessions (session i of the sorted inputs
+  // belongs to shard i % count); the result is then a shard, unchecked (merge_real_shards).
+  shard_spec shard;
   // Called after each import and each replay with (stage, done, total), stage "import" or
   // "replay"; from worker threads, serialised. Null: none.
   std::function<void(std::string_view, std::size_t, std::size_t)> progress;
@@ -161,6 +165,12 @@ struct real_result {
   std::vector<real_policy_summary> by_policy;  // cut, budgets then windows, policy
   std::vector<real_check> checks;
   bool pass = false;
+
+  // RL-13: a shard holds its own sessions only; `all_sessions` names every session of the
+  // campaign (sorted) and `session_indices` the position of each held one among them.
+  shard_spec shard;
+  std::vector<std::string> all_sessions;
+  std::vector<std::size_t> session_indices;
 };
 
 // "100", "200" or "full".
@@ -224,6 +234,14 @@ std::vector<real_policy_summary> summarize_real(const std::vector<real_row>& row
                                                 const std::vector<std::string>& policies);
 std::vector<real_check> check_real(const std::vector<real_row>& rows,
                                    const std::vector<real_policy_summary>& by_policy);
+
+// RL-13: a shard's result as a file (real.shard.json): the campaign's grid, every session
+// name, and the held sessions with their import statistics, cuts and rows.
+nlohmann::json to_shard_json(const real_result& r);
+// Rebuilds the whole run from all of its shards, in any order, and checks it as run_real
+// does; the problem when the shards are not the parts of one campaign (another grid or
+// other inputs, a shard missing or given twice, a session in the wrong shard).
+std::variant<real_result, std::string> merge_real_shards(const std::vector<nlohmann::json>& shards);
 
 // RL-10: real.summary.json / .csv / .md.
 nlohmann::json to_json(const real_result& r);

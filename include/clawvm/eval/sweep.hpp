@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clawvm/eval/generators.hpp"
+#include "clawvm/eval/shard.hpp"
 #include "clawvm/replay.hpp"
 #include "clawvm/trace_validation.hpp"
 
@@ -26,15 +27,6 @@ inline constexpr double thrash_reduction_required = 0.70;
 
 // Called after each configuration with (done, total); from worker threads, serialised.
 using progress_fn = std::function<void(std::size_t, std::size_t)>;
-
-// SW-14: one part of a grid for a campaign spread over machines: configuration i (in the
-// grid's order) belongs to shard i % count (index 0-based here, 1-based on the CLI).
-struct shard_spec {
-  std::uint32_t index = 0;
-  std::uint32_t count = 1;
-  bool owns(std::size_t configuration) const noexcept { return configuration % count == index; }
-  bool whole() const noexcept { return count == 1; }
-};
 
 struct sweep_config {
   std::uint64_t seed = sweep_seed_default;

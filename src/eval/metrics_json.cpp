@@ -1,0 +1,74 @@
+// The replay metrics as shard files carry them (SW-14, RL-13): every counter, so a merge
+// recomputes exactly what one run computes.
+#include "clawvm/eval/metrics_json.hpp"
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "clawvm/faults.hpp"
+
+namespace clawvm::eval {
+
+using json = nlohmann::json;
+
+json metrics_to_json(const replay_metrics& m) {
+  json faults = json::object();
+  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = m.counters[f];
+  const auto& c = m.counters;
+  return {{"workload", m.workload},
+          {"policy", m.policy},
+          {"tokens_budget", m.tokens_budget},
+          {"faults", std::move(faults)},
+          {"hits", c.hits},
+          {"misses", c.misses},
+          {"duplicate_signature_alerts", c.duplicate_signature_alerts},
+          {"physical_insufficiency", c.physical_insufficiency},
+          {"commits", c.commits},
+          {"rejections", c.rejections},
+          {"destructive_commits", c.destructive_commits},
+          {"recalls_explained", c.recalls_explained},
+          {"events", m.events},
+          {"turns", m.turns},
+          {"sessions", m.sessions},
+          {"tokens_used_total", m.tokens_used_total},
+          {"floor_unfit_turns", m.floor_unfit_turns},
+          {"tool_calls", m.tool_calls},
+          {"demands", m.demands},
+          {"boundaries", m.boundaries},
+          {"ingest_rejected", m.ingest_rejected},
+          {"update_rejected", m.update_rejected},
+          {"tool_rejected", m.tool_rejected},
+          {"reasons", m.reasons},
+          {"prefix_tokens_kept", m.prefix_tokens_kept},
+          {"prefix_tokens_assembled", m.prefix_tokens_assembled}};
+}
+
+replay_metrics metrics_from_json(const json& j) {
+  replay_metrics m;
+  m.workload = j.at("workload").get<std::string>();
+  m.policy = j.at("policy").get<std::string>();
+  m.tokens_budget = j.at("tokens_budget").get<std::uint32_t>();
+  for (auto f : all_fault_kinds) m.counters[f] = j.at("faults").at(std::string(to_string(f))).get<std::uint64_t>();
+  auto& c = m.counters;
+  c.hits = j.at("hits").get<std::uint64_t>();
+  c.misses = j.at("misses").get<std::uint64_t>();
+  c.duplicate_signature_alerts = j.at("duplicate_signature_alerts").get<std::uint64_t>();
+  c.physical_insufficiency = j.at("physical_insufficiency").get<std::uint64_t>();
+  c.commits = j.at("commits").get<std::uint64_t>();
+  c.rejections = j.at("rejections").get<std::uint64_t>();
+  c.destructive_commits = j.at("destructive_commits").get<std::uint64_t>();
+  c.recalls_explained = j.at("recalls_explained").get<std::uint64_t>();
+  for (auto [field, key] : {std::pair{&m.events, "events"}, {&m.turns, "turns"}, {&m.sessions, "sessions"},
+                            {&m.tokens_used_total, "tokens_used_total"}, {&m.floor_unfit_turns, "floor_unfit_turns"},
+                            {&m.tool_calls, "tool_calls"}, {&m.demands, "demands"}, {&m.boundaries, "boundaries"},
+                            {&m.ingest_rejected, "ingest_rejected"}, {&m.update_rejected, "update_rejected"},
+                            {&m.tool_rejected, "tool_rejected"}, {&m.prefix_tokens_kept, "prefix_tokens_kept"},
+                            {&m.prefix_tokens_assembled, "prefix_tokens_assembled"}}) {
+    *field = j.at(key).get<std::uint64_t>();
+  }
+  m.reasons = j.at("reasons").get<std::map<std::string, std::uint64_t>>();
+  return m;
+}
+
+}  // namespace clawvm::eval

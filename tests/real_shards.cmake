@@ -1,0 +1,57 @@
+# RL-13: a real-session campaign split into N shards (by session) and merged gives the same
+# bytes as one run, for several N, one of them with more shards than sessions (an empty
+# shard); a missing shard and shards of two campaigns are refused (exit 2).
+#   cmake -DCLI=<clawvm> -DFROM=<format> "-DINPUTS=<file|dir|...>" "-DGRID=<option|value|...>" -DWORK=<dir>
+#         [-DCOUNTS=1|2|3|5] -P real_shards.cmake
+# (lists separated by "|": they pass through with_shared.cmake's command list intact)
+cmake_minimum_required(VERSION 3.25)
+file(REMOVE_RECURSE ${WORK})
+if(NOT DEFINED COUNTS)
+  set(COUNTS "1|2|3|5")
+endif()
+foreach(_v INPUTS GRID COUNTS)
+  string(REPLACE "|" ";" ${_v} "${${_v}}")
+endforeach()
+set(_run real --from ${FROM} ${INPUTS} ${GRID} --quiet)
+execute_process(COMMAND ${CLI} ${_run} --out ${WORK}/whole RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+if(NOT _rc EQUAL 0 AND NOT _rc EQUAL 1)
+  message(FATAL_ERROR "the unsharded run failed (${_rc}):\n${_out}${_err}")
+endif()
+set(_whole_rc ${_rc})
+foreach(_n IN LISTS COUNTS)
+  set(_dirs "")
+  foreach(_i RANGE 1 ${_n})
+    execute_process(COMMAND ${CLI} ${_run} --out ${WORK}/n${_n}/shard${_i} --shard ${_i}/${_n}
+                    RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+    if(NOT _rc EQUAL 0 OR NOT EXISTS ${WORK}/n${_n}/shard${_i}/real.shard.json)
+      message(FATAL_ERROR "shard ${_i}/${_n} failed (${_rc}):\n${_out}${_err}")
+    endif()
+    list(PREPEND _dirs ${WORK}/n${_n}/shard${_i})  # any order: merged last to first
+  endforeach()
+  execute_process(COMMAND ${CLI} merge --out ${WORK}/n${_n}/merged ${_dirs} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+  if(NOT _rc EQUAL _whole_rc)
+    message(FATAL_ERROR "merging ${_n} shards exited ${_rc}, the unsharded run ${_whole_rc}:\n${_out}${_err}")
+  endif()
+  foreach(_f real.summary.json real.summary.csv real.summary.md)
+    file(SHA256 ${WORK}/whole/${_f} _a)
+    file(SHA256 ${WORK}/n${_n}/merged/${_f} _b)
+    if(NOT _a STREQUAL _b)
+      message(FATAL_ERROR "${_f}: ${_n} merged shards differ from the unsharded run")
+    endif()
+  endforeach()
+  message(STATUS "${_n} shards merge to the unsharded bytes")
+endforeach()
+# Refusals: a shard missing, a shard from another campaign (another shard count, another grid).
+list(GET COUNTS -1 _n)
+execute_process(COMMAND ${CLI} merge --out ${WORK}/bad ${WORK}/n${_n}/shard1 RESULT_VARIABLE _rc ERROR_VARIABLE _err)
+if(NOT _rc EQUAL 2 OR NOT _err MATCHES "shard 2/${_n} is missing")
+  message(FATAL_ERROR "a missing shard was not refused (${_rc}):\n${_err}")
+endif()
+execute_process(COMMAND ${CLI} ${_run} --out ${WORK}/other/shard2 --shard 2/${_n} --lookahead 1
+                RESULT_VARIABLE _rc OUTPUT_QUIET ERROR_VARIABLE _err)
+execute_process(COMMAND ${CLI} merge --out ${WORK}/bad ${WORK}/n${_n}/shard1 ${WORK}/other/shard2
+                RESULT_VARIABLE _rc ERROR_VARIABLE _err)
+if(NOT _rc EQUAL 2 OR NOT _err MATCHES "from another campaign")
+  message(FATAL_ERROR "shards of two campaigns were not refused (${_rc}):\n${_err}")
+endif()
+message(STATUS "a missing shard and a shard of another campaign are refused")
