@@ -1,5 +1,7 @@
-// The replay metrics as shard files carry them (SW-14, RL-13): every counter, so a merge
-// recomputes exactly what one run computes.
+// The replay metrics read back from the JSON that clawvm::to_json (RP-6) writes, as shard
+// files carry them (SW-14, RL-13): every counter, so a merge recomputes exactly what one
+// run computes (the derived fields, faults_total, thrash_index, prefix_stability, are
+// recomputed from the counters, not read).
 #include "clawvm/eval/metrics_json.hpp"
 
 #include <map>
@@ -11,38 +13,6 @@
 namespace clawvm::eval {
 
 using json = nlohmann::json;
-
-json metrics_to_json(const replay_metrics& m) {
-  json faults = json::object();
-  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = m.counters[f];
-  const auto& c = m.counters;
-  return {{"workload", m.workload},
-          {"policy", m.policy},
-          {"tokens_budget", m.tokens_budget},
-          {"faults", std::move(faults)},
-          {"hits", c.hits},
-          {"misses", c.misses},
-          {"duplicate_signature_alerts", c.duplicate_signature_alerts},
-          {"physical_insufficiency", c.physical_insufficiency},
-          {"commits", c.commits},
-          {"rejections", c.rejections},
-          {"destructive_commits", c.destructive_commits},
-          {"recalls_explained", c.recalls_explained},
-          {"events", m.events},
-          {"turns", m.turns},
-          {"sessions", m.sessions},
-          {"tokens_used_total", m.tokens_used_total},
-          {"floor_unfit_turns", m.floor_unfit_turns},
-          {"tool_calls", m.tool_calls},
-          {"demands", m.demands},
-          {"boundaries", m.boundaries},
-          {"ingest_rejected", m.ingest_rejected},
-          {"update_rejected", m.update_rejected},
-          {"tool_rejected", m.tool_rejected},
-          {"reasons", m.reasons},
-          {"prefix_tokens_kept", m.prefix_tokens_kept},
-          {"prefix_tokens_assembled", m.prefix_tokens_assembled}};
-}
 
 replay_metrics metrics_from_json(const json& j) {
   replay_metrics m;

@@ -1089,7 +1089,7 @@ std::vector<fs::path> write_real_outputs(const real_result& r, const fs::path& d
 
 namespace {
 
-constexpr int real_shard_format_version = 1;
+constexpr shard_file_kind real_shard_kind{"clawvm-real-shard", 1, "", "sessions", "session"};
 
 // The counters of one import, every one (the report reads several; a merge must
 // reproduce them all).
@@ -1142,7 +1142,7 @@ import::import_stats import_stats_from_json(const json& j) {
 json shard_row_json(const real_row& row) {
   return {{"budget", row.budget},
           {"budget_kind", to_string(row.kind)},
-          {"metrics", metrics_to_json(row.metrics)},
+          {"metrics", clawvm::to_json(row.metrics)},
           {"oracle_gap", row.oracle_gap ? json(*row.oracle_gap) : json(nullptr)},
           {"peak_footprint_tokens", row.peak_footprint_tokens},
           {"assemblies_over_budget", row.assemblies_over_budget},
@@ -1201,52 +1201,16 @@ json to_shard_json(const real_result& r) {
                         {"stats", import_stats_json(s.stats)},
                         {"cuts", std::move(cuts)}});
   }
-  return {{"format", "clawvm-real-shard"},
-          {"version", real_shard_format_version},
-          {"shard", {{"index", r.shard.index + 1}, {"count", r.shard.count}}},
-          {"grid", real_grid_json(r)},
-          {"sessions", std::move(sessions)}};
+  return shard_envelope(real_shard_kind, r.shard, real_grid_json(r), std::move(sessions));
 }
 
 std::variant<real_result, std::string> merge_real_shards(const std::vector<json>& shards) {
-  if (shards.empty()) return std::string("no shards given");
+  auto collected = collect_shard_items(shards, real_shard_kind,
+                                       [](const json& grid) { return grid.at("sessions").size(); });
+  if (auto* e = std::get_if<std::string>(&collected)) return *e;
+  const auto& [grid, by_index] = std::get<shard_items>(collected);
   real_result r;
-  json grid;
-  std::uint32_t count = 0;
-  std::vector<bool> seen_shard;
-  std::vector<std::optional<json>> by_index;  // each session's JSON, at its global index
   try {
-    for (const json& s : shards) {
-      if (s.value("format", "") != "clawvm-real-shard" || s.value("version", 0) != real_shard_format_version) {
-        return fmt::format("not a real shard (format clawvm-real-shard version {})", real_shard_format_version);
-      }
-      const auto index = s.at("shard").at("index").get<std::uint32_t>();
-      const auto n = s.at("shard").at("count").get<std::uint32_t>();
-      if (count == 0) {
-        count = n;
-        grid = s.at("grid");
-        seen_shard.assign(n, false);
-        by_index.assign(grid.at("sessions").size(), std::nullopt);
-      }
-      if (n != count) return fmt::format("shard {}/{} is from a campaign of {} shards, not {}", index, n, n, count);
-      if (s.at("grid") != grid) {
-        return fmt::format("shard {}/{} is from another campaign (format, cuts, budgets, windows, policies, "
-                           "lookahead, import window or inputs differ)", index, n);
-      }
-      if (index < 1 || index > count || seen_shard[index - 1]) return fmt::format("shard {}/{} is given twice or out of range", index, n);
-      seen_shard[index - 1] = true;
-      for (const json& session : s.at("sessions")) {
-        const auto i = session.at("index").get<std::size_t>();
-        if (i >= by_index.size() || by_index[i] || i % count != index - 1 ||
-            session.at("name") != grid.at("sessions").at(i)) {
-          return fmt::format("shard {}/{} holds session {}, which is not its own", index, n, i);
-        }
-        by_index[i] = session;
-      }
-    }
-    for (std::uint32_t i = 0; i < count; ++i) {
-      if (!seen_shard[i]) return fmt::format("shard {}/{} is missing", i + 1, count);
-    }
     r.format = grid.at("format").get<std::string>();
     r.cuts = grid.at("cuts").get<std::vector<std::uint32_t>>();
     r.budgets = grid.at("budgets").get<std::vector<std::uint32_t>>();
@@ -1260,8 +1224,8 @@ std::variant<real_result, std::string> merge_real_shards(const std::vector<json>
     }
     const std::size_t per_cut = (r.budgets.size() + r.windows.size()) * r.policies.size();
     for (std::size_t i = 0; i < by_index.size(); ++i) {
-      if (!by_index[i]) return fmt::format("session {} ('{}') is in no shard", i, r.all_sessions[i]);
-      const json& sj = *by_index[i];
+      const json& sj = by_index[i];
+      if (sj.at("name") != r.all_sessions[i]) return fmt::format("session {} is not '{}' in its shard", i, r.all_sessions[i]);
       real_session session;
       session.name = sj.at("name").get<std::string>();
       session.file = sj.at("file").get<std::string>();

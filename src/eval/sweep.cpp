@@ -590,7 +590,7 @@ json shard_rows_json(const std::vector<sweep_row>& rows, const std::vector<std::
       trace["divergence"] = {{"line", d.line}, {"event", d.event}, {"action", d.action}, {"message", d.message}};
     }
     out.push_back({{"index", indices[k]}, {"family", r.family}, {"tokens_budget", r.tokens_budget},
-                   {"metrics", metrics_to_json(r.metrics)}, {"trace", std::move(trace)}});
+                   {"metrics", clawvm::to_json(r.metrics)}, {"trace", std::move(trace)}});
   }
   return out;
 }
@@ -611,54 +611,23 @@ sweep_row row_from_shard_json(const json& j) {
   return r;
 }
 
-json shard_envelope(std::string_view kind, const shard_spec& shard, json grid, json rows) {
-  return {{"format", "clawvm-sweep-shard"}, {"version", shard_format_version}, {"kind", kind},
-          {"shard", {{"index", shard.index + 1}, {"count", shard.count}}}, {"grid", std::move(grid)},
-          {"rows", std::move(rows)}};
+shard_file_kind sweep_shard_kind(std::string_view kind) {
+  return {"clawvm-sweep-shard", shard_format_version, kind, "rows", "configuration"};
 }
 
 // The rows of every shard, in grid order, after checking that the shards are the parts of
-// one grid of `size` configurations; the common grid description in `grid`.
+// one grid; the common grid description in `grid`.
 std::variant<std::vector<sweep_row>, std::string> merged_rows(const std::vector<json>& shards, std::string_view kind,
                                                               json& grid, std::size_t size_of_grid(const json&)) {
-  if (shards.empty()) return std::string("no shards given");
-  std::uint32_t count = 0;
-  std::vector<bool> seen_shard;
-  std::vector<std::optional<sweep_row>> rows;
-  for (const json& s : shards) {
-    try {
-      if (s.value("format", "") != "clawvm-sweep-shard" || s.value("version", 0) != shard_format_version ||
-          s.value("kind", "") != kind) {
-        return fmt::format("not a {} shard (format clawvm-sweep-shard version {})", kind, shard_format_version);
-      }
-      const auto index = s.at("shard").at("index").get<std::uint32_t>();
-      const auto n = s.at("shard").at("count").get<std::uint32_t>();
-      if (count == 0) {
-        count = n;
-        grid = s.at("grid");
-        seen_shard.assign(n, false);
-        rows.assign(size_of_grid(grid), std::nullopt);
-      }
-      if (n != count) return fmt::format("shard {}/{} is from a campaign of {} shards, not {}", index, n, n, count);
-      if (s.at("grid") != grid) return fmt::format("shard {}/{} is from another grid (seed, turns, budgets or policies)", index, n);
-      if (index < 1 || index > count || seen_shard[index - 1]) return fmt::format("shard {}/{} is given twice or out of range", index, n);
-      seen_shard[index - 1] = true;
-      for (const json& row : s.at("rows")) {
-        const auto i = row.at("index").get<std::size_t>();
-        if (i >= rows.size() || rows[i] || i % count != index - 1) return fmt::format("shard {}/{} holds configuration {}, which is not its own", index, n, i);
-        rows[i] = row_from_shard_json(row);
-      }
-    } catch (const json::exception& e) {
-      return fmt::format("a shard file is malformed: {}", e.what());
-    }
-  }
-  for (std::uint32_t i = 0; i < count; ++i) {
-    if (!seen_shard[i]) return fmt::format("shard {}/{} is missing", i + 1, count);
-  }
+  auto collected = collect_shard_items(shards, sweep_shard_kind(kind), size_of_grid);
+  if (auto* e = std::get_if<std::string>(&collected)) return *e;
+  auto& c = std::get<shard_items>(collected);
+  grid = std::move(c.grid);
   std::vector<sweep_row> out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!rows[i]) return fmt::format("configuration {} is in no shard", i);
-    out.push_back(std::move(*rows[i]));
+  try {
+    for (const json& row : c.items) out.push_back(row_from_shard_json(row));
+  } catch (const json::exception& e) {
+    return fmt::format("a shard file is malformed: {}", e.what());
   }
   return out;
 }
@@ -676,13 +645,13 @@ json to_shard_json(const sweep_result& r) {
   json grid{{"seed", r.seed},         {"turns", r.turns},       {"families", r.families},
             {"workloads", r.workloads}, {"budgets_tokens", r.budgets_tokens}, {"policies", r.policies},
             {"traces_validated", r.traces_validated}};
-  return shard_envelope("tier2", r.shard, std::move(grid), shard_rows_json(r.rows, r.row_indices));
+  return shard_envelope(sweep_shard_kind("tier2"), r.shard, std::move(grid), shard_rows_json(r.rows, r.row_indices));
 }
 
 json to_shard_json(const stress_result& r) {
   json grid{{"seed", r.seed}, {"workloads", r.workloads}, {"budgets_tokens", r.budgets_tokens},
             {"policies", r.policies}, {"traces_validated", r.traces_validated}};
-  return shard_envelope("stress", r.shard, std::move(grid), shard_rows_json(r.rows, r.row_indices));
+  return shard_envelope(sweep_shard_kind("stress"), r.shard, std::move(grid), shard_rows_json(r.rows, r.row_indices));
 }
 
 std::variant<sweep_result, std::string> merge_sweep_shards(const std::vector<json>& shards) {
