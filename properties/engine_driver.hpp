@@ -121,7 +121,7 @@ inline std::string check_residency(const engine& e, bool after_compaction) {
   std::uint64_t used = 0;
   for (const page& p : pages) {
     if (p.resident == level::none) continue;
-    if (!p.has(p.resident) || p.resident < p.floor()) {
+    if (!p.has(p.resident) || !model::FloorHolds(p.type, p.resident)) {
       return "FloorInv (SEL-9.2): page '" + p.id + "' resident at " + std::string(to_string(p.resident)) +
              " (floor " + std::string(to_string(p.floor())) + ", representation present: " +
              (p.has(p.resident) ? "yes" : "no") + ")";
@@ -135,12 +135,13 @@ inline std::string check_residency(const engine& e, bool after_compaction) {
   const std::uint64_t floor_tokens = floor_set_tokens(pages);
   if (floor_tokens > budget) return {};
   for (const page& p : pages) {
-    if (p.pin == pin_class::hard && e.config().policy.selector.auto_pin && p.resident < p.floor()) {
+    if (p.pin == pin_class::hard && e.config().policy.selector.auto_pin && !model::PinnedResident(p.type, p.resident)) {
       return "PinnedResidentInv (SEL-9.4): hard-pinned page '" + p.id + "' at " + std::string(to_string(p.resident)) +
              " below its floor while the floor set (" + std::to_string(floor_tokens) + " tokens) fits " +
              std::to_string(budget);
     }
-    if (after_compaction && p.type == page_type::bootstrap && p.pin == pin_class::hard && p.resident < p.floor()) {
+    if (after_compaction && p.type == page_type::bootstrap && p.pin == pin_class::hard &&
+        !model::PinnedResident(p.type, p.resident)) {
       return "PostCompactionBootstrapInv (FT-4): bootstrap page '" + p.id + "' not resident after compaction";
     }
   }

@@ -5,7 +5,8 @@
 // The model is written from the brief, not from src/journal.cpp: committed values are
 // nlohmann::json documents keyed by (scope, field), the durable log is a list of expected
 // records, and `predict` decides every update with the documented precedence
-// schema > provenance > scope > non-destructive > policy. Whether a staged value is
+// schema > provenance > scope > non-destructive > policy, the scope and non-destructive
+// part by the one journal model (clawvm/model/journal.hpp). Whether a staged value is
 // JSON at all is known from how it was generated (value_case::parsed), not by asking the
 // implementation's parser.
 
@@ -22,6 +23,7 @@
 
 #include "clawvm/committed_state.hpp"
 #include "clawvm/journal.hpp"
+#include "clawvm/model/journal.hpp"
 #include "clawvm/page_table.hpp"
 #include "clawvm/update.hpp"
 #include "mutant.hpp"
@@ -154,48 +156,46 @@ struct journal_model {
     // 2. provenance
     if (u.evidence_ref.empty()) return {reason_code::provenance_missing, {}};
     if (find_world_page(u.evidence_ref) == nullptr) return {reason_code::provenance_dangling, {}};
-    // 3. scope
-    const bool allowed = u.scope == scope::session ? w.may_write_session : w.may_write_project;
-    if (!allowed) return {reason_code::scope_denied, {}};
-    // 4. non-destructive, computing the next value on the way
+    // 3. scope and 4. non-destructive: which of the three journal failures apply, decided
+    // in the one model's precedence (clawvm::model::Failure, tla/Journal.tla Failure(i));
+    // the key's next value is computed on the way.
+    const bool scope_denied = !(u.scope == scope::session ? w.may_write_session : w.may_write_project);
+    bool drops_content = false;
+    bool stale_version = false;
     const nlohmann::json& incoming = *v.parsed;
     const model_value* current = find(u.scope, u.field);
     prediction out;
     if (current == nullptr) {
-      if (u.op == journal_op::set_with_version && u.expected_version != 0 &&
-          active_mutant != mutant::stale_commit) {
-        return {reason_code::stale_version, {}};
-      }
+      // The mutant: a model that believes a stale versioned write commits.
+      stale_version = u.op == journal_op::set_with_version && u.expected_version != 0 &&
+                      active_mutant != mutant::stale_commit;
       out.next.version = 1;
       out.next.value = u.op == journal_op::append ? nlohmann::json::array({incoming}) : incoming;
     } else {
       out.next.version = current->version + 1;
       switch (u.op) {
         case journal_op::append:
-          if (!current->value.is_array()) return {reason_code::destructive_op, {}};
+          drops_content = !current->value.is_array();
           out.next.value = current->value;
-          out.next.value.push_back(incoming);
+          if (!drops_content) out.next.value.push_back(incoming);
           break;
         case journal_op::merge:
-          if (!current->value.is_object()) return {reason_code::destructive_op, {}};
+          drops_content = !current->value.is_object();
           out.next.value = current->value;
-          for (auto it = incoming.begin(); it != incoming.end(); ++it) {
+          for (auto it = incoming.begin(); !drops_content && it != incoming.end(); ++it) {
             auto found = current->value.find(it.key());
-            if (found != current->value.end() && *found != it.value()) {
-              return {reason_code::destructive_op, {}};
-            }
+            drops_content = found != current->value.end() && *found != it.value();
             out.next.value[it.key()] = it.value();
           }
           break;
         case journal_op::set_with_version:
-          // The mutant: a model that believes a stale versioned write commits.
-          if (u.expected_version != current->version && active_mutant != mutant::stale_commit) {
-            return {reason_code::stale_version, {}};
-          }
+          stale_version = u.expected_version != current->version && active_mutant != mutant::stale_commit;
           out.next.value = incoming;
           break;
       }
     }
+    const reason_code failure = clawvm::model::Failure(scope_denied, drops_content, stale_version);
+    if (failure != reason_code::ok) return {failure, {}};
     // 5. policy
     const world_page* target = find_world_page(u.page_id);
     if (target == nullptr) return {reason_code::unknown_page, {}};

@@ -10,7 +10,7 @@
 #include <limits>
 #include <string>
 
-#include "clawvm/page_traits.hpp"
+#include "clawvm/model/page_residency.hpp"
 #include "clawvm/selector.hpp"
 
 namespace clawvm::props {
@@ -72,11 +72,11 @@ inline std::string check_selection(const selection_request& req, const selector_
     const level l = sel.levels[i];
     if (l == level::none) continue;
     const auto idx = static_cast<page_index>(i);
-    if (!p.has(l) || !chain_of(p.type).contains(l)) {
+    if (!p.has(l) || !model::InChain(p.type, l)) {
       return "FloorInv (SEL-9.2): " + describe_page(req, idx) + " resident at " + std::string(to_string(l)) +
              " without a representation there";
     }
-    if (l < p.floor()) {
+    if (!model::FloorHolds(p.type, l)) {
       return "FloorInv (SEL-9.2): " + describe_page(req, idx) + " resident at " + std::string(to_string(l)) +
              " below its floor " + std::string(to_string(p.floor()));
     }
@@ -96,7 +96,7 @@ inline std::string check_selection(const selection_request& req, const selector_
     for (std::size_t i = 0; i < pages.size(); ++i) {
       const page& p = pages[i];
       const auto idx = static_cast<page_index>(i);
-      if (p.pin != pin_class::hard || sel.levels[i] >= p.floor()) continue;
+      if (p.pin != pin_class::hard || model::PinnedResident(p.type, sel.levels[i])) continue;
       if (fits) {
         return "PinnedResidentInv (SEL-9.4): hard-pinned " + describe_page(req, idx) + " at " +
                std::string(to_string(sel.levels[i])) + " below its floor while the floor set (" +

@@ -13,7 +13,8 @@
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/json_text.hpp"
 #include "clawvm/committed_state.hpp"
-#include "clawvm/page_traits.hpp"
+#include "clawvm/model/journal.hpp"
+#include "clawvm/model/page_residency.hpp"
 #include "clawvm/policy.hpp"
 
 namespace clawvm {
@@ -221,7 +222,7 @@ bool trace_validator::step(std::string_view line) {
       return fail(event, action, fmt::format("'{}' installs from {} but the model has it at {}", p->id,
                                              to_string(*from), to_string(current)));
     }
-    if (!(*to > *from) || !chain_of(p->type).contains(*to)) {
+    if (!clawvm::model::UpwardStep(p->type, *from, *to)) {
       return fail(event, action, fmt::format("{} -> {} is not an upward step on the {} chain", to_string(*from),
                                              to_string(*to), to_string(p->type)));
     }
@@ -254,11 +255,11 @@ bool trace_validator::step(std::string_view line) {
       const model_page& p = m.pages[i];
       const level l = m.shadow[i];
       // FloorInv: resident pages sit on their chain, at or above the floor.
-      if (l != level::none && (l < floor_of(p.type) || !chain_of(p.type).contains(l))) {
+      if (!clawvm::model::FloorHolds(p.type, l)) {
         return fail(event, action, fmt::format("FloorInv: '{}' at {}", p.id, to_string(l)));
       }
       // PinnedResidentInv: an auto-pinning engine keeps hard-pinned floors when they fit.
-      if (m.auto_pin && fits && p.pin == pin_class::hard && l < floor_of(p.type)) {
+      if (m.auto_pin && fits && p.pin == pin_class::hard && !clawvm::model::PinnedResident(p.type, l)) {
         return fail(event, action, fmt::format("PinnedResidentInv: hard-pinned '{}' below its floor", p.id));
       }
       d.add(p.id, l);
@@ -286,12 +287,21 @@ bool trace_validator::step(std::string_view line) {
     if (p == nullptr) return false;
     if (!f.error.empty()) return fail(event, action, f.error);
     auto it = m.phases.find(entry);
-    if (it == m.phases.end() || it->second != journal_phase::staged) {
-      return fail(event, action, fmt::format("journal entry {} is not staged", entry));
-    }
+    if (it == m.phases.end()) return fail(event, action, fmt::format("journal entry {} was never staged", entry));
     const auto reason = f.str("reason");
-    if ((event == "commit") != (reason == "OK")) {
+    const auto code = parse_reason_code(reason);
+    if (!code || (event == "commit") != (*code == reason_code::ok)) {
       return fail(event, action, fmt::format("{} with reason {}", event, reason));
+    }
+    // The engine validates and commits (or rejects) in one call: a commit line is
+    // Validate then Commit, a reject line is Reject, each enabled only from its phase.
+    namespace jm = clawvm::model;
+    const bool enabled = event == "commit" ? jm::ValidateEnabled(it->second, *code) &&
+                                                 jm::CommitEnabled(journal_phase::validated, /*version_current=*/true)
+                                           : jm::RejectEnabled(it->second, *code);
+    if (!enabled) {
+      return fail(event, action,
+                  fmt::format("journal entry {} is {}: {} is not enabled", entry, to_string(it->second), action));
     }
     it->second = event == "commit" ? journal_phase::committed : journal_phase::rejected;
     if (p->pending == 0) return fail(event, action, fmt::format("'{}' had no update outstanding", p->id));
@@ -320,7 +330,7 @@ bool trace_validator::step(std::string_view line) {
     // LifecycleCompletenessInv: nothing dirty is destroyed; every dirty page was written
     // back (committed or rejected) or its loss was reported as a flush_miss fault.
     for (model_page& p : m.pages) {
-      if (!boundary_destroys(b, p.type)) continue;
+      if (!clawvm::model::InDestroySet(b, p.type)) continue;
       if (p.dirty) return fail(event, action, fmt::format("LifecycleCompletenessInv: dirty '{}' destroyed unaccounted", p.id));
       p.resident = level::none;
     }
@@ -345,7 +355,7 @@ const trace_validation_result& trace_validator::finish() {
   else if (m_->crossing) fail("", "", "trace ends inside a boundary");
   else {
     for (const auto& [seq, phase] : m_->phases) {
-      if (phase == journal_phase::staged) {
+      if (!clawvm::model::Terminal(phase)) {
         fail("", "", fmt::format("journal entry {} was staged and never committed or rejected", seq));
         break;
       }

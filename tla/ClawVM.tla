@@ -61,7 +61,10 @@ Reasons    == {"SCOPE_DENIED"}
 NoReason   == "none"
 Terminal   == {"committed", "rejected"}
 
-\* Bootstrap and constraint pages are hard-pinned by default.
+\* Bootstrap and constraint pages are hard-pinned by default. Pinned and
+\* DestroySet equal the library's page traits and boundary semantics (the one
+\* C++ model, include/clawvm/model/): tla/explorer/static_checks.cpp reads them
+\* from this text and proves it at compile time.
 Pinned(p) == TypeOf[p] \in {"bootstrap", "constraint"}
 
 DestroySet(b) ==

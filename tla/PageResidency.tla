@@ -56,8 +56,10 @@ VARIABLES
 vars == <<ingested, level, demand, assembled>>
 
 -----------------------------------------------------------------------------
-(* Static tables (mirrored by the constexpr tables of the C++ explorer and *)
-(* of include/clawvm: page-type traits).                                   *)
+(* Static tables. The one C++ model (include/clawvm/model/) takes them    *)
+(* from the library's page-traits table; tla/explorer/static_checks.cpp    *)
+(* reads Floor and Chain from this text and proves them equal at compile   *)
+(* time.                                                                   *)
 
 LevelSet == {"none", "pointer", "structured", "compressed", "full"}
 

@@ -12,22 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "clawvm/journal_phase.hpp"
 #include "clawvm/reason_code.hpp"
 #include "clawvm/update.hpp"
 
 namespace clawvm {
-
-enum class journal_phase : std::uint8_t { staged = 0, validated = 1, committed = 2, rejected = 3 };
-
-constexpr std::string_view to_string(journal_phase p) noexcept {
-  switch (p) {
-    case journal_phase::staged: return "staged";
-    case journal_phase::validated: return "validated";
-    case journal_phase::committed: return "committed";
-    case journal_phase::rejected: return "rejected";
-  }
-  return "?";
-}
 
 // One line of the durable journal: a committed or a rejected update, in commit order.
 struct journal_record {

@@ -9,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "clawvm/model/journal.hpp"
+#include "clawvm/model/page_residency.hpp"
+
 #include "bfs.hpp"
 #include "liveness.hpp"
 #include "page_residency.hpp"  // PageType and its names
@@ -21,19 +24,32 @@ using page_residency::type_name;
 
 // "none" \cup Boundaries \cup {"restore"} (the values of pending)
 enum class Boundary : std::uint8_t { none, compaction, pruning, memory_flush, reset, session_end, restore };
-enum class Phase : std::uint8_t { staged, validated, committed, rejected };
-enum class Reason : std::uint8_t { none, scope_denied };
+// Phases and Reasons \cup {NoReason}: the library's journal_phase and reason codes (the
+// one journal model, clawvm/model/journal.hpp; reason_code::ok is NoReason).
+using Phase = clawvm::journal_phase;
+using Reason = clawvm::reason_code;
+
+// The library's boundary for one of Boundaries (none and restore are not boundaries).
+constexpr clawvm::boundary library_boundary(Boundary b) {
+  switch (b) {
+    case Boundary::compaction: return clawvm::boundary::compaction;
+    case Boundary::pruning: return clawvm::boundary::pruning;
+    case Boundary::reset: return clawvm::boundary::reset;
+    case Boundary::session_end: return clawvm::boundary::session_end;
+    case Boundary::memory_flush:
+    case Boundary::none:
+    case Boundary::restore: break;
+  }
+  return clawvm::boundary::memory_flush;
+}
 
 constexpr std::string_view boundary_name(Boundary b) {
   constexpr std::array<std::string_view, 7> n{"none",  "compaction",  "pruning", "memory_flush",
                                               "reset", "session_end", "restore"};
   return n[static_cast<std::size_t>(b)];
 }
-constexpr std::string_view phase_name(Phase p) {
-  constexpr std::array<std::string_view, 4> n{"staged", "validated", "committed", "rejected"};
-  return n[static_cast<std::size_t>(p)];
-}
-constexpr std::string_view reason_name(Reason r) { return r == Reason::none ? "none" : "SCOPE_DENIED"; }
+constexpr std::string_view phase_name(Phase p) { return clawvm::to_string(p); }
+constexpr std::string_view reason_name(Reason r) { return r == Reason::ok ? "none" : clawvm::to_string(r); }
 
 inline constexpr std::size_t max_pages = 5;
 inline constexpr std::size_t max_journal = 4;  // >= MaxTurns (see TypeOKInv)
@@ -57,7 +73,7 @@ struct Constants {
 struct JournalEntry {
   std::uint8_t page = 0;  // index into Constants::pages
   Phase phase = Phase::staged;
-  Reason reason = Reason::none;
+  Reason reason = Reason::ok;
   constexpr auto operator<=>(const JournalEntry&) const = default;
 };
 
@@ -90,8 +106,11 @@ class Model {
   constexpr explicit Model(const Constants& c) : c_(c) {
     for (std::size_t p = 0; p < c_.page_count; ++p) {
       const PageType t = c_.pages[p].type;
-      if (t == PageType::bootstrap || t == PageType::constraint) pinned_ |= bit(p);
-      if (t == PageType::evidence || t == PageType::conversation) prunable_ |= bit(p);
+      if (model::Pinned(t)) pinned_ |= bit(p);
+      for (std::size_t b = 0; b < destroy_.size(); ++b)
+        if (b != 0 && b != static_cast<std::size_t>(Boundary::restore) &&
+            model::InDestroySet(library_boundary(static_cast<Boundary>(b)), t))
+          destroy_[b] |= bit(p);
       for (std::size_t d = 0; d < c_.denied_count; ++d)
         if (c_.denied[d] == c_.pages[p].id) denied_ |= bit(p);
     }
@@ -103,18 +122,8 @@ class Model {
   [[nodiscard]] constexpr unsigned all_pages() const { return (1U << c_.page_count) - 1U; }
   [[nodiscard]] constexpr bool pinned(std::size_t p) const { return (pinned_ & bit(p)) != 0; }
 
-  [[nodiscard]] constexpr unsigned destroy_set(Boundary b) const {
-    switch (b) {
-      case Boundary::compaction:
-      case Boundary::reset:
-      case Boundary::session_end: return all_pages();
-      case Boundary::pruning: return prunable_;
-      case Boundary::memory_flush:
-      case Boundary::none:
-      case Boundary::restore: break;
-    }
-    return 0;
-  }
+  // DestroySet(b), from the library's boundary semantics (model::InDestroySet).
+  [[nodiscard]] constexpr unsigned destroy_set(Boundary b) const { return destroy_[static_cast<std::size_t>(b)]; }
   [[nodiscard]] constexpr unsigned writeback_set(Boundary b) const {
     return b == Boundary::memory_flush ? all_pages() : destroy_set(b);
   }
@@ -129,7 +138,7 @@ class Model {
   }
   [[nodiscard]] static constexpr bool open(const State& s, std::size_t p) {
     for (std::size_t i = 0; i < s.journal_count; ++i)
-      if (s.journal[i].page == p && (s.journal[i].phase == Phase::staged || s.journal[i].phase == Phase::validated))
+      if (s.journal[i].page == p && !model::Terminal(s.journal[i].phase))
         return true;
     return false;
   }
@@ -187,7 +196,7 @@ class Model {
         if ((writeback_set(s.pending) & bit(p)) == 0 || (s.dirty & bit(p)) == 0 || open(s, p)) continue;
         if (s.journal_count >= max_journal) throw "clawvm-explore: journal capacity exceeded (raise max_journal)";
         State t = s;
-        t.journal[t.journal_count] = JournalEntry{static_cast<std::uint8_t>(p), Phase::staged, Reason::none};
+        t.journal[t.journal_count] = JournalEntry{static_cast<std::uint8_t>(p), Phase::staged, Reason::ok};
         t.journal_count = static_cast<std::uint8_t>(t.journal_count + 1);
         emit("WriteBackStage", t);
       }
@@ -195,24 +204,24 @@ class Model {
     // \E i \in 1..Len(journal) : WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
     for (std::size_t i = 0; i < s.journal_count; ++i) {
       const JournalEntry e = s.journal[i];
-      const bool denied = (denied_ & bit(e.page)) != 0;
-      if (e.phase == Phase::staged && !denied) {  // WriteBackValidate
+      const Reason failure = model::Failure((denied_ & bit(e.page)) != 0, false, false);
+      if (model::ValidateEnabled(e.phase, failure)) {  // WriteBackValidate
         State t = s;
         t.journal[i].phase = Phase::validated;
         emit("WriteBackValidate", t);
       }
-      if (e.phase == Phase::staged && denied) {  // WriteBackReject
+      if (e.phase == Phase::staged && model::RejectEnabled(e.phase, failure)) {  // WriteBackReject
         if (c_.retry_rejected_bug) {
           emit("WriteBackReject", s);  // retried: only stutters
         } else {
           State t = s;
           t.journal[i].phase = Phase::rejected;
-          t.journal[i].reason = Reason::scope_denied;
+          t.journal[i].reason = failure;
           t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
           emit("WriteBackReject", t);
         }
       }
-      if (e.phase == Phase::validated) {  // WriteBackCommit
+      if (model::CommitEnabled(e.phase, true)) {  // WriteBackCommit
         State t = s;
         t.journal[i].phase = Phase::committed;
         t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
@@ -274,7 +283,7 @@ class Model {
     if (id == 0) {
       if (in_boundary(s)) return false;
       for (std::size_t i = 0; i < s.journal_count; ++i)
-        if (s.journal[i].phase != Phase::committed && s.journal[i].phase != Phase::rejected) return false;
+        if (!model::Terminal(s.journal[i].phase)) return false;
       return true;
     }
     return s.ended || (pinned_ & ~static_cast<unsigned>(s.resident)) == 0;
@@ -308,8 +317,8 @@ class Model {
   [[nodiscard]] static constexpr bool journal_quiescent(const State& s) {
     for (std::size_t i = 0; i < s.journal_count; ++i) {
       const Phase ph = s.journal[i].phase;
-      if (s.pending == Boundary::none && ph != Phase::committed && ph != Phase::rejected) return false;
-      if ((ph == Phase::rejected) != (s.journal[i].reason != Reason::none)) return false;
+      if (s.pending == Boundary::none && !model::Terminal(ph)) return false;
+      if ((ph == Phase::rejected) != (s.journal[i].reason != Reason::ok)) return false;
     }
     return true;
   }
@@ -362,7 +371,7 @@ class Model {
 
   Constants c_;
   unsigned pinned_ = 0;
-  unsigned prunable_ = 0;
+  std::array<unsigned, 7> destroy_{};  // DestroySet(b), by Boundary
   unsigned denied_ = 0;
 };
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "clawvm/model/journal.hpp"
+
 #include "bfs.hpp"
 #include "liveness.hpp"
 #include "tla_value.hpp"
@@ -18,33 +20,19 @@ namespace clawvm::tla::journal {
 // AllOps, in the order the explorer enumerates them.
 enum class Op : std::uint8_t { append, merge, set_with_version };
 inline constexpr std::size_t op_count = 3;
-enum class Phase : std::uint8_t { staged, validated, committed, rejected };
-// Reasons \cup {NoReason}
-enum class Reason : std::uint8_t { none, destructive_op, scope_denied, stale_version };
+// Phases, Reasons \cup {NoReason}, PhaseRank, Terminal, Failure and the enabling
+// conditions of Validate, Reject and Commit are the one journal model
+// (clawvm/model/journal.hpp): the library's journal_phase and reason codes
+// (reason_code::ok is NoReason).
+using Phase = clawvm::journal_phase;
+using Reason = clawvm::reason_code;
 
 constexpr std::string_view op_name(Op o) {
   constexpr std::array<std::string_view, op_count> n{"append", "merge", "set_with_version"};
   return n[static_cast<std::size_t>(o)];
 }
-constexpr std::string_view phase_name(Phase p) {
-  constexpr std::array<std::string_view, 4> n{"staged", "validated", "committed", "rejected"};
-  return n[static_cast<std::size_t>(p)];
-}
-constexpr std::string_view reason_name(Reason r) {
-  constexpr std::array<std::string_view, 4> n{"none", "DESTRUCTIVE_OP", "SCOPE_DENIED", "STALE_VERSION"};
-  return n[static_cast<std::size_t>(r)];
-}
-// PhaseRank
-constexpr int phase_rank(Phase p) {
-  switch (p) {
-    case Phase::staged: return 0;
-    case Phase::validated: return 1;
-    case Phase::committed:
-    case Phase::rejected: break;
-  }
-  return 2;
-}
-constexpr bool terminal(Phase p) { return p == Phase::committed || p == Phase::rejected; }
+constexpr std::string_view phase_name(Phase p) { return clawvm::to_string(p); }
+constexpr std::string_view reason_name(Reason r) { return r == Reason::ok ? "none" : clawvm::to_string(r); }
 
 inline constexpr std::size_t max_keys = 2;
 inline constexpr std::size_t max_entries = 4;
@@ -69,7 +57,7 @@ struct Entry {
   std::uint8_t expected = 0;
   bool drops = false;
   Phase phase = Phase::staged;
-  Reason reason = Reason::none;
+  Reason reason = Reason::ok;
   constexpr auto operator<=>(const Entry&) const = default;
 };
 
@@ -113,7 +101,10 @@ class Model {
   using State = journal::State;
   using Constants = journal::Constants;
 
-  constexpr explicit Model(const Constants& c) : c_(c) {
+  constexpr explicit Model(const Constants& c)
+      : c_(c),
+        bugs_{c.commit_without_validate_bug, c.overwrite_on_version_mismatch_bug, c.revalidate_committed_bug,
+              c.wait_on_stale_bug} {
     for (std::size_t k = 0; k < c_.key_count; ++k)
       for (std::size_t d = 0; d < c_.denied_count; ++d)
         if (c_.denied[d] == c_.keys[k]) denied_[k] = true;
@@ -124,10 +115,7 @@ class Model {
   // Failure(i), i 0-based here.
   [[nodiscard]] constexpr Reason failure(const State& s, std::size_t i) const {
     const Entry& e = s.entries[i];
-    if (denied_[e.key]) return Reason::scope_denied;
-    if (e.drops) return Reason::destructive_op;
-    if (e.op == Op::set_with_version && e.expected != s.version[e.key]) return Reason::stale_version;
-    return Reason::none;
+    return model::Failure(denied_[e.key], e.drops, e.op == Op::set_with_version && e.expected != s.version[e.key]);
   }
 
   template <class Emit>
@@ -155,18 +143,15 @@ class Model {
     }
     // \E i \in 1..Len(entries) : Validate(i)
     for (std::size_t i = 0; i < len; ++i) {
-      if (s.entries[i].phase != Phase::staged || failure(s, i) != Reason::none) continue;
+      if (!model::ValidateEnabled(s.entries[i].phase, failure(s, i))) continue;
       State t = s;
       t.entries[i].phase = Phase::validated;
       emit("Validate", t);
     }
     // \E i \in 1..Len(entries) : Reject(i)
     for (std::size_t i = 0; i < len; ++i) {
-      const Phase ph = s.entries[i].phase;
-      const bool from_ok = ph == Phase::staged || (ph == Phase::validated && !c_.wait_on_stale_bug) ||
-                           (c_.revalidate_committed_bug && ph == Phase::committed);
       const Reason why = failure(s, i);
-      if (!from_ok || why == Reason::none) continue;
+      if (!model::RejectEnabled(s.entries[i].phase, why, bugs_)) continue;
       State t = s;
       t.entries[i].phase = Phase::rejected;
       t.entries[i].reason = why;
@@ -176,10 +161,7 @@ class Model {
     for (std::size_t i = 0; i < len; ++i) {
       const Entry e = s.entries[i];
       const std::size_t k = e.key;
-      const bool phase_ok = e.phase == Phase::validated || (c_.commit_without_validate_bug && e.phase == Phase::staged);
-      const bool version_ok =
-          e.op != Op::set_with_version || e.expected == s.version[k] || c_.overwrite_on_version_mismatch_bug;
-      if (!phase_ok || !version_ok) continue;
+      if (!model::CommitEnabled(e.phase, e.op != Op::set_with_version || e.expected == s.version[k], bugs_)) continue;
       State t = s;
       t.entries[i].phase = Phase::committed;
       t.version[k] = static_cast<std::uint8_t>(s.version[k] + 1);
@@ -197,12 +179,12 @@ class Model {
     }
     // \E i \in 1..Len(entries) : WaitStale(i)  (only stutters)
     for (std::size_t i = 0; i < len; ++i)
-      if (c_.wait_on_stale_bug && s.entries[i].phase == Phase::validated && failure(s, i) != Reason::none)
+      if (c_.wait_on_stale_bug && s.entries[i].phase == Phase::validated && failure(s, i) != Reason::ok)
         emit("WaitStale", s);
     // Done
     if (static_cast<int>(len) == c_.max_entries) {
       bool all_terminal = true;
-      for (std::size_t i = 0; i < len; ++i) all_terminal = all_terminal && terminal(s.entries[i].phase);
+      for (std::size_t i = 0; i < len; ++i) all_terminal = all_terminal && model::Terminal(s.entries[i].phase);
       if (all_terminal) emit("Done", s);
     }
   }
@@ -233,7 +215,7 @@ class Model {
     return k < s.entry_count && s.entries[k].phase == Phase::staged;
   }
   [[nodiscard]] static bool leads_to(int /*id*/, std::size_t k, const State& s) {  // Q(i)
-    return k < s.entry_count && terminal(s.entries[k].phase);
+    return k < s.entry_count && model::Terminal(s.entries[k].phase);
   }
 
   [[nodiscard]] constexpr bool invariant(int id, const State& s) const {
@@ -302,14 +284,14 @@ class Model {
   }
   [[nodiscard]] static constexpr bool rejected_has_reason(const State& s) {
     for (std::size_t i = 0; i < s.entry_count; ++i)
-      if ((s.entries[i].phase == Phase::rejected) != (s.entries[i].reason != Reason::none)) return false;
+      if ((s.entries[i].phase == Phase::rejected) != (s.entries[i].reason != Reason::ok)) return false;
     return true;
   }
   [[nodiscard]] static constexpr bool phase_monotone(const State& from, const State& to) {
     if (to.entry_count < from.entry_count) return false;
     for (std::size_t i = 0; i < from.entry_count; ++i) {
-      if (phase_rank(to.entries[i].phase) < phase_rank(from.entries[i].phase)) return false;
-      if (terminal(from.entries[i].phase) && !(to.entries[i] == from.entries[i])) return false;
+      if (!model::PhaseMonotone(from.entries[i].phase, to.entries[i].phase)) return false;
+      if (model::Terminal(from.entries[i].phase) && !(to.entries[i] == from.entries[i])) return false;
     }
     return true;
   }
@@ -383,6 +365,7 @@ class Model {
 
   Constants c_;
   std::array<bool, max_keys> denied_{};
+  model::JournalBugs bugs_;
 };
 
 }  // namespace clawvm::tla::journal

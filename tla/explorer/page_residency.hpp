@@ -9,107 +9,32 @@
 #include <string_view>
 #include <vector>
 
+#include "clawvm/model/page_residency.hpp"
+
 #include "bfs.hpp"
 #include "liveness.hpp"
 #include "tla_value.hpp"
 
 namespace clawvm::tla::page_residency {
 
-// LevelSet, ordered: the enumerator value is Rank(l).
-enum class Level : std::uint8_t { none, pointer, structured, compressed, full };
-inline constexpr std::size_t level_count = 5;
+// LevelSet and PageTypes are the library's enums (clawvm/page_type.hpp: the enumerator
+// value of a level is its Rank); Floor, Chain, Up, Below, Lift and FloorInv's body are
+// the one model (clawvm/model/page_residency.hpp), drawn from the library's page-traits
+// table. static_checks.cpp proves that table equal to this spec's Floor and Chain.
+using Level = clawvm::level;
+using PageType = clawvm::page_type;
+using clawvm::level_count;
+using clawvm::page_type_count;
+using model::FloorHolds;
+using model::HasBelow;
+using model::LevelOfRank;
+using model::Lift;
+using model::MaxBelow;
+using model::Rank;
+using model::Up;
 
-enum class PageType : std::uint8_t { bootstrap, constraint, plan, preference, evidence, conversation };
-inline constexpr std::size_t page_type_count = 6;
-
-constexpr int rank(Level l) { return static_cast<int>(l); }
-constexpr Level level_of_rank(int r) { return static_cast<Level>(r); }
-
-constexpr std::string_view level_name(Level l) {
-  constexpr std::array<std::string_view, level_count> n{"none", "pointer", "structured", "compressed", "full"};
-  return n[static_cast<std::size_t>(l)];
-}
-constexpr std::string_view type_name(PageType t) {
-  constexpr std::array<std::string_view, page_type_count> n{"bootstrap",  "constraint", "plan",
-                                                            "preference", "evidence",   "conversation"};
-  return n[static_cast<std::size_t>(t)];
-}
-
-// Floor(t)
-constexpr Level floor_of(PageType t) {
-  return (t == PageType::bootstrap || t == PageType::constraint) ? Level::structured : Level::pointer;
-}
-
-// Chain(t), highest fidelity first; ChainLevels(t) as a bit set over ranks.
-struct Chain {
-  std::array<Level, 4> levels;
-  std::size_t size;
-};
-constexpr Chain chain_of(PageType t) {
-  switch (t) {
-    case PageType::bootstrap:
-    case PageType::constraint:
-      return {{Level::full, Level::structured, Level::none, Level::none}, 2};
-    case PageType::plan:
-      return {{Level::full, Level::structured, Level::pointer, Level::none}, 3};
-    case PageType::preference:
-    case PageType::evidence:
-    case PageType::conversation:
-      break;
-  }
-  return {{Level::full, Level::compressed, Level::structured, Level::pointer}, 4};
-}
-constexpr unsigned chain_bits(PageType t) {
-  const Chain c = chain_of(t);
-  unsigned bits = 0;
-  for (std::size_t i = 0; i < c.size; ++i) bits |= 1U << static_cast<unsigned>(c.levels[i]);
-  return bits;
-}
-constexpr bool in_chain(PageType t, Level l) { return ((chain_bits(t) >> static_cast<unsigned>(l)) & 1U) != 0; }
-
-// The spec's ASSUME: the floor is the chain's lowest level; "full" is in every chain.
-constexpr bool tables_consistent() {
-  for (std::size_t i = 0; i < page_type_count; ++i) {
-    const auto t = static_cast<PageType>(i);
-    const Chain c = chain_of(t);
-    if (c.levels[c.size - 1] != floor_of(t) || c.levels[0] != Level::full) return false;
-    for (std::size_t k = 1; k < c.size; ++k)
-      if (rank(c.levels[k]) >= rank(c.levels[k - 1])) return false;  // strictly descending
-  }
-  return true;
-}
-static_assert(tables_consistent());
-
-// Up(t, l): lowest chain level above l (l # full).
-constexpr Level up(PageType t, Level l) {
-  for (int r = rank(l) + 1; r < static_cast<int>(level_count); ++r)
-    if (in_chain(t, level_of_rank(r))) return level_of_rank(r);
-  return Level::full;
-}
-// Below(t, l) # {} and MaxOf(Below(t, l)).
-constexpr bool has_below(PageType t, Level l) {
-  for (int r = rank(l) - 1; r >= 0; --r)
-    if (in_chain(t, level_of_rank(r))) return true;
-  return false;
-}
-constexpr Level max_below(PageType t, Level l) {
-  for (int r = rank(l) - 1; r >= 0; --r)
-    if (in_chain(t, level_of_rank(r))) return level_of_rank(r);
-  return Level::none;
-}
-// Lift(t, l): lowest chain level at or above l.
-constexpr Level lift(PageType t, Level l) {
-  for (int r = rank(l); r < static_cast<int>(level_count); ++r)
-    if (in_chain(t, level_of_rank(r))) return level_of_rank(r);
-  return Level::full;
-}
-static_assert(up(PageType::bootstrap, Level::none) == Level::structured);
-static_assert(up(PageType::plan, Level::structured) == Level::full);
-static_assert(up(PageType::evidence, Level::none) == Level::pointer);
-static_assert(max_below(PageType::evidence, Level::full) == Level::compressed);
-static_assert(!has_below(PageType::constraint, Level::structured));
-static_assert(lift(PageType::plan, Level::compressed) == Level::full);
-static_assert(lift(PageType::bootstrap, Level::pointer) == Level::structured);
+constexpr std::string_view level_name(Level l) { return clawvm::to_string(l); }
+constexpr std::string_view type_name(PageType t) { return clawvm::to_string(t); }
 
 inline constexpr std::size_t max_pages = 4;
 
@@ -169,7 +94,7 @@ class Model {
     for (std::size_t p = 0; p < c_.page_count; ++p) sum += tok(lv[p]);
     return sum;
   }
-  [[nodiscard]] constexpr Level page_floor(std::size_t p) const { return floor_of(type_[p]); }
+  [[nodiscard]] constexpr Level page_floor(std::size_t p) const { return model::Floor(type_[p]); }
   [[nodiscard]] constexpr bool hard(std::size_t p) const { return (hard_ & bit(p)) != 0; }
 
   // FloorSet and FloorSetFits
@@ -180,7 +105,7 @@ class Model {
   [[nodiscard]] constexpr Level target(const State& s, std::size_t p) const {
     const Level d = s.demand[p];
     const Level f = page_floor(p);
-    return lift(type_[p], rank(d) > rank(f) ? d : f);
+    return Lift(type_[p], Rank(d) > Rank(f) ? d : f);
   }
   [[nodiscard]] constexpr std::array<Level, max_pages> pass1_lv(unsigned s1) const {
     std::array<Level, max_pages> lv{};
@@ -227,7 +152,7 @@ class Model {
       if ((s.ingested & bit(p)) == 0) continue;
       for (int r = 1; r < static_cast<int>(level_count); ++r) {
         State t = s;
-        t.demand[p] = level_of_rank(r);
+        t.demand[p] = LevelOfRank(r);
         emit("Demand", t);
       }
     }
@@ -261,18 +186,18 @@ class Model {
     for (std::size_t p = 0; p < n; ++p) {
       if ((s.ingested & bit(p)) == 0 || s.level[p] == Level::full) continue;
       State t = s;
-      t.level[p] = up(type_[p], s.level[p]);
+      t.level[p] = Up(type_[p], s.level[p]);
       if (used(t.level) <= c_.budget || c_.upgrade_over_budget_bug) emit("Upgrade", t);
     }
     // \E p \in Pages : Degrade(p)
     for (std::size_t p = 0; p < n; ++p) {
       if (s.level[p] == Level::none) continue;
       State t = s;
-      if (has_below(type_[p], s.level[p])) {
-        t.level[p] = max_below(type_[p], s.level[p]);
+      if (HasBelow(type_[p], s.level[p])) {
+        t.level[p] = MaxBelow(type_[p], s.level[p]);
         emit("Degrade", t);
       } else if (c_.evict_below_floor_bug) {
-        t.level[p] = level_of_rank(rank(s.level[p]) - 1);
+        t.level[p] = LevelOfRank(Rank(s.level[p]) - 1);
         emit("Degrade", t);
       }
     }
@@ -322,7 +247,7 @@ class Model {
   [[nodiscard]] bool leads_to(int /*id*/, std::size_t k, const State& s) const {
     const std::size_t p = k / (level_count - 1);
     const Level l = instance_level(k);
-    return rank(s.level[p]) >= rank(l) || (s.demand[p] != l && s.demand[p] != Level::none) ||
+    return Rank(s.level[p]) >= Rank(l) || (s.demand[p] != l && s.demand[p] != Level::none) ||
            (s.demand[p] == l && !demands_fit(s));
   }
 
@@ -343,7 +268,7 @@ class Model {
   [[nodiscard]] constexpr bool type_ok(const State& s) const {
     if ((s.ingested & ~all_pages()) != 0) return false;
     for (std::size_t p = 0; p < max_pages; ++p) {
-      if (rank(s.level[p]) >= static_cast<int>(level_count) || rank(s.demand[p]) >= static_cast<int>(level_count))
+      if (Rank(s.level[p]) >= static_cast<int>(level_count) || Rank(s.demand[p]) >= static_cast<int>(level_count))
         return false;
       if (p >= c_.page_count && (s.level[p] != Level::none || s.demand[p] != Level::none)) return false;
     }
@@ -351,8 +276,7 @@ class Model {
   }
   [[nodiscard]] constexpr bool floor_inv(const State& s) const {
     for (std::size_t p = 0; p < c_.page_count; ++p) {
-      if (s.level[p] == Level::none) continue;
-      if (!in_chain(type_[p], s.level[p]) || rank(s.level[p]) < rank(page_floor(p))) return false;
+      if (!FloorHolds(type_[p], s.level[p])) return false;
     }
     return true;
   }
@@ -365,7 +289,7 @@ class Model {
     if (!(s.assembled && floor_set_fits(s))) return true;
     const unsigned fs = floor_set(s);
     for (std::size_t p = 0; p < c_.page_count; ++p)
-      if ((fs & bit(p)) != 0 && rank(s.level[p]) < rank(page_floor(p))) return false;
+      if ((fs & bit(p)) != 0 && !model::PinnedResident(type_[p], s.level[p])) return false;
     return true;
   }
 
@@ -413,7 +337,7 @@ class Model {
   static constexpr unsigned bit(std::size_t p) { return 1U << p; }
   [[nodiscard]] constexpr unsigned all_pages() const { return (1U << c_.page_count) - 1U; }
   static constexpr Level instance_level(std::size_t k) {
-    return level_of_rank(static_cast<int>(k % (level_count - 1)) + 1);
+    return LevelOfRank(static_cast<int>(k % (level_count - 1)) + 1);
   }
 
   Constants c_;

@@ -13,12 +13,74 @@
 #include "configs.hpp"
 #include "expected.hpp"
 #include "liveness.hpp"
+#include "clawvm/model/page_residency.hpp"
 #include "expected_counts_tsv.hpp"  // generated: expected_counts_tsv, the table's bytes
+#include "spec_tables.hpp"
+#include "spec_text.hpp"  // generated: PageResidency_tla, ClawVM_tla, the specs' text
 
 namespace clawvm::tla {
 namespace {
 
 static_assert(parse_expected(expected_counts_tsv).error.empty(), "tla/expected_counts.tsv does not parse");
+
+// ---- One model: the library's tables are the specs' tables ------------------------------
+// The model (clawvm/model/page_residency.hpp) takes floors, chains and pins from the
+// library's page-traits table and destroy sets from its boundary semantics; the specs write
+// them as TLA+ expressions. Equal for every page type and boundary, read from the .tla text.
+
+constexpr bool floors_match(std::string_view module) {
+  for (clawvm::page_type t : clawvm::all_page_types)
+    if (spec_tables::floor_level(module, clawvm::to_string(t)) != clawvm::to_string(model::Floor(t))) return false;
+  return true;
+}
+constexpr bool chains_match(std::string_view module) {
+  for (clawvm::page_type t : clawvm::all_page_types) {
+    const spec_tables::ChainText text = spec_tables::chain_levels(module, clawvm::to_string(t));
+    const clawvm::chain& c = model::Chain(t);
+    if (text.size != c.length) return false;
+    for (std::size_t i = 0; i < text.size; ++i)
+      if (text.levels[i] != clawvm::to_string(c.levels[i])) return false;
+  }
+  return true;
+}
+constexpr bool pins_match(std::string_view module) {
+  for (clawvm::page_type t : clawvm::all_page_types)
+    if (spec_tables::pinned(module, clawvm::to_string(t)) != model::Pinned(t)) return false;
+  return true;
+}
+// ClawVM.tla's Boundaries: every library boundary but shutdown (a process exit, which the
+// spec does not model: the engine treats it as session_end).
+constexpr bool destroy_sets_match(std::string_view module) {
+  constexpr std::array<clawvm::boundary, 5> boundaries{clawvm::boundary::compaction, clawvm::boundary::pruning,
+                                                       clawvm::boundary::memory_flush, clawvm::boundary::reset,
+                                                       clawvm::boundary::session_end};
+  for (clawvm::boundary b : boundaries)
+    for (clawvm::page_type t : clawvm::all_page_types)
+      if (spec_tables::in_destroy_set(module, clawvm::to_string(b), clawvm::to_string(t)) != model::InDestroySet(b, t))
+        return false;
+  return true;
+}
+static_assert(floors_match(PageResidency_tla), "PageResidency.tla Floor(t) differs from page_traits_table");
+static_assert(chains_match(PageResidency_tla), "PageResidency.tla Chain(t) differs from page_traits_table");
+static_assert(pins_match(ClawVM_tla), "ClawVM.tla Pinned(p) differs from page_traits_table's default pins");
+static_assert(destroy_sets_match(ClawVM_tla), "ClawVM.tla DestroySet(b) differs from boundary_destroys");
+
+// ... and the comparison can fail: specs edited by one level, one type, one boundary.
+constexpr std::string_view floor_drift = "Floor(t) == IF t \\in {\"bootstrap\"} THEN \"structured\" ELSE \"pointer\"\n";
+constexpr std::string_view chain_drift =
+    "Chain(t) == CASE t \\in {\"bootstrap\", \"constraint\"} -> <<\"full\", \"structured\">>\n"
+    "              [] t = \"plan\" -> <<\"full\", \"pointer\">>\n"
+    "              [] OTHER -> <<\"full\", \"compressed\", \"structured\", \"pointer\">>\n";
+constexpr std::string_view pinned_drift = "Pinned(p) == TypeOf[p] \\in {\"bootstrap\", \"constraint\", \"plan\"}\n";
+constexpr std::string_view destroy_drift =
+    "DestroySet(b) ==\n"
+    "    CASE b \\in {\"compaction\", \"reset\", \"session_end\"} -> Pages\n"
+    "      [] b = \"pruning\" -> {p \\in Pages : TypeOf[p] \\in {\"evidence\"}}\n"
+    "      [] OTHER -> {}\n";
+static_assert(!floors_match(floor_drift));
+static_assert(!chains_match(chain_drift));
+static_assert(!pins_match(pinned_drift));
+static_assert(!destroy_sets_match(destroy_drift));
 
 template <class Model, std::size_t N>
 constexpr bool matches_table(const std::array<Config<Model>, N>& configs, std::string_view name) {
