@@ -19,6 +19,8 @@
 
 namespace clawvm::tla::clawvm_spec {
 
+using page_residency::Level;
+using page_residency::level_name;
 using page_residency::PageType;
 using page_residency::type_name;
 
@@ -68,18 +70,22 @@ struct Constants {
   bool skip_writeback_on_reset_bug = false;
   bool skip_restore_after_compaction_bug = false;
   bool retry_rejected_bug = false;
+  bool restore_below_floor_bug = false;
+  bool commit_keeps_version_bug = false;
 };
 
 struct JournalEntry {
-  std::uint8_t page = 0;  // index into Constants::pages
+  std::uint8_t page = 0;      // index into Constants::pages
+  std::uint8_t expected = 0;  // the version of the page's key the update is based on
   Phase phase = Phase::staged;
   Reason reason = Reason::ok;
   constexpr auto operator<=>(const JournalEntry&) const = default;
 };
 
 struct State {
-  std::uint8_t resident = 0;  // bit p: resident[p]
-  std::uint8_t dirty = 0;     // bit p: dirty[p]
+  std::array<Level, max_pages> level{};           // level[p] (Level::none: not resident)
+  std::uint8_t dirty = 0;                         // bit p: dirty[p]
+  std::array<std::uint8_t, max_pages> version{};  // version[p]
   std::uint8_t journal_count = 0;
   std::array<JournalEntry, max_journal> journal{};
   Boundary pending = Boundary::none;
@@ -89,10 +95,12 @@ struct State {
 
   constexpr auto operator<=>(const State&) const = default;
   [[nodiscard]] constexpr std::uint64_t hash() const {
-    std::uint64_t h = mix(resident, (std::uint64_t{dirty} << 8U) | journal_count);
+    std::uint64_t h = mix(dirty, journal_count);
+    for (std::size_t p = 0; p < max_pages; ++p)
+      h = mix(h, (static_cast<std::uint64_t>(level[p]) << 8U) | version[p]);
     for (const auto& e : journal)
-      h = mix(h, (std::uint64_t{e.page} << 8U) | (static_cast<std::uint64_t>(e.phase) << 4U) |
-                     static_cast<std::uint64_t>(e.reason));
+      h = mix(h, (std::uint64_t{e.expected} << 16U) | (std::uint64_t{e.page} << 8U) |
+                     (static_cast<std::uint64_t>(e.phase) << 4U) | static_cast<std::uint64_t>(e.reason));
     return mix(h, (static_cast<std::uint64_t>(pending) << 24U) | (std::uint64_t{ended} << 16U) |
                       (std::uint64_t{turn} << 8U) | lost);
   }
@@ -121,6 +129,18 @@ class Model {
   // ---- operators ---------------------------------------------------------
   [[nodiscard]] constexpr unsigned all_pages() const { return (1U << c_.page_count) - 1U; }
   [[nodiscard]] constexpr bool pinned(std::size_t p) const { return (pinned_ & bit(p)) != 0; }
+  [[nodiscard]] constexpr PageType type_of(std::size_t p) const { return c_.pages[p].type; }
+  // PageFloor(p)
+  [[nodiscard]] constexpr Level page_floor(std::size_t p) const { return model::Floor(type_of(p)); }
+  // Resident(p)
+  [[nodiscard]] static constexpr bool resident(const State& s, std::size_t p) { return s.level[p] != Level::none; }
+  // {p : Resident(p)}, as a bit set
+  [[nodiscard]] constexpr unsigned resident_set(const State& s) const {
+    unsigned r = 0;
+    for (std::size_t p = 0; p < c_.page_count; ++p)
+      if (resident(s, p)) r |= bit(p);
+    return r;
+  }
 
   // DestroySet(b), from the library's boundary semantics (model::InDestroySet).
   [[nodiscard]] constexpr unsigned destroy_set(Boundary b) const { return destroy_[static_cast<std::size_t>(b)]; }
@@ -151,26 +171,39 @@ class Model {
   template <class Emit>
   constexpr void init(Emit&& emit) const {
     State s;
-    s.resident = static_cast<std::uint8_t>(pinned_);
+    for (std::size_t p = 0; p < c_.page_count; ++p)
+      if (pinned(p)) s.level[p] = page_floor(p);
     emit(s);
   }
 
   template <class Emit>
   constexpr void next(const State& s, Emit&& emit) const {
     const std::size_t n = c_.page_count;
-    // \E p \in Pages : Load(p) \/ Evict(p) \/ Edit(p)
-    for (std::size_t p = 0; p < n; ++p) {
-      if (running(s) && (s.resident & bit(p)) == 0) {  // Load
+    // \E p \in Pages : Load(p) \/ Upgrade(p) \/ Degrade(p) \/ Evict(p) \/ Edit(p)
+    for (std::size_t p = 0; p < n && running(s); ++p) {
+      const Level l = s.level[p];
+      if (!resident(s, p)) {  // Load: at the floor
         State t = s;
-        t.resident = static_cast<std::uint8_t>(t.resident | bit(p));
+        t.level[p] = page_floor(p);
         emit("Load", t);
+        continue;
       }
-      if (running(s) && (s.resident & bit(p)) != 0 && (s.dirty & bit(p)) == 0 && !pinned(p)) {  // Evict
+      if (l != Level::full) {  // Upgrade: one step up the chain
         State t = s;
-        t.resident = static_cast<std::uint8_t>(t.resident & ~bit(p));
+        t.level[p] = model::Up(type_of(p), l);
+        emit("Upgrade", t);
+      }
+      if (model::HasBelow(type_of(p), l)) {  // Degrade: one step down, never below the floor
+        State t = s;
+        t.level[p] = model::MaxBelow(type_of(p), l);
+        emit("Degrade", t);
+      }
+      if ((s.dirty & bit(p)) == 0 && !pinned(p)) {  // Evict
+        State t = s;
+        t.level[p] = Level::none;
         emit("Evict", t);
       }
-      if (running(s) && (s.resident & bit(p)) != 0 && static_cast<int>(s.turn) < c_.max_turns) {  // Edit
+      if (static_cast<int>(s.turn) < c_.max_turns) {  // Edit
         State t = s;
         t.dirty = static_cast<std::uint8_t>(t.dirty | bit(p));
         t.turn = static_cast<std::uint8_t>(t.turn + 1);
@@ -196,7 +229,7 @@ class Model {
         if ((writeback_set(s.pending) & bit(p)) == 0 || (s.dirty & bit(p)) == 0 || open(s, p)) continue;
         if (s.journal_count >= max_journal) throw "clawvm-explore: journal capacity exceeded (raise max_journal)";
         State t = s;
-        t.journal[t.journal_count] = JournalEntry{static_cast<std::uint8_t>(p), Phase::staged, Reason::ok};
+        t.journal[t.journal_count] = JournalEntry{static_cast<std::uint8_t>(p), s.version[p], Phase::staged, Reason::ok};
         t.journal_count = static_cast<std::uint8_t>(t.journal_count + 1);
         emit("WriteBackStage", t);
       }
@@ -204,13 +237,15 @@ class Model {
     // \E i \in 1..Len(journal) : WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
     for (std::size_t i = 0; i < s.journal_count; ++i) {
       const JournalEntry e = s.journal[i];
-      const Reason failure = model::Failure((denied_ & bit(e.page)) != 0, false, false);
+      const bool current = e.expected == s.version[e.page];
+      const Reason failure = model::Failure((denied_ & bit(e.page)) != 0, false, !current);
       if (model::ValidateEnabled(e.phase, failure)) {  // WriteBackValidate
         State t = s;
         t.journal[i].phase = Phase::validated;
         emit("WriteBackValidate", t);
       }
-      if (e.phase == Phase::staged && model::RejectEnabled(e.phase, failure)) {  // WriteBackReject
+      if ((e.phase == Phase::staged || failure == Reason::stale_version) &&
+          model::RejectEnabled(e.phase, failure)) {  // WriteBackReject
         if (c_.retry_rejected_bug) {
           emit("WriteBackReject", s);  // retried: only stutters
         } else {
@@ -221,9 +256,10 @@ class Model {
           emit("WriteBackReject", t);
         }
       }
-      if (model::CommitEnabled(e.phase, true)) {  // WriteBackCommit
+      if (model::CommitEnabled(e.phase, current)) {  // WriteBackCommit: compare-and-set on the version
         State t = s;
         t.journal[i].phase = Phase::committed;
+        if (!c_.commit_keeps_version_bug) t.version[e.page] = static_cast<std::uint8_t>(s.version[e.page] + 1);
         t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
         emit("WriteBackCommit", t);
       }
@@ -235,7 +271,8 @@ class Model {
       State t = s;
       t.lost = static_cast<std::uint8_t>(s.lost | (ds & s.dirty));
       t.dirty = static_cast<std::uint8_t>(s.dirty & ~ds);
-      t.resident = static_cast<std::uint8_t>(s.resident & ~ds);
+      for (std::size_t p = 0; p < n; ++p)
+        if ((ds & bit(p)) != 0) t.level[p] = Level::none;
       t.ended = s.pending == Boundary::session_end;
       t.pending = restores_after(s.pending) ? Boundary::restore : Boundary::none;
       emit("FinishBoundary", t);
@@ -243,7 +280,8 @@ class Model {
     // Restore
     if (s.pending == Boundary::restore) {
       State t = s;
-      t.resident = static_cast<std::uint8_t>(s.resident | pinned_);
+      for (std::size_t p = 0; p < n; ++p)
+        if (pinned(p) && !resident(s, p)) t.level[p] = c_.restore_below_floor_bug ? Level::pointer : page_floor(p);
       t.pending = Boundary::none;
       emit("Restore", t);
     }
@@ -252,8 +290,9 @@ class Model {
   }
 
   // ---- invariants --------------------------------------------------------
-  static constexpr std::array<std::string_view, 4> invariant_names{
-      "TypeOKInv", "LifecycleCompletenessInv", "PostCompactionBootstrapInv", "JournalQuiescentInv"};
+  static constexpr std::array<std::string_view, 6> invariant_names{
+      "TypeOKInv",           "FloorInv", "LifecycleCompletenessInv", "PostCompactionBootstrapInv",
+      "JournalQuiescentInv", "NoDestructiveCommitInv"};
   static constexpr std::array<std::string_view, 2> property_names{"BoundaryFinishesProp", "BootstrapRestoredProp"};
 
   [[nodiscard]] static constexpr int invariant_id(std::string_view name) { return index_of(invariant_names, name); }
@@ -277,7 +316,7 @@ class Model {
   [[nodiscard]] static std::string instance_name(int /*id*/, std::size_t /*k*/) { return ""; }
   [[nodiscard]] bool leads_from(int id, std::size_t /*k*/, const State& s) const {
     if (id == 0) return in_boundary(s);                                             // pending \in Boundaries
-    return !s.ended && (pinned_ & ~static_cast<unsigned>(s.resident)) != 0;  // a pinned page out
+    return !s.ended && (pinned_ & ~resident_set(s)) != 0;  // a pinned page out
   }
   [[nodiscard]] bool leads_to(int id, std::size_t /*k*/, const State& s) const {
     if (id == 0) {
@@ -286,15 +325,17 @@ class Model {
         if (!model::Terminal(s.journal[i].phase)) return false;
       return true;
     }
-    return s.ended || (pinned_ & ~static_cast<unsigned>(s.resident)) == 0;
+    return s.ended || (pinned_ & ~resident_set(s)) == 0;
   }
 
   [[nodiscard]] constexpr bool invariant(int id, const State& s) const {
     switch (id) {
       case 0: return type_ok(s);
-      case 1: return s.lost == 0;  // LifecycleCompletenessInv: lost = {}
-      case 2: return post_compaction_bootstrap(s);
-      case 3: return journal_quiescent(s);
+      case 1: return floor_inv(s);
+      case 2: return s.lost == 0;  // LifecycleCompletenessInv: lost = {}
+      case 3: return post_compaction_bootstrap(s);
+      case 4: return journal_quiescent(s);
+      case 5: return no_destructive_commit(s);
       default: return false;
     }
   }
@@ -304,15 +345,37 @@ class Model {
 
   [[nodiscard]] constexpr bool type_ok(const State& s) const {
     const unsigned all = all_pages();
-    if ((s.resident & ~all) != 0 || (s.dirty & ~all) != 0 || (s.lost & ~all) != 0) return false;
+    if ((s.dirty & ~all) != 0 || (s.lost & ~all) != 0) return false;
     if (static_cast<int>(s.journal_count) > c_.max_turns || static_cast<int>(s.turn) > c_.max_turns) return false;
+    for (std::size_t p = 0; p < c_.page_count; ++p)
+      if (static_cast<int>(s.version[p]) > c_.max_turns) return false;
     for (std::size_t i = 0; i < s.journal_count; ++i)
-      if (s.journal[i].page >= c_.page_count) return false;
+      if (s.journal[i].page >= c_.page_count || static_cast<int>(s.journal[i].expected) > c_.max_turns) return false;
+    return true;
+  }
+  // FloorInv: every resident page on its chain, at or above its floor.
+  [[nodiscard]] constexpr bool floor_inv(const State& s) const {
+    for (std::size_t p = 0; p < c_.page_count; ++p)
+      if (!model::FloorHolds(type_of(p), s.level[p])) return false;
+    return true;
+  }
+  // NoDestructiveCommitInv: page p's committed entries carry 0, 1, ... in journal order,
+  // and version[p] counts them.
+  [[nodiscard]] constexpr bool no_destructive_commit(const State& s) const {
+    for (std::size_t p = 0; p < c_.page_count; ++p) {
+      int commits = 0;
+      for (std::size_t i = 0; i < s.journal_count; ++i)
+        if (s.journal[i].page == p && s.journal[i].phase == Phase::committed) {
+          if (static_cast<int>(s.journal[i].expected) != commits) return false;
+          ++commits;
+        }
+      if (commits != static_cast<int>(s.version[p])) return false;
+    }
     return true;
   }
   [[nodiscard]] constexpr bool post_compaction_bootstrap(const State& s) const {
     if (!running(s)) return true;
-    return (pinned_ & ~static_cast<unsigned>(s.resident)) == 0;
+    return (pinned_ & ~resident_set(s)) == 0;
   }
   [[nodiscard]] static constexpr bool journal_quiescent(const State& s) {
     for (std::size_t i = 0; i < s.journal_count; ++i) {
@@ -325,23 +388,27 @@ class Model {
 
   // ---- printing ----------------------------------------------------------
   [[nodiscard]] std::string print(const State& s) const {
-    std::vector<std::pair<std::string, std::string>> res;
+    std::vector<std::pair<std::string, std::string>> levels;
     std::vector<std::pair<std::string, std::string>> dirty;
+    std::vector<std::pair<std::string, std::string>> versions;
     std::vector<std::string> lost;
     for (std::size_t p = 0; p < c_.page_count; ++p) {
       const std::string id{c_.pages[p].id};
-      res.emplace_back(id, tla_bool((s.resident & bit(p)) != 0));
+      levels.emplace_back(id, quote(level_name(s.level[p])));
       dirty.emplace_back(id, tla_bool((s.dirty & bit(p)) != 0));
+      versions.emplace_back(id, std::to_string(s.version[p]));
       if ((s.lost & bit(p)) != 0) lost.push_back(quote(id));
     }
     std::vector<std::string> js;
     for (std::size_t i = 0; i < s.journal_count; ++i) {
       const JournalEntry& e = s.journal[i];
       js.push_back(tla_record({{"page", quote(c_.pages[e.page].id)},
+                               {"expected", std::to_string(e.expected)},
                                {"phase", quote(phase_name(e.phase))},
                                {"reason", quote(reason_name(e.reason))}}));
     }
-    return "/\\ resident = " + tla_fcn(res) + "\n/\\ dirty = " + tla_fcn(dirty) + "\n/\\ journal = " + tla_seq(js) +
+    return "/\\ level = " + tla_fcn(levels) + "\n/\\ dirty = " + tla_fcn(dirty) + "\n/\\ version = " +
+           tla_fcn(versions) + "\n/\\ journal = " + tla_seq(js) +
            "\n/\\ pending = " + quote(boundary_name(s.pending)) + "\n/\\ ended = " + tla_bool(s.ended) +
            "\n/\\ turn = " + std::to_string(s.turn) + "\n/\\ lost = " + tla_set(lost) + "\n";
   }
@@ -363,6 +430,8 @@ class Model {
     m["SkipWritebackOnResetBug"] = CfgValue{c_.skip_writeback_on_reset_bug};
     m["SkipRestoreAfterCompactionBug"] = CfgValue{c_.skip_restore_after_compaction_bug};
     m["RetryRejectedBug"] = CfgValue{c_.retry_rejected_bug};
+    m["RestoreBelowFloorBug"] = CfgValue{c_.restore_below_floor_bug};
+    m["CommitKeepsVersionBug"] = CfgValue{c_.commit_keeps_version_bug};
     return m;
   }
 

@@ -169,18 +169,32 @@ inline constexpr std::array<Config<journal::Model>, 9> journal_configs{{
 // ---------------------------------------------------------------- ClawVM
 namespace clawvm_cfg {
 using namespace clawvm_spec;
-constexpr Constants main_constants(bool skip_wb, bool skip_restore, bool retry = false) {
+enum class Bug : std::uint8_t { none, skip_writeback, skip_restore, retry, restore_below_floor, keep_version };
+// MCClawVM: bootstrap (pinned, restored), plan, evidence (pruned) and a preference whose
+// updates are denied; 2 edits.
+constexpr Constants main_constants(Bug bug = Bug::none) {
   Constants c;
+  c.pages = {PageDecl{"boot", PageType::bootstrap}, PageDecl{"plan", PageType::plan},
+             PageDecl{"ev", PageType::evidence}, PageDecl{"pref", PageType::preference}, PageDecl{}};
+  c.page_count = 4;
+  c.denied = {"pref", "", "", "", ""};
+  c.denied_count = 1;
+  c.max_turns = 2;
+  c.skip_writeback_on_reset_bug = bug == Bug::skip_writeback;
+  c.skip_restore_after_compaction_bug = bug == Bug::skip_restore;
+  c.retry_rejected_bug = bug == Bug::retry;
+  c.restore_below_floor_bug = bug == Bug::restore_below_floor;
+  c.commit_keeps_version_bug = bug == Bug::keep_version;
+  return c;
+}
+// MCClawVM_big: a constraint page too, 3 edits (checked by simulation in CI).
+constexpr Constants big_constants() {
+  Constants c = main_constants();
   c.pages = {PageDecl{"boot", PageType::bootstrap}, PageDecl{"rule", PageType::constraint},
              PageDecl{"plan", PageType::plan}, PageDecl{"ev", PageType::evidence},
              PageDecl{"pref", PageType::preference}};
   c.page_count = 5;
-  c.denied = {"pref", "", "", "", ""};
-  c.denied_count = 1;
   c.max_turns = 3;
-  c.skip_writeback_on_reset_bug = skip_wb;
-  c.skip_restore_after_compaction_bug = skip_restore;
-  c.retry_rejected_bug = retry;
   return c;
 }
 constexpr Constants small_constants() {
@@ -194,28 +208,38 @@ constexpr Constants small_constants() {
   return c;
 }
 constexpr NameList all_invariants() {
-  return names("TypeOKInv", "LifecycleCompletenessInv", "PostCompactionBootstrapInv", "JournalQuiescentInv");
+  return names("TypeOKInv", "FloorInv", "LifecycleCompletenessInv", "PostCompactionBootstrapInv",
+               "JournalQuiescentInv", "NoDestructiveCommitInv");
 }
 constexpr NameList all_properties() { return names("BoundaryFinishesProp", "BootstrapRestoredProp"); }
 }  // namespace clawvm_cfg
 
-inline constexpr std::array<Config<clawvm_spec::Model>, 6> clawvm_configs{{
-    {"MCClawVM", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::main_constants(false, false),
-     clawvm_cfg::all_invariants(), clawvm_cfg::all_properties(),
-     "bootstrap, constraint, plan, evidence, preference (updates denied); 3 edits; every boundary; fair engine"},
+inline constexpr std::array<Config<clawvm_spec::Model>, 9> clawvm_configs{{
+    {"MCClawVM", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::main_constants(), clawvm_cfg::all_invariants(),
+     clawvm_cfg::all_properties(),
+     "bootstrap, plan, evidence, preference (updates denied); levels along each chain; 2 edits; every boundary; "
+     "fair engine"},
     {"MCClawVM_small", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::small_constants(), clawvm_cfg::all_invariants(),
      clawvm_cfg::all_properties(), "bootstrap and a denied evidence page, 1 edit (safety also explored at compile time)"},
-    {"MCClawVM_skip_writeback_on_reset_bug", "ClawVM", "MCClawVM", "Spec", clawvm_cfg::main_constants(true, false),
-     names("LifecycleCompletenessInv"), names(),
+    {"MCClawVM_big", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::big_constants(), clawvm_cfg::all_invariants(),
+     names(), "MCClawVM with a constraint page and 3 edits: checked by simulation in CI"},
+    {"MCClawVM_skip_writeback_on_reset_bug", "ClawVM", "MCClawVM", "Spec",
+     clawvm_cfg::main_constants(clawvm_cfg::Bug::skip_writeback), names("LifecycleCompletenessInv"), names(),
      "SkipWritebackOnResetBug: a dirty page is destroyed by Reset unwritten (flush-miss)"},
     {"MCClawVM_skip_restore_after_compaction_bug", "ClawVM", "MCClawVM", "Spec",
-     clawvm_cfg::main_constants(false, true), names("PostCompactionBootstrapInv"), names(),
+     clawvm_cfg::main_constants(clawvm_cfg::Bug::skip_restore), names("PostCompactionBootstrapInv"), names(),
      "SkipRestoreAfterCompactionBug: bootstrap is not resident after compaction"},
-    {"MCClawVM_retry_rejected_bug", "ClawVM", "MCClawVM", "FairSpec", clawvm_cfg::main_constants(false, false, true),
-     names(), names("BoundaryFinishesProp"),
+    {"MCClawVM_restore_below_floor_bug", "ClawVM", "MCClawVM", "Spec",
+     clawvm_cfg::main_constants(clawvm_cfg::Bug::restore_below_floor), names("FloorInv"), names(),
+     "RestoreBelowFloorBug: the restore selection brings bootstrap back as a pointer, below its floor"},
+    {"MCClawVM_commit_keeps_version_bug", "ClawVM", "MCClawVM", "Spec",
+     clawvm_cfg::main_constants(clawvm_cfg::Bug::keep_version), names("NoDestructiveCommitInv"), names(),
+     "CommitKeepsVersionBug: a commit does not bump the key's version, so the next one overwrites it unseen"},
+    {"MCClawVM_retry_rejected_bug", "ClawVM", "MCClawVM", "FairSpec",
+     clawvm_cfg::main_constants(clawvm_cfg::Bug::retry), names(), names("BoundaryFinishesProp"),
      "RetryRejectedBug: an out-of-scope update is retried forever; the boundary never finishes"},
     {"MCClawVM_bootstrap_never_restored_bug", "ClawVM", "MCClawVM", "FairSpec",
-     clawvm_cfg::main_constants(false, true), names(), names("BootstrapRestoredProp"),
+     clawvm_cfg::main_constants(clawvm_cfg::Bug::skip_restore), names(), names("BootstrapRestoredProp"),
      "SkipRestoreAfterCompactionBug: after compaction nothing the engine must do brings bootstrap back"},
 }};
 

@@ -62,6 +62,8 @@ constexpr bool destroy_sets_match(std::string_view module) {
 }
 static_assert(floors_match(PageResidency_tla), "PageResidency.tla Floor(t) differs from page_traits_table");
 static_assert(chains_match(PageResidency_tla), "PageResidency.tla Chain(t) differs from page_traits_table");
+static_assert(floors_match(ClawVM_tla), "ClawVM.tla Floor(t) differs from page_traits_table");
+static_assert(chains_match(ClawVM_tla), "ClawVM.tla Chain(t) differs from page_traits_table");
 static_assert(pins_match(ClawVM_tla), "ClawVM.tla Pinned(p) differs from page_traits_table's default pins");
 static_assert(destroy_sets_match(ClawVM_tla), "ClawVM.tla DestroySet(b) differs from boundary_destroys");
 
@@ -118,6 +120,8 @@ static_assert(matches_table(page_residency_configs, "MCPageResidency_upgrade_ove
 static_assert(matches_table(journal_configs, "MCJournal_commit_without_validate_bug"));
 static_assert(matches_table(clawvm_configs, "MCClawVM_skip_writeback_on_reset_bug"));
 static_assert(matches_table(clawvm_configs, "MCClawVM_skip_restore_after_compaction_bug"));
+static_assert(matches_table(clawvm_configs, "MCClawVM_restore_below_floor_bug"));
+static_assert(matches_table(clawvm_configs, "MCClawVM_commit_keeps_version_bug"));
 static_assert(matches_table(lifecycle_configs, "MCLifecycle_threshold_jump_skips_flush_bug"));
 static_assert(matches_table(lifecycle_configs, "MCLifecycle_no_bootstrap_after_recovery_bug"));
 static_assert(matches_table(lifecycle_configs, "MCLifecycle_reset_flush_forgotten_bug"));
