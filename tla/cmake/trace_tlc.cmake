@@ -1,6 +1,8 @@
 # Trace validation by TLC, held against the C++ validator (ctest tla.trace.*):
 #   1. replays a gate workload under ClawVM and writes its decision trace
-#      (clawvm replay W --policy clawvm --budget 300 --trace T);
+#      (clawvm replay W --policy clawvm --budget 300 --trace T) - or, for a sample of the
+#      evaluation suite, generates a workload of FAMILY with SEED (clawvm generate) and
+#      replays it under POLICY at BUDGET;
 #   2. optionally corrupts one line of it (CORRUPT, below) - the expected first bad line
 #      is that line's number (or lines + 1 for a trace cut short);
 #   3. runs `clawvm check-trace` (the C++ validator) and TLC on tla/TraceClawVM.tla with
@@ -11,15 +13,17 @@
 #      exactly at the corrupted line.  Any other TLC outcome (a parse error, an evaluation
 #      error, an invariant) is a failure.
 #
-#   cmake -DCLAWVM=<clawvm> -DJAVA=java -DTLC_DIR=<tlc dir> -DTLA_DIR=<tla/> -DVECTOR=<workload>
-#         -DWORK=<scratch> [-DCORRUPT=commit_unstaged|install_wrong_level|over_budget|truncated]
+#   cmake -DCLAWVM=<clawvm> -DJAVA=java -DTLC_DIR=<tlc dir> -DTLA_DIR=<tla/>
+#         (-DVECTOR=<workload> | -DFAMILY=<generator family> [-DSEED=1])
+#         [-DPOLICY=clawvm] [-DBUDGET=300] -DWORK=<scratch>
+#         [-DCORRUPT=commit_unstaged|install_wrong_level|over_budget|truncated]
 #         -P trace_tlc.cmake
 # CORRUPT modes: commit_unstaged - the first commit names journal entry 999 (never staged);
 # install_wrong_level - the first install "from none" claims "from full"; over_budget - the
 # first select reports a budget of 1 token (BudgetInv); truncated - the trace stops right
 # after the first destroy line (it ends inside a boundary).
 cmake_minimum_required(VERSION 3.25)
-foreach(_v CLAWVM JAVA TLC_DIR TLA_DIR VECTOR WORK)
+foreach(_v CLAWVM JAVA TLC_DIR TLA_DIR WORK)
   if(NOT DEFINED ${_v} OR "${${_v}}" STREQUAL "")
     message(FATAL_ERROR "trace_tlc.cmake: ${_v} is required")
   endif()
@@ -38,7 +42,26 @@ file(MAKE_DIRECTORY "${WORK}/tmp")
 set(_trace "${WORK}/trace.jsonl")
 
 # 1. The trace.
-execute_process(COMMAND "${CLAWVM}" replay "${VECTOR}" --policy clawvm --budget 300 --trace "${_trace}"
+if(NOT DEFINED POLICY)
+  set(POLICY clawvm)
+endif()
+if(NOT DEFINED BUDGET)
+  set(BUDGET 300)
+endif()
+if(DEFINED FAMILY AND NOT FAMILY STREQUAL "")
+  if(NOT DEFINED SEED)
+    set(SEED 1)
+  endif()
+  set(VECTOR "${WORK}/workload.jsonl")
+  execute_process(COMMAND "${CLAWVM}" generate --family "${FAMILY}" --seed "${SEED}" --out "${VECTOR}"
+                  RESULT_VARIABLE _rc OUTPUT_QUIET ERROR_VARIABLE _err)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "clawvm generate --family ${FAMILY} failed (exit ${_rc}): ${_err}")
+  endif()
+elseif(NOT DEFINED VECTOR OR VECTOR STREQUAL "")
+  message(FATAL_ERROR "trace_tlc.cmake: VECTOR or FAMILY is required")
+endif()
+execute_process(COMMAND "${CLAWVM}" replay "${VECTOR}" --policy "${POLICY}" --budget "${BUDGET}" --trace "${_trace}"
                 RESULT_VARIABLE _rc OUTPUT_QUIET ERROR_VARIABLE _err)
 if(NOT _rc EQUAL 0 OR NOT EXISTS "${_trace}")
   message(FATAL_ERROR "clawvm replay failed (exit ${_rc}): ${_err}")
