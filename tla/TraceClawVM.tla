@@ -39,6 +39,8 @@ ASSUME PrintT(<<"TraceClawVM: trace", TraceFile, "lines", Len(Log)>>)
 
 -----------------------------------------------------------------------------
 (* Static tables, as in PageResidency.tla and include/clawvm/page_traits.hpp *)
+(* (tla/explorer/static_checks.cpp reads Floor and Chain from this text    *)
+(* and proves them equal to the library's at compile time)                *)
 LevelNames == {"none", "pointer", "structured", "compressed", "full"}
 Rank(x) == CASE x = "none"       -> 0
              [] x = "pointer"    -> 1
@@ -49,10 +51,11 @@ Types  == {"bootstrap", "constraint", "plan", "preference", "evidence", "convers
 Pins   == {"none", "soft", "hard"}
 Scopes == {"session", "project"}
 Floor(t) == IF t \in {"bootstrap", "constraint"} THEN "structured" ELSE "pointer"
-Chain(t) == CASE t \in {"bootstrap", "constraint"} -> {"full", "structured"}
-              [] t = "plan"                        -> {"full", "structured", "pointer"}
-              [] OTHER                             -> {"full", "compressed", "structured", "pointer"}
-(* include/clawvm/policy.hpp: what a boundary destroys, which end the session *)
+Chain(t) == CASE t \in {"bootstrap", "constraint"} -> <<"full", "structured">>
+              [] t = "plan"                        -> <<"full", "structured", "pointer">>
+              [] OTHER                             -> <<"full", "compressed", "structured", "pointer">>
+ChainLevels(t) == {Chain(t)[i] : i \in 1..Len(Chain(t))}
+(* include/clawvm/boundary.hpp: what a boundary destroys, which end the session *)
 Boundaries == {"compaction", "pruning", "memory_flush", "reset", "session_end", "shutdown"}
 Destroys(b, t) == CASE b = "memory_flush" -> FALSE
                     [] b = "pruning"      -> t \in {"evidence", "conversation"}
@@ -172,7 +175,7 @@ Install == /\ Ev("install")
            /\ Line.from \in LevelNames /\ Line.to \in LevelNames
            /\ Line.from = shadow[P]
            /\ Rank(Line.to) > Rank(Line.from)
-           /\ Line.to \in Chain(pg[P].type)
+           /\ Line.to \in ChainLevels(pg[P].type)
            /\ shadow' = [shadow EXCEPT ![P] = Line.to]
            /\ tokens' = tokens + Line.tokens_extra
            /\ Step
@@ -202,7 +205,7 @@ Select == /\ Ev("select")
           /\ \A p \in DOMAIN pg :
                  shadow[p] # "none" =>
                      /\ Rank(shadow[p]) >= Rank(Floor(pg[p].type))
-                     /\ shadow[p] \in Chain(pg[p].type)
+                     /\ shadow[p] \in ChainLevels(pg[p].type)
           /\ \A p \in DOMAIN pg :
                  (autoPin /\ Line.floor_set_fits /\ pg[p].pin = "hard")
                      => Rank(shadow[p]) >= Rank(Floor(pg[p].type))

@@ -64,6 +64,8 @@ static_assert(floors_match(PageResidency_tla), "PageResidency.tla Floor(t) diffe
 static_assert(chains_match(PageResidency_tla), "PageResidency.tla Chain(t) differs from page_traits_table");
 static_assert(floors_match(ClawVM_tla), "ClawVM.tla Floor(t) differs from page_traits_table");
 static_assert(chains_match(ClawVM_tla), "ClawVM.tla Chain(t) differs from page_traits_table");
+static_assert(floors_match(TraceClawVM_tla), "TraceClawVM.tla Floor(t) differs from page_traits_table");
+static_assert(chains_match(TraceClawVM_tla), "TraceClawVM.tla Chain(t) differs from page_traits_table");
 static_assert(pins_match(ClawVM_tla), "ClawVM.tla Pinned(p) differs from page_traits_table's default pins");
 static_assert(destroy_sets_match(ClawVM_tla), "ClawVM.tla DestroySet(b) differs from boundary_destroys");
 
