@@ -1,6 +1,10 @@
 // The live sidecar: spec/sidecar.md SC-1..SC-10.
 #include "clawvm/sidecar.hpp"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <fmt/core.h>
 #include <gsl/assert>
 #include <nlohmann/json.hpp>
@@ -35,13 +39,80 @@ std::string sidecar::too_long(std::uint64_t line_number) {
   return bad_request(json(), line_number, "", fmt::format("line longer than {} bytes", sidecar_line_bytes_max));
 }
 
-json sidecar::fault_delta(const fault_counters& before) const {
-  json delta = json::object();
+namespace {
+
+// A response is rendered straight to text (about ten times cheaper than building an
+// nlohmann::json tree and dumping it, which was most of a turn's cost: issue 14). The
+// bytes stay those of nlohmann's dump, which the vectors of SC-10 pin: object keys in byte
+// order (its std::map), no spaces, strings as dump(..., error_handler_t::replace) writes
+// them.
+
+std::string dump_value(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void append_json_string(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += dump_value(json(std::string(s)));  // escapes and invalid UTF-8: nlohmann's rules
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+std::string json_string(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+}  // namespace
+
+void sidecar::response_fields::set(std::string_view key, std::string json_text) {
+  for (auto& f : fields_) {
+    if (f.first == key) {
+      f.second = std::move(json_text);
+      return;
+    }
+  }
+  fields_.emplace_back(std::string(key), std::move(json_text));
+}
+
+void sidecar::response_fields::set_all(const json& object) {
+  for (auto it = object.begin(); it != object.end(); ++it) set(it.key(), dump_value(*it));
+}
+
+std::string sidecar::response_fields::render() && {
+  std::sort(fields_.begin(), fields_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out = "{";
+  for (const auto& [key, text] : fields_) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, key);
+    out += ':';
+    out += text;
+  }
+  out += '}';
+  return out;
+}
+
+std::string sidecar::fault_delta(const fault_counters& before) const {
+  std::vector<std::pair<std::string_view, std::uint64_t>> delta;
   const auto& now = engine_.counters();
   for (auto f : all_fault_kinds) {
-    if (now[f] != before[f]) delta[std::string(to_string(f))] = now[f] - before[f];
+    if (now[f] != before[f]) delta.emplace_back(to_string(f), now[f] - before[f]);
   }
-  return delta;
+  std::sort(delta.begin(), delta.end());
+  std::string out = "{";
+  for (const auto& [name, count] : delta) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, name);
+    out += ':';
+    out += std::to_string(count);
+  }
+  out += '}';
+  return out;
 }
 
 json sidecar::new_journal_outcomes() {
@@ -58,64 +129,89 @@ json sidecar::new_journal_outcomes() {
 
 namespace {
 
-json selection_json(const engine& e, const selection& sel, std::uint64_t turn) {
-  json resident = json::array();
+// SC-3's turn_end result: the selection of the turn's assembly. Keys in byte order, also
+// inside the `resident` and `unmet` elements.
+void set_selection_fields(sidecar::response_fields& out, const engine& e, const selection& sel,
+                          std::uint64_t turn) {
   const auto pages = e.pages().pages();
+  std::string resident = "[";
   for (std::size_t i = 0; i < pages.size() && i < sel.levels.size(); ++i) {
     if (sel.levels[i] == level::none) continue;
-    resident.push_back({{"page", pages[i].id}, {"level", to_string(sel.levels[i])},
-                        {"tokens", pages[i].tokens_at(sel.levels[i])}});
+    if (resident.size() > 1) resident += ',';
+    resident += R"({"level":)";
+    append_json_string(resident, to_string(sel.levels[i]));
+    resident += R"(,"page":)";
+    append_json_string(resident, pages[i].id);
+    resident += R"(,"tokens":)";
+    resident += std::to_string(pages[i].tokens_at(sel.levels[i]));
+    resident += '}';
   }
-  json unmet = json::array();
+  resident += ']';
+  std::string unmet = "[";
   for (const auto& u : sel.unmet) {
-    unmet.push_back({{"page", pages[u.page].id}, {"wanted", to_string(u.wanted)},
-                     {"installed", to_string(u.installed)}, {"tokens_needed", u.tokens_needed},
-                     {"reason", to_string(u.reason)}});
+    if (unmet.size() > 1) unmet += ',';
+    unmet += R"({"installed":)";
+    append_json_string(unmet, to_string(u.installed));
+    unmet += R"(,"page":)";
+    append_json_string(unmet, pages[u.page].id);
+    unmet += R"(,"reason":)";
+    append_json_string(unmet, to_string(u.reason));
+    unmet += R"(,"tokens_needed":)";
+    unmet += std::to_string(u.tokens_needed);
+    unmet += R"(,"wanted":)";
+    append_json_string(unmet, to_string(u.wanted));
+    unmet += '}';
   }
-  return {{"turn", turn},
-          {"tokens_used", sel.tokens_used},
-          {"tokens_budget", sel.tokens_budget},
-          {"floor_set_tokens", sel.floor_set_tokens},
-          {"floor_set_fits", sel.floor_set_fits},
-          {"resident", std::move(resident)},
-          {"unmet", std::move(unmet)}};
+  unmet += ']';
+  out.set("turn", std::to_string(turn));
+  out.set("tokens_used", std::to_string(sel.tokens_used));
+  out.set("tokens_budget", std::to_string(sel.tokens_budget));
+  out.set("floor_set_tokens", std::to_string(sel.floor_set_tokens));
+  out.set("floor_set_fits", sel.floor_set_fits ? "true" : "false");
+  out.set("resident", std::move(resident));
+  out.set("unmet", std::move(unmet));
 }
 
 }  // namespace
 
 // SC-3: the result fields of an event request, from the typed outcome of apply_event.
-json sidecar::apply(const workload_event& event) {
+sidecar::response_fields sidecar::apply(const workload_event& event) {
+  response_fields out;
   struct render {
     sidecar* self;
-    json operator()(std::monostate) const { return json::object(); }
-    json operator()(reason_code rc) const { return {{"reason", to_string(rc)}}; }
-    json operator()(demand_outcome o) const { return {{"outcome", to_string(o)}}; }
-    json operator()(const tool_result& r) const {
-      return {{"outcome", to_string(r.outcome)}, {"reason", to_string(r.reason)}, {"signature", r.signature}};
+    response_fields& out;
+    void operator()(std::monostate) const {}
+    void operator()(reason_code rc) const { out.set("reason", json_string(to_string(rc))); }
+    void operator()(demand_outcome o) const { out.set("outcome", json_string(to_string(o))); }
+    void operator()(const tool_result& r) const {
+      out.set("outcome", json_string(to_string(r.outcome)));
+      out.set("reason", json_string(to_string(r.reason)));
+      out.set("signature", json_string(r.signature));
     }
-    json operator()(const recall_result& r) const {
-      json out{{"found", r.value.has_value()}, {"silent", r.silent}};
+    void operator()(const recall_result& r) const {
+      json result{{"found", r.value.has_value()}, {"silent", r.silent}};
       if (r.value) {
         // Committed values are canonical JSON (JR-10): embedded as JSON, not as text. The
         // engine has checked that the value parses (FT-6), so this cannot fail.
         json value;
         json_text_error why;
         Expects(parse_json_text(r.value->value_json, value, why));
-        out["value"] = std::move(value);
-        out["version"] = r.value->version;
+        result["value"] = std::move(value);
+        result["version"] = r.value->version;
       } else if (!r.silent) {
-        out["reason"] = to_string(r.reason);
+        result["reason"] = to_string(r.reason);
       }
-      return out;
+      out.set_all(result);
     }
-    json operator()(const turn_outcome& t) const { return selection_json(self->engine_, *t.assembled, t.turn); }
-    json operator()(const boundary_report& r) const {
-      return {{"boundary", to_string(r.kind)},     {"written_back", r.written_back},
-              {"rejected", r.rejected},             {"flush_misses", r.flush_misses},
-              {"pages_destroyed", r.pages_destroyed}, {"journal", self->new_journal_outcomes()}};
+    void operator()(const turn_outcome& t) const { set_selection_fields(out, self->engine_, *t.assembled, t.turn); }
+    void operator()(const boundary_report& r) const {
+      out.set_all(json{{"boundary", to_string(r.kind)},     {"written_back", r.written_back},
+                       {"rejected", r.rejected},             {"flush_misses", r.flush_misses},
+                       {"pages_destroyed", r.pages_destroyed}, {"journal", self->new_journal_outcomes()}});
     }
   };
-  return std::visit(render{this}, apply_event(engine_, event));
+  std::visit(render{this, out}, apply_event(engine_, event));
+  return out;
 }
 
 json sidecar::control(const std::string& op, const json& request, std::uint64_t line, bool& ok, std::string& field,
@@ -162,7 +258,8 @@ json sidecar::control(const std::string& op, const json& request, std::uint64_t 
             {"last_seq", state_->last_seq()},
             {"turn", engine_.turn()},
             {"pages", engine_.pages().size()},
-            {"capabilities", {{"tiers", {"must", "should", "may"}}, {"policies", std::move(policies)}}}};
+            {"capabilities",
+             {{"tiers", {"must", "should", "may"}}, {"policies", std::move(policies)}, {"features", {"turn_demands"}}}}};
   }
   if (op == "principal") {
     // SC-5: who writes from now on (JR-5); both fields required, booleans.
@@ -254,33 +351,94 @@ std::string sidecar::handle(std::string_view request_line, std::uint64_t line_nu
   if (has_op == has_event) return bad_request(id, line_number, "", "exactly one of 'op' and 'event' is required");
 
   const fault_counters before = engine_.counters();
-  json result;
-  std::string name;
+  response_fields result;
   if (has_op) {
     if (!request["op"].is_string()) return bad_request(id, line_number, "op", "must be a string");
-    name = request["op"].get<std::string>();
+    const std::string name = request["op"].get<std::string>();
     bool ok = true;
     std::string field;
     std::string message;
-    result = control(name, request, line_number, ok, field, message);
+    const json fields = control(name, request, line_number, ok, field, message);
     if (!ok) return bad_request(id, line_number, std::move(field), std::move(message));
-    result["op"] = name;
+    result.set_all(fields);
+    result.set("op", json_string(name));
   } else {
+    // SC-3.1: a turn_end may carry the turn's demands; they are checked after the
+    // turn_end's own fields, and nothing is applied unless all of them are good.
+    json demands_value;
+    const bool has_demands = request["event"] == "turn_end" && request.contains("demands");
+    if (has_demands) {
+      demands_value = std::move(request["demands"]);
+      request.erase("demands");
+    }
     auto parsed = parse_workload_event_object(request, "<stdin>", line_number);
     if (auto* err = std::get_if<workload_error>(&parsed)) {
       return bad_request(id, line_number, std::move(err->field), std::move(err->message));
     }
+    std::vector<workload_event> demands;
+    if (has_demands) {
+      std::string field;
+      std::string message;
+      if (!parse_turn_demands(demands_value, demands, field, message)) {
+        return bad_request(id, line_number, std::move(field), std::move(message));
+      }
+    }
     const auto& event = std::get<workload_event>(parsed);
+    std::string outcomes = "[";
+    for (const auto& d : demands) {
+      const event_outcome o = apply_event(engine_, d);
+      Expects(std::holds_alternative<demand_outcome>(o));
+      if (outcomes.size() > 1) outcomes += ',';
+      append_json_string(outcomes, to_string(std::get<demand_outcome>(o)));
+    }
+    outcomes += ']';
     result = apply(event);
-    result["event"] = event_name(event);
+    if (has_demands) result.set("demands", std::move(outcomes));
+    result.set("event", json_string(event_name(event)));
   }
-  result["v"] = sidecar_protocol_version;
-  result["ok"] = true;
-  result["faults"] = fault_delta(before);
-  result["faults_total"] = engine_.counters().total_faults();
-  if (!id.is_null()) result["id"] = std::move(id);
-  // replace: a page id with invalid UTF-8 handed to the engine cannot break the protocol.
-  return result.dump(-1, ' ', false, json::error_handler_t::replace);
+  result.set("v", std::to_string(sidecar_protocol_version));
+  result.set("ok", "true");
+  result.set("faults", fault_delta(before));
+  result.set("faults_total", std::to_string(engine_.counters().total_faults()));
+  if (!id.is_null()) result.set("id", dump_value(id));
+  // Strings go through nlohmann's replace handler: a page id with invalid UTF-8 handed to
+  // the engine cannot break the protocol.
+  return std::move(result).render();
+}
+
+// SC-3.1: `demands` must be an array of objects with the fields of a demand event other
+// than `event`, each checked as a demand event is (WL-3); the first bad one is reported.
+bool sidecar::parse_turn_demands(const json& value, std::vector<workload_event>& out, std::string& field,
+                                 std::string& message) {
+  if (!value.is_array()) {
+    field = "demands";
+    message = "must be an array of {page, level} objects";
+    return false;
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string where = fmt::format("demands[{}]", i);
+    const json& element = value[i];
+    if (!element.is_object()) {
+      field = where;
+      message = "must be an object with the fields of a demand event (page, level)";
+      return false;
+    }
+    if (element.contains("event")) {
+      field = where + ".event";
+      message = "unknown field (every element is a demand)";
+      return false;
+    }
+    json demand = element;
+    demand["event"] = "demand";
+    auto parsed = parse_workload_event_object(demand, "<stdin>", 0);
+    if (auto* err = std::get_if<workload_error>(&parsed)) {
+      field = err->field.empty() ? where : where + "." + err->field;
+      message = std::move(err->message);
+      return false;
+    }
+    out.push_back(std::move(std::get<workload_event>(parsed)));
+  }
+  return true;
 }
 
 }  // namespace clawvm

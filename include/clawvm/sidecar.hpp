@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "clawvm/engine.hpp"
 #include "clawvm/workload.hpp"
@@ -41,12 +43,26 @@ class sidecar {
   std::uint64_t bad_requests() const noexcept { return bad_requests_; }
   const engine& current_engine() const noexcept { return engine_; }
 
+  // The top-level fields of a response, each as JSON text; rendered with the keys in
+  // byte order (the order of nlohmann::json's objects, which SC-10's vectors pin).
+  class response_fields {
+   public:
+    void set(std::string_view key, std::string json_text);  // replaces an existing key
+    void set_all(const nlohmann::json& object);
+    std::string render() &&;
+
+   private:
+    std::vector<std::pair<std::string, std::string>> fields_;
+  };
+
  private:
   std::string bad_request(const nlohmann::json& id, std::uint64_t line, std::string field, std::string message);
-  nlohmann::json apply(const workload_event& e);
+  response_fields apply(const workload_event& e);
   nlohmann::json control(const std::string& op, const nlohmann::json& request, std::uint64_t line, bool& ok,
                          std::string& field, std::string& message);
-  nlohmann::json fault_delta(const fault_counters& before) const;
+  static bool parse_turn_demands(const nlohmann::json& value, std::vector<workload_event>& out, std::string& field,
+                                 std::string& message);
+  std::string fault_delta(const fault_counters& before) const;
   nlohmann::json new_journal_outcomes();
 
   sidecar_options options_;

@@ -64,6 +64,31 @@ std::vector<std::string> read_lines(const std::filesystem::path& p) {
   return lines;
 }
 
+// SC-3.1: the demands before each turn_end folded into it (one request per turn).
+std::vector<std::string> turn_request_lines(const workload& w, std::size_t& demands_folded) {
+  std::vector<std::string> out;
+  json pending = json::array();
+  demands_folded = 0;
+  for (const auto& e : w.events) {
+    auto j = json::parse(to_json_line(e));
+    if (j["event"] == "demand") {
+      j.erase("event");
+      pending.push_back(std::move(j));
+      continue;
+    }
+    if (j["event"] == "turn_end") {
+      demands_folded += pending.size();
+      j["demands"] = std::move(pending);
+      pending = json::array();
+    } else {
+      for (auto& d : pending) out.push_back(json{{"event", "demand"}, {"page", d["page"]}, {"level", d["level"]}}.dump());
+      pending = json::array();
+    }
+    out.push_back(j.dump());
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("SC-4: in process, the sidecar's decisions equal offline replay", "[sidecar]") {
@@ -81,6 +106,47 @@ TEST_CASE("SC-4: in process, the sidecar's decisions equal offline replay", "[si
     CHECK(resp["id"] == line);
   }
   CHECK(sink.lines == offline_trace(w, 180));
+}
+
+
+TEST_CASE("SC-3.1: a turn_end carrying its demands decides exactly like the separate requests", "[sidecar]") {
+  const workload w = test::small_session(30);
+  std::size_t folded = 0;
+  const auto requests = turn_request_lines(w, folded);
+  REQUIRE(folded > 20);  // the session has demands to fold
+  memory_committed_state state;
+  memory_trace_sink sink;
+  sidecar_options o;
+  o.engine = {policy_clawvm(), 180, principal{true, true}};
+  sidecar s(o, state, &sink);
+  std::uint64_t line = 0;
+  std::size_t outcomes = 0;
+  for (const auto& req : requests) {
+    const auto resp = json::parse(s.handle(req, ++line));
+    INFO(req << " -> " << resp.dump());
+    REQUIRE(resp["ok"] == true);
+    if (resp.contains("demands")) outcomes += resp["demands"].size();
+  }
+  CHECK(outcomes == folded);
+  CHECK(sink.lines == offline_trace(w, 180));  // the same hook calls: the same trace bytes
+}
+
+TEST_CASE("SC-3.1: a bad turn_end applies none of its demands", "[sidecar][bad_input]") {
+  memory_committed_state state;
+  sidecar s(sidecar_options{}, state);
+  const workload w = test::small_session(5);
+  std::uint64_t line = 0;
+  for (const auto& req : request_lines(w)) REQUIRE(json::parse(s.handle(req, ++line))["ok"] == true);
+  const auto counters = [&] { return json::parse(s.handle(R"({"op":"counters"})", ++line)); };
+  const json before = counters();
+  // The first demand is good; the second names no page: nothing happens, not even the first.
+  const auto resp = json::parse(
+      s.handle(R"({"event":"turn_end","demands":[{"page":"plan","level":"full"},{"level":"full"}]})", ++line));
+  CHECK(resp["ok"] == false);
+  CHECK(resp["error"]["field"] == "demands[1].page");
+  const json after = counters();
+  CHECK(after["hits"] == before["hits"]);
+  CHECK(after["misses"] == before["misses"]);
 }
 
 TEST_CASE("SC-6: bad requests get an error response naming line and field, lenient goes on, strict stops",
