@@ -25,7 +25,8 @@ OPS_MESSAGE = "hello, lookahead, counters, shutdown"
 # hello "capabilities" (spec/conformance.md CF-2, draft): tiers and policies claimed
 CAPABILITIES = {"tiers": ["must", "should", "may"],
                 "policies": ["retrieval", "retrieval_cache", "compaction_hybrid", "lru",
-                             "clawvm", "oracle"]}
+                             "clawvm", "oracle"],
+                "features": ["turn_demands"]}
 
 
 class BadRequest(Exception):
@@ -100,13 +101,38 @@ class Sidecar:
             if "op" in o:
                 resp = self._op(o)
             else:
+                # SC-3.1: a turn_end may carry its demands; checked after the turn_end's
+                # own fields, and nothing is applied unless every one is good.
+                has_demands = o.get("event") == "turn_end" and "demands" in o
+                demands_value = o.pop("demands", None) if has_demands else None
                 ev = read_event(o, extra_allowed=("id",))
+                demands = self._turn_demands(demands_value) if has_demands else []
+                outcomes = [self._event(d)["outcome"] for d in demands]
                 resp = self._event(ev)
+                if has_demands:
+                    resp["demands"] = outcomes
         except ReadError as e:
             raise BadRequest(e.field, e.message, id_value, has_id)
         if has_id:
             resp["id"] = id_value
         return resp
+
+    @staticmethod
+    def _turn_demands(value) -> list:
+        if not isinstance(value, list):
+            raise ReadError("demands", "must be an array of {page, level} objects")
+        out = []
+        for i, element in enumerate(value):
+            where = "demands[%d]" % i
+            if not isinstance(element, dict):
+                raise ReadError(where, "must be an object with the fields of a demand event (page, level)")
+            if "event" in element:
+                raise ReadError(where + ".event", "unknown field (every element is a demand)")
+            try:
+                out.append(read_event(dict(element, event="demand")))
+            except ReadError as e:
+                raise ReadError(where + "." + e.field if e.field else where, e.message)
+        return out
 
     # ------------------------------------------------------------------
     def _op(self, o: dict) -> dict:
