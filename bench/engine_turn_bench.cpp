@@ -182,9 +182,11 @@ int main(int argc, char** argv) {
   };
 
   // The issue's cases: 100 pages at budget 500; 10 000 and 100 000 pages at a budget that
-  // scales with the session (5 tokens per page) and at the fixed budget 500.
-  const std::vector<case_args> cases{
-      {100, 500}, {10'000, 50'000}, {10'000, 500}, {100'000, 500'000}, {100'000, 500}};
+  // scales with the session (5 tokens per page) and at the fixed budget 500; 1 000 000
+  // pages at budget 500 (issue 14: per-turn cost that does not grow with idle pages; the
+  // session takes about a minute and a few GB to build, so filter it in only when wanted).
+  const std::vector<case_args> cases{{100, 500},         {10'000, 50'000}, {10'000, 500},
+                                     {100'000, 500'000}, {100'000, 500},   {1'000'000, 500}};
 
   // Grouped by session key so each session is built once.
   for (const case_args a : cases) {

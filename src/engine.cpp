@@ -1,6 +1,8 @@
 // The engine: spec/engine.md EN-1..EN-10; tla/ClawVM.tla.
 #include "clawvm/engine.hpp"
 
+#include <algorithm>
+
 #include <gsl/assert>
 
 #include "clawvm/merge_rules.hpp"
@@ -67,7 +69,7 @@ void engine::trace_ingest(std::string_view page_id, reason_code rc) {
 reason_code engine::on_update(const page_spec& spec, update pending) {
   // The update persists this page's change: it must name the page (or leave it to us).
   if (pending.page_id.empty()) pending.page_id = spec.id;
-  reason_code rc = pending.page_id == spec.id ? pages_.replace(spec) : reason_code::schema_invalid;
+  reason_code rc = pending.page_id == spec.id ? replace_page(spec) : reason_code::schema_invalid;
   if (rc == reason_code::ok) rc = pages_.mark_dirty(spec.id);
   if (trace_.enabled()) {
     trace_.emit(rc == reason_code::ok ? "update" : "update_rejected", turn_,
@@ -103,7 +105,7 @@ demand_outcome engine::on_demand(std::string_view page_id, level wanted) {
   } else {
     ++counters_.misses;
   }
-  p.recency += recency_gain_per_demand;
+  touch(*where);
   demands_.push_back({*where, wanted});
   if (trace_.enabled()) {
     trace_.emit("demand", turn_, {{"page", p.id}, {"wanted", to_string(wanted)},
@@ -146,7 +148,7 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
       out.outcome = tool_outcome::duplicate_tool_fault;
       page_spec rerun = result;
       rerun.id = p.id;  // the re-run refreshes the same evidence page
-      out.reason = pages_.replace(rerun);
+      out.reason = replace_page(rerun);
     }
   } else {
     out.reason = pages_.ingest(result);
@@ -167,8 +169,7 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     // The model reads the result this turn: demand it at full.
     const auto where = pages_.find(result_id);
     Expects(where.has_value());
-    page& p = pages_.at(*where);
-    p.recency += recency_gain_per_demand;
+    touch(*where);
     demands_.push_back({*where, level::full});
   }
   return out;
@@ -231,11 +232,25 @@ void engine::run_selection(selection_kind kind) {
   select_representations(request, config_.policy.selector, selection_, scratch_, trace_.enabled());
 
   auto all = pages_.pages();
+  // Install the selection. Where the mirror says the page already has its level, the
+  // page is not touched: it was set (and marked ever_resident) when it got that level.
+  if (resident_mirror_generation_ != pages_.generation()) forget_residency();
+  const std::size_t mirrored = std::min(resident_mirror_.size(), all.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
-    all[i].resident = selection_.levels[i];
+    const level l = selection_.levels[i];
+    if (i < mirrored && resident_mirror_[i] == l) continue;
+    all[i].resident = l;
     // A page once resident can be evicted: a later demand for it is a refetch (FT-2).
-    if (all[i].resident != level::none) all[i].ever_resident = true;
+    if (l != level::none) all[i].ever_resident = true;
   }
+  resident_mirror_.assign(selection_.levels.begin(),
+                          selection_.levels.begin() + static_cast<std::ptrdiff_t>(all.size()));
+  resident_mirror_generation_ = pages_.generation();
+#ifndef NDEBUG
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    Ensures(all[i].resident == selection_.levels[i] && (all[i].resident == level::none || all[i].ever_resident));
+  }
+#endif
   counters_.physical_insufficiency += selection_.unmet.size();
 
   if (trace_.enabled()) {
@@ -269,19 +284,83 @@ void engine::run_selection(selection_kind kind) {
   // FT-7: a policy that auto-pins promises every hard-pinned page at its floor whenever
   // the floor set fits. A miss here is a fault of the enforcement, not of the budget.
   if (!restore && config_.policy.selector.auto_pin && selection_.floor_set_fits) {
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (all[i].pin == pin_class::hard && all[i].resident < all[i].floor()) {
+    for (const page_index i : hard_pinned_pages()) {
+      if (all[i].resident < all[i].floor()) {
         count_fault(fault_kind::pinned_invariant_miss, all[i].id, "hard-pinned page below floor");
       }
     }
   }
 }
 
+const std::vector<page_index>& engine::hard_pinned_pages() {
+  if (hard_pinned_generation_ != pages_.generation()) {
+    hard_pinned_.clear();
+    hard_pinned_scanned_ = 0;
+    hard_pinned_generation_ = pages_.generation();
+  }
+  const auto all = pages_.pages();
+  for (; hard_pinned_scanned_ < all.size(); ++hard_pinned_scanned_) {
+    if (all[hard_pinned_scanned_].pin == pin_class::hard) {
+      hard_pinned_.push_back(static_cast<page_index>(hard_pinned_scanned_));
+    }
+  }
+  return hard_pinned_;
+}
+
+reason_code engine::replace_page(const page_spec& spec) {
+  const reason_code rc = pages_.replace(spec);
+  // replace may lower the page's level (to none when the new spec lacks it): the mirror
+  // follows the page.
+  if (const auto i = pages_.find(spec.id); i && *i < resident_mirror_.size()) {
+    resident_mirror_[*i] = pages_.at(*i).resident;
+  }
+  return rc;
+}
+
+void engine::touch(page_index i) {
+  pages_.at(i).recency += recency_gain_per_demand;
+  if (warm_generation_ != pages_.generation()) return;  // on_post_model rescans first
+  if (i >= is_warm_.size()) is_warm_.resize(pages_.size(), 0);
+  if (is_warm_[i] == 0) {
+    is_warm_[i] = 1;
+    warm_.push_back(i);
+  }
+}
+
 void engine::on_post_model() {
-  for (page& p : pages_.pages()) {
+  // EN-6 decays every page; a page at 0 stays at 0, so only the warm ones are visited.
+  auto all = pages_.pages();
+  if (warm_generation_ != pages_.generation()) {
+    warm_.clear();
+    is_warm_.assign(all.size(), 0);
+    for (page_index i = 0; i < all.size(); ++i) {
+      if (all[i].recency != 0.0) {
+        warm_.push_back(i);
+        is_warm_[i] = 1;
+      }
+    }
+    warm_generation_ = pages_.generation();
+  }
+  // The decay of one page does not depend on another's: the order of warm_ is free.
+  std::size_t still_warm = 0;
+  for (const page_index i : warm_) {
+    page& p = all[i];
     p.recency *= recency_decay;
     if (p.recency < recency_zero_below) p.recency = 0.0;
+    if (p.recency != 0.0) {
+      warm_[still_warm++] = i;
+    } else {
+      is_warm_[i] = 0;
+    }
   }
+  warm_.resize(still_warm);
+#ifndef NDEBUG
+  // The bookkeeping is a bug if a page outside warm_ has a recency: check it in debug
+  // builds (every test, the sanitizer preset) against the full pass it replaces.
+  for (page_index i = 0; i < all.size(); ++i) {
+    Ensures(all[i].recency == 0.0 || (i < is_warm_.size() && is_warm_[i] == 1));
+  }
+#endif
   demands_.clear();
   if (trace_.enabled()) trace_.emit("turn_end", turn_, nlohmann::json::object());
   ++turn_;
@@ -358,6 +437,7 @@ boundary_report engine::cross_boundary(boundary b) {
     }
     p.resident = level::none;
   }
+  forget_residency();
   if (trace_.enabled()) {
     trace_.emit("destroy", turn_, {{"boundary", to_string(b)}, {"ends_session", ends_session}});
   }

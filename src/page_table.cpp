@@ -158,9 +158,12 @@ reason_code page_table::replace(const page_spec& spec) {
     }
   }
   // Same id and type by construction; anything else an order over pages may use (the
-  // selector's caches) renews the generation. != is also true for a NaN: renews.
+  // selector's caches: orders, pointer tokens, the tokens of the first step up from none)
+  // renews the generation. != is also true for a NaN: renews.
+  const auto lowest = [](const page& p) { return p.tokens_at(p.next_up_level(level::none).value_or(level::none)); };
   const bool same_static = rebuilt.pin == current.pin && rebuilt.present_levels == current.present_levels &&
                            rebuilt.tokens_at(level::pointer) == current.tokens_at(level::pointer) &&
+                           lowest(rebuilt) == lowest(current) &&
                            !(rebuilt.recompute_cost != current.recompute_cost) &&
                            !(rebuilt.base_utility != current.base_utility);
   current = std::move(rebuilt);

@@ -92,6 +92,12 @@ void sort_prefetch(gsl::span<const page> pages, IdCompare id_cmp, std::vector<pa
 // one by one (an insertion costs O(n) integer moves, a rebuild O(n log n) id compares).
 constexpr std::size_t incremental_append_max(std::size_t cached) noexcept { return 16 + cached / 32; }
 
+// The tokens of the step from none: the page's lowest present level.
+std::uint32_t first_step_tokens(const page& p) noexcept {
+  const auto to = p.next_up_level(level::none);
+  return to ? p.tokens_at(*to) : UINT32_MAX;
+}
+
 void rebuild_static_orders(gsl::span<const page> pages, selector_scratch& scratch) {
   const std::size_t n = pages.size();
   auto& ids = scratch.by_id;
@@ -118,10 +124,13 @@ void rebuild_static_orders(gsl::span<const page> pages, selector_scratch& scratc
   auto& tokens = scratch.prefetch_tokens;
   tokens.resize(prefetch.size());
   for (std::size_t k = 0; k < prefetch.size(); ++k) tokens[k] = pages[prefetch[k]].tokens_at(level::pointer);
+  scratch.first_step_tokens.resize(n);
+  for (std::size_t i = 0; i < n; ++i) scratch.first_step_tokens[i] = first_step_tokens(pages[i]);
 }
 
 // Inserts page `j` (the highest index so far) into orders that hold pages [0, j).
 void append_to_static_orders(gsl::span<const page> pages, page_index j, selector_scratch& scratch) {
+  scratch.first_step_tokens.push_back(first_step_tokens(pages[j]));
   auto& ids = scratch.by_id;
   auto& rank = scratch.id_rank;
   const std::string& id = pages[j].id;
@@ -158,6 +167,7 @@ void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation
   const std::size_t n = pages.size();
   const bool same_table = scratch.cached_generation == generation && scratch.cached_pages <= n &&
                           scratch.id_rank.size() == scratch.cached_pages &&
+                          scratch.first_step_tokens.size() == scratch.cached_pages &&
                           scratch.prefetch_tokens.size() == scratch.prefetch_order.size();
   if (same_table && n - scratch.cached_pages <= incremental_append_max(scratch.cached_pages)) {
     for (std::size_t j = scratch.cached_pages; j < n; ++j) {
@@ -365,6 +375,9 @@ void select_with(const selection_request& request, const selector_policy& policy
     heap.clear();
     candidate c{};
     for (std::size_t i = 0; i < n; ++i) {
+      // Cached: a page at none whose first step is larger than what is left has no step
+      // (next_step would say so after reading the page).
+      if (cached && out.levels[i] == level::none && scratch.first_step_tokens[i] > remaining) continue;
       if (next_step(gsl::narrow_cast<page_index>(i), out.levels[i], c)) heap.push_back(c);
     }
     std::make_heap(heap.begin(), heap.end(), heap_less);

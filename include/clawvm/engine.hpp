@@ -137,6 +137,15 @@ class engine {
   void trace_ingest(std::string_view page_id, reason_code rc);
   void count_fault(fault_kind f, std::string_view page_id, std::string_view detail);
   nlohmann::json page_ref(page_index i) const;
+  // page_table::replace, keeping the residency mirror equal to the pages.
+  reason_code replace_page(const page_spec& spec);
+  // The model reads page i this turn: its recency grows (EN-6) and it joins warm_.
+  void touch(page_index i);
+  // Pages the end of a turn must decay, and the hard-pinned pages FT-7 checks: lists of
+  // indices kept for one page-table generation, so a turn's bookkeeping costs what is
+  // warm or pinned, not every page of the table (issue 14). A new generation (pages
+  // removed or reordered) rebuilds them by one scan; an ingest only appends.
+  const std::vector<page_index>& hard_pinned_pages();
 
   engine_config config_;
   committed_state* state_;
@@ -152,6 +161,18 @@ class engine {
   std::map<std::string, std::string> tool_results_;     // signature -> result page id
   std::string session_id_;
   std::uint64_t turn_ = 0;
+  std::vector<page_index> warm_;         // every page whose recency is not 0, once
+  std::vector<std::uint8_t> is_warm_;    // by page index: 1 when in warm_
+  std::uint64_t warm_generation_ = 0;    // the generation warm_ indexes (0: none yet)
+  std::vector<page_index> hard_pinned_;  // pin == hard, in index order
+  std::uint64_t hard_pinned_generation_ = 0;
+  std::size_t hard_pinned_scanned_ = 0;  // pages [0, this) are in hard_pinned_ when hard
+  // page.resident of pages [0, size) for one generation, so that installing a selection
+  // writes only the pages whose level changed. Every write of page.resident outside
+  // run_selection goes through forget_residency.
+  std::vector<level> resident_mirror_;
+  std::uint64_t resident_mirror_generation_ = 0;
+  void forget_residency() noexcept { resident_mirror_.clear(); }
 };
 
 }  // namespace clawvm

@@ -54,8 +54,8 @@ class page_table {
   gsl::span<page> pages() noexcept { return pages_; }
 
   // Generation of the pages' static attributes (id, type, pin, recompute cost, base
-  // utility, present representations, pointer tokens): what a cache of orders over the pages (the
-  // selector's) may key on. Contract:
+  // utility, present representations, pointer tokens, tokens of the lowest present
+  // level): what a cache over the pages (the selector's) may key on. Contract:
   //  * never 0, and unique in the process: no two tables (nor two states of one table
   //    that differ other than by appended pages) ever share a generation; a copy or a
   //    move gives every table involved a new one;

@@ -138,6 +138,11 @@ struct selector_scratch {
   std::vector<page_index> pinned_order;   // hard-pinned pages in required (SEL-2) order
   std::vector<page_index> prefetch_order; // pages with a pointer, in prefetch (SEL-4) order
   std::vector<std::uint32_t> prefetch_tokens;  // their pointer token counts, same order
+  // By page index: the tokens of the page's lowest present level (its first step up from
+  // none), UINT32_MAX for a page without one. Step 3 skips, without reading the page, a
+  // page at none whose first step cannot fit (issue 14: per-turn cost that does not grow
+  // with idle pages).
+  std::vector<std::uint32_t> first_step_tokens;
 };
 
 // The level a demand for `wanted` is served at (SEL-3): the lowest present level at or
