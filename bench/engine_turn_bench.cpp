@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -31,6 +30,7 @@
 #include "clawvm/policy.hpp"
 #include "clawvm/selector.hpp"
 #include "clawvm/tool_signature.hpp"
+#include "percentile.hpp"
 #include "synthetic_session.hpp"
 
 namespace {
@@ -60,14 +60,7 @@ live_session& session_for(std::size_t pages, std::uint32_t budget, clawvm::engin
   return *current;
 }
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  // Nearest rank.
-  const double rank = std::ceil(q * static_cast<double>(v.size()));
-  const std::size_t i = rank < 1.0 ? 0 : static_cast<std::size_t>(rank) - 1;
-  return v[std::min(i, v.size() - 1)];
-}
+using clawvm::bench::percentile;
 double p95_statistic(const std::vector<double>& v) { return percentile(v, 0.95); }
 
 struct case_args {

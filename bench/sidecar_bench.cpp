@@ -31,10 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -50,6 +48,7 @@
 #include "clawvm/committed_state.hpp"
 #include "clawvm/sidecar.hpp"
 #include "clawvm/workload.hpp"
+#include "percentile.hpp"
 #include "synthetic_session.hpp"
 
 #ifndef CLAWVM_BIN_PATH
@@ -262,13 +261,7 @@ class serve_child {
   std::size_t scanned_ = 0;
 };
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const double rank = std::ceil(q * static_cast<double>(v.size()));
-  const std::size_t i = rank < 1.0 ? 0 : static_cast<std::size_t>(rank) - 1;
-  return v[std::min(i, v.size() - 1)];
-}
+using clawvm::bench::percentile;
 
 // pinned: the client and the sidecar share one CPU. On the 2-vCPU VM of docs/performance.md
 // a round trip across CPUs pays the wake-up of an idle vCPU (about 60 us) whenever the

@@ -89,15 +89,20 @@ std::vector<std::string> turn_request_lines(const workload& w, std::size_t& dema
   return out;
 }
 
+// The sidecar the in-process tests compare with offline_trace(w, 180).
+sidecar_options clawvm_at_180() {
+  sidecar_options o;
+  o.engine = {policy_clawvm(), 180, principal{true, true}};
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("SC-4: in process, the sidecar's decisions equal offline replay", "[sidecar]") {
   const workload w = test::small_session(30);
   memory_committed_state state;
   memory_trace_sink sink;
-  sidecar_options o;
-  o.engine = {policy_clawvm(), 180, principal{true, true}};
-  sidecar s(o, state, &sink);
+  sidecar s(clawvm_at_180(), state, &sink);
   std::uint64_t line = 0;
   for (const auto& req : request_lines(w)) {
     const auto resp = json::parse(s.handle(req, ++line));
@@ -108,7 +113,6 @@ TEST_CASE("SC-4: in process, the sidecar's decisions equal offline replay", "[si
   CHECK(sink.lines == offline_trace(w, 180));
 }
 
-
 TEST_CASE("SC-3.1: a turn_end carrying its demands decides exactly like the separate requests", "[sidecar]") {
   const workload w = test::small_session(30);
   std::size_t folded = 0;
@@ -116,9 +120,7 @@ TEST_CASE("SC-3.1: a turn_end carrying its demands decides exactly like the sepa
   REQUIRE(folded > 20);  // the session has demands to fold
   memory_committed_state state;
   memory_trace_sink sink;
-  sidecar_options o;
-  o.engine = {policy_clawvm(), 180, principal{true, true}};
-  sidecar s(o, state, &sink);
+  sidecar s(clawvm_at_180(), state, &sink);
   std::uint64_t line = 0;
   std::size_t outcomes = 0;
   for (const auto& req : requests) {
