@@ -3,7 +3,7 @@
 # works (tests/consumer proves it).
 include(CMakePackageConfigHelpers)
 
-install(TARGETS clawvm_model clawvm clawvm_cli EXPORT clawvmTargets
+install(TARGETS clawvm_model clawvm clawvm_io clawvm_cli EXPORT clawvmTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

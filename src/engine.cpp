@@ -23,28 +23,21 @@ engine::engine(engine_config config, committed_state& state, trace_sink* sink)
       journal_(state.last_seq() + 1) {
   // DT-4 `resume`: this engine continues a trace file another engine wrote; its context
   // starts empty at turn 0, its journal after the store's last entry (SC-1).
-  if (trace_.enabled() && config_.trace_first_seq > 0) trace_.emit("resume", 0, {{"journal_last_seq", state.last_seq()}});
-}
-
-nlohmann::json engine::page_ref(page_index i) const {
-  const page& p = pages_.at(i);
-  return {{"page", p.id}, {"type", to_string(p.type)}};
+  if (trace_.enabled() && config_.trace_first_seq > 0) trace_.emit(0, trace_events::resume{state.last_seq()});
 }
 
 void engine::count_fault(fault_kind f, std::string_view page_id, std::string_view detail) {
   ++counters_[f];
   if (trace_.enabled()) {
-    trace_.emit("fault", turn_, {{"fault", to_string(f)}, {"page", page_id}, {"detail", detail}});
+    trace_.emit(turn_, trace_events::fault{f, page_id, detail});
   }
 }
 
 void engine::on_session_start(std::string_view session_id) {
   session_id_ = session_id;
   if (trace_.enabled()) {
-    trace_.emit("session_start", turn_,
-                {{"session", session_id_}, {"policy", config_.policy.name},
-                 {"tokens_budget", config_.tokens_budget},
-                 {"auto_pin", config_.policy.selector.auto_pin}});
+    trace_.emit(turn_, trace_events::session_start{session_id_, config_.policy.name, config_.tokens_budget,
+                                                   config_.policy.selector.auto_pin});
   }
 }
 
@@ -56,14 +49,12 @@ reason_code engine::on_ingest(const page_spec& spec) {
 
 void engine::trace_ingest(std::string_view page_id, reason_code rc) {
   if (!trace_.enabled()) return;
-  nlohmann::json f{{"page", page_id}, {"reason", to_string(rc)}};
-  if (rc == reason_code::ok) {
-    const page& p = pages_.at(*pages_.find(page_id));
-    f["type"] = to_string(p.type);
-    f["pin"] = to_string(p.pin);
-    f["scope"] = to_string(p.scope);
+  if (rc != reason_code::ok) {
+    trace_.emit(turn_, trace_events::ingest_rejected{page_id, rc});
+    return;
   }
-  trace_.emit(rc == reason_code::ok ? "ingest" : "ingest_rejected", turn_, std::move(f));
+  const page& p = pages_.at(*pages_.find(page_id));
+  trace_.emit(turn_, trace_events::ingest{page_id, p.type, p.pin, p.scope});
 }
 
 reason_code engine::on_update(const page_spec& spec, update pending) {
@@ -72,9 +63,7 @@ reason_code engine::on_update(const page_spec& spec, update pending) {
   reason_code rc = pending.page_id == spec.id ? replace_page(spec) : reason_code::schema_invalid;
   if (rc == reason_code::ok) rc = pages_.mark_dirty(spec.id);
   if (trace_.enabled()) {
-    trace_.emit(rc == reason_code::ok ? "update" : "update_rejected", turn_,
-                {{"page", spec.id}, {"field", pending.field}, {"op", to_string(pending.op)},
-                 {"reason", to_string(rc)}});
+    trace_.emit(turn_, trace_events::update{spec.id, pending.field, pending.op, rc});
   }
   if (rc == reason_code::ok) pending_[spec.id].push_back(std::move(pending));
   return rc;
@@ -84,8 +73,7 @@ demand_outcome engine::on_demand(std::string_view page_id, level wanted) {
   const auto where = pages_.find(page_id);
   if (!where) {
     if (trace_.enabled()) {
-      trace_.emit("demand", turn_, {{"page", page_id}, {"wanted", to_string(wanted)},
-                                    {"outcome", to_string(demand_outcome::unknown_page)}});
+      trace_.emit(turn_, trace_events::demand{page_id, wanted, demand_outcome::unknown_page, false, level::none});
     }
     return demand_outcome::unknown_page;
   }
@@ -108,8 +96,7 @@ demand_outcome engine::on_demand(std::string_view page_id, level wanted) {
   touch(*where);
   demands_.push_back({*where, wanted});
   if (trace_.enabled()) {
-    trace_.emit("demand", turn_, {{"page", p.id}, {"wanted", to_string(wanted)},
-                                  {"resident", to_string(p.resident)}, {"outcome", to_string(outcome)}});
+    trace_.emit(turn_, trace_events::demand{p.id, wanted, outcome, true, p.resident});
   }
   if (outcome == demand_outcome::refetch_fault) count_fault(fault_kind::refetch, p.id, "evicted tool result re-retrieved");
   return outcome;
@@ -123,8 +110,7 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     out.outcome = tool_outcome::rejected;
     out.reason = reason_code::schema_invalid;
     if (trace_.enabled()) {
-      trace_.emit("tool_call", turn_, {{"tool", tool_name}, {"outcome", to_string(out.outcome)},
-                                       {"reason", to_string(out.reason)}});
+      trace_.emit(turn_, trace_events::tool_call{tool_name, out.outcome, out.reason, false, {}, {}});
     }
     return out;
   }
@@ -158,9 +144,7 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
   if (out.reason != reason_code::ok) out.outcome = tool_outcome::rejected;
 
   if (trace_.enabled()) {
-    trace_.emit("tool_call", turn_, {{"tool", tool_name}, {"signature", out.signature},
-                                     {"page", result_id}, {"outcome", to_string(out.outcome)},
-                                     {"reason", to_string(out.reason)}});
+    trace_.emit(turn_, trace_events::tool_call{tool_name, out.outcome, out.reason, true, out.signature, result_id});
   }
   if (out.outcome == tool_outcome::duplicate_tool_fault) {
     count_fault(fault_kind::duplicate_tool, result_id, "equivalent call re-run after eviction");
@@ -195,9 +179,8 @@ recall_result engine::on_recall(clawvm::scope s, std::string_view field,
     if (!out.silent) ++counters_.recalls_explained;
   }
   if (trace_.enabled()) {
-    trace_.emit("recall", turn_, {{"scope", to_string(s)}, {"field", field},
-                                  {"found", out.value.has_value()},
-                                  {"reason", out.silent ? std::string_view{} : to_string(out.reason)}});
+    trace_.emit(turn_, trace_events::recall{s, field, out.value.has_value(),
+                                            out.silent ? std::string_view{} : to_string(out.reason)});
   }
   if (out.silent) count_fault(fault_kind::silent_recall, "", field);
   return out;
@@ -214,7 +197,7 @@ const selection& engine::on_assemble() {
   if (config_.policy.selector.upgrades != upgrade_mode::oracle || future_demands_.size() != pages_.size()) {
     future_demands_.clear();
   }
-  run_selection(selection_kind::assemble);
+  run_selection(selection_kind::turn);
   future_demands_.clear();
   return selection_;
 }
@@ -227,7 +210,7 @@ void engine::run_selection(selection_kind kind) {
                                   restore ? gsl::span<const std::uint32_t>{} : gsl::span<const std::uint32_t>{future_demands_},
                                   pages_.generation()};
   if (trace_.enabled()) {
-    trace_.emit("assemble", turn_, {{"kind", restore ? "restore" : "turn"}, {"demands", request.demands.size()}});
+    trace_.emit(turn_, trace_events::assemble{kind, request.demands.size()});
   }
   select_representations(request, config_.policy.selector, selection_, scratch_, trace_.enabled());
 
@@ -255,30 +238,19 @@ void engine::run_selection(selection_kind kind) {
 
   if (trace_.enabled()) {
     for (const auto& d : selection_.decisions) {
-      auto f = page_ref(d.page);
-      f["from"] = to_string(d.from);
-      f["to"] = to_string(d.to);
-      f["step"] = to_string(d.step);
-      f["tokens_extra"] = d.tokens_extra;
-      trace_.emit("install", turn_, std::move(f));
+      const page& p = all[d.page];
+      trace_.emit(turn_, trace_events::install{p.id, p.type, d.from, d.to, d.step, d.tokens_extra});
     }
     for (const auto& u : selection_.unmet) {
-      auto f = page_ref(u.page);
-      f["wanted"] = to_string(u.wanted);
-      f["installed"] = to_string(u.installed);
-      f["tokens_needed"] = u.tokens_needed;
-      f["reason"] = to_string(u.reason);
-      trace_.emit("unmet", turn_, std::move(f));
+      const page& p = all[u.page];
+      trace_.emit(turn_, trace_events::unmet{p.id, p.type, u.wanted, u.installed, u.tokens_needed, u.reason});
     }
     residency_digest digest;
     for (const page& p : all) digest.add(p.id, p.resident);
-    trace_.emit("select", turn_, {{"kind", restore ? "restore" : "turn"},
-                                  {"tokens_used", selection_.tokens_used},
-                                  {"tokens_budget", selection_.tokens_budget},
-                                  {"floor_set_tokens", selection_.floor_set_tokens},
-                                  {"floor_set_fits", selection_.floor_set_fits},
-                                  {"pages", all.size()}, {"unmet", selection_.unmet.size()},
-                                  {"residency_digest", digest.hex()}});
+    const std::string digest_hex = digest.hex();
+    trace_.emit(turn_, trace_events::select{kind, selection_.tokens_used, selection_.tokens_budget,
+                                            selection_.floor_set_tokens, selection_.floor_set_fits, all.size(),
+                                            selection_.unmet.size(), digest_hex});
   }
 
   // FT-7: a policy that auto-pins promises every hard-pinned page at its floor whenever
@@ -362,7 +334,7 @@ void engine::on_post_model() {
   }
 #endif
   demands_.clear();
-  if (trace_.enabled()) trace_.emit("turn_end", turn_, nlohmann::json::object());
+  if (trace_.enabled()) trace_.emit(turn_, trace_events::turn_end{});
   ++turn_;
 }
 
@@ -385,9 +357,7 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
     if (it != pending_.end()) {
       for (auto& u : it->second) {
         if (trace_.enabled()) {
-          trace_.emit("stage", turn_, {{"journal_seq", journal_.next_seq()}, {"page", u.page_id},
-                                       {"field", u.field}, {"op", to_string(u.op)},
-                                       {"scope", to_string(u.scope)}, {"boundary", to_string(b)}});
+          trace_.emit(turn_, trace_events::stage{journal_.next_seq(), u.page_id, u.field, u.op, u.scope, b});
         }
         const journal_record rec = journal_.write_back(std::move(u), ctx, *state_, mode);
         if (rec.phase == journal_phase::committed) {
@@ -399,11 +369,9 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
           ++counters_.rejections;
         }
         if (trace_.enabled()) {
-          const bool ok = rec.phase == journal_phase::committed;
-          trace_.emit(ok ? "commit" : "reject", turn_,
-                      {{"journal_seq", rec.seq}, {"page", rec.staged.page_id}, {"field", rec.staged.field},
-                       {"reason", to_string(rec.reason)}, {"version", rec.result.version},
-                       {"overwrote_committed", rec.overwrote_committed}});
+          trace_.emit(turn_, trace_events::write_back_outcome{rec.phase == journal_phase::committed, rec.seq,
+                                                              rec.staged.page_id, rec.staged.field, rec.reason,
+                                                              rec.result.version, rec.overwrote_committed});
         }
       }
       pending_.erase(it);
@@ -420,7 +388,7 @@ boundary_report engine::cross_boundary(boundary b) {
   // (which may remove pages and so shift every later page's index) drops it.
   future_demands_.clear();
   journal_.begin_boundary();
-  if (trace_.enabled()) trace_.emit("boundary", turn_, {{"boundary", to_string(b)}});
+  if (trace_.enabled()) trace_.emit(turn_, trace_events::boundary_begin{b});
 
   // 1. Writeback before anything is destroyed (EN-4).
   if (config_.policy.writes_back_at(b)) write_back_dirty_pages(b, report);
@@ -439,7 +407,7 @@ boundary_report engine::cross_boundary(boundary b) {
   }
   forget_residency();
   if (trace_.enabled()) {
-    trace_.emit("destroy", turn_, {{"boundary", to_string(b)}, {"ends_session", ends_session}});
+    trace_.emit(turn_, trace_events::destroy{b, ends_session});
   }
   if (ends_session) {
     report.pages_destroyed = pages_.remove_if([](const page& p) { return p.scope == scope::session; });
@@ -468,10 +436,8 @@ boundary_report engine::cross_boundary(boundary b) {
     }
   }
   if (trace_.enabled()) {
-    trace_.emit("boundary_done", turn_,
-                {{"boundary", to_string(b)}, {"written_back", report.written_back},
-                 {"rejected", report.rejected}, {"flush_misses", report.flush_misses},
-                 {"pages_destroyed", report.pages_destroyed}});
+    trace_.emit(turn_, trace_events::boundary_done{b, report.written_back, report.rejected, report.flush_misses,
+                                                   report.pages_destroyed});
   }
   return report;
 }

@@ -1,6 +1,7 @@
 // spec/engine.md EN-*, spec/faults.md FT-*: hooks, boundaries, writeback before
 // destruction, restore, fault detection under ClawVM and the baselines.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "clawvm/engine.hpp"
 #include "clawvm/trace_validation.hpp"

@@ -1,6 +1,7 @@
 // spec/decision_trace.md DT-6: engine traces follow the model step by step; corrupted
 // traces are rejected at their first diverging step.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "clawvm/engine.hpp"
 #include "clawvm/trace_validation.hpp"

@@ -9,9 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "clawvm/page_type.hpp"
+#include "clawvm/trace_event.hpp"
 
 namespace clawvm {
 
@@ -64,13 +63,13 @@ class ostream_trace_sink final : public trace_sink {
   std::ostream& out_;
 };
 
-// Numbers each line and stamps version, sequence and turn. Keys are sorted (nlohmann's
-// std::map objects), so the bytes depend only on the content.
+// Numbers each line and stamps version, sequence and turn. Keys are written in byte
+// order, so the bytes depend only on the content (DT-1).
 class decision_trace {
  public:
   explicit decision_trace(trace_sink* sink, std::uint64_t first_seq = 0) : sink_(sink), seq_(first_seq) {}
   bool enabled() const noexcept { return sink_ != nullptr; }
-  void emit(std::string_view event, std::uint64_t turn, nlohmann::json fields);
+  void emit(std::uint64_t turn, const trace_event& event);
 
  private:
   trace_sink* sink_;

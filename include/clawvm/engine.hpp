@@ -15,6 +15,7 @@
 #include "clawvm/committed_state.hpp"
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/faults.hpp"
+#include "clawvm/hook_outcome.hpp"
 #include "clawvm/journal.hpp"
 #include "clawvm/page_table.hpp"
 #include "clawvm/policy.hpp"
@@ -30,32 +31,6 @@ struct engine_config {
   // one when the engine continues an existing trace file (it then writes `resume`, DT-4).
   std::uint64_t trace_first_seq = 0;
 };
-
-enum class demand_outcome : std::uint8_t { hit = 0, miss = 1, refetch_fault = 2, unknown_page = 3 };
-enum class tool_outcome : std::uint8_t {
-  new_call = 0,
-  duplicate_signature_alert = 1,  // result still resident: not re-run
-  duplicate_tool_fault = 2,       // result evicted: re-run
-  rejected = 3,                   // result page or arguments invalid (see reason)
-};
-constexpr std::string_view to_string(demand_outcome o) noexcept {
-  switch (o) {
-    case demand_outcome::hit: return "hit";
-    case demand_outcome::miss: return "miss";
-    case demand_outcome::refetch_fault: return "refetch";
-    case demand_outcome::unknown_page: return "unknown_page";
-  }
-  return "?";
-}
-constexpr std::string_view to_string(tool_outcome o) noexcept {
-  switch (o) {
-    case tool_outcome::new_call: return "new_call";
-    case tool_outcome::duplicate_signature_alert: return "duplicate_signature_alert";
-    case tool_outcome::duplicate_tool_fault: return "duplicate_tool";
-    case tool_outcome::rejected: return "rejected";
-  }
-  return "?";
-}
 
 struct tool_result {
   tool_outcome outcome = tool_outcome::new_call;
@@ -130,13 +105,11 @@ class engine {
   // Writes back every dirty page through the journal (EN-4); tla/ClawVM.tla actions
   // WriteBackStage, WriteBackValidate, WriteBackReject, WriteBackCommit.
   void write_back_dirty_pages(boundary b, boundary_report& report);
-  enum class selection_kind : std::uint8_t { assemble, restore };
   // Runs the selector and records its decisions; restore = right after a boundary, with no
   // demands (EN-7). tla/PageResidency.tla Assemble / Upgrade / Degrade / Evict.
   void run_selection(selection_kind kind);
   void trace_ingest(std::string_view page_id, reason_code rc);
   void count_fault(fault_kind f, std::string_view page_id, std::string_view detail);
-  nlohmann::json page_ref(page_index i) const;
   // page_table::replace, keeping the residency mirror equal to the pages.
   reason_code replace_page(const page_spec& spec);
   // The model reads page i this turn: its recency grows (EN-6) and it joins warm_.

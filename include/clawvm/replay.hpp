@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "clawvm/committed_state.hpp"
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/engine.hpp"

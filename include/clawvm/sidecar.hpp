@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "clawvm/engine.hpp"
 #include "clawvm/workload.hpp"
 
