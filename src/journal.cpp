@@ -15,19 +15,13 @@ bool is_field_char(char c) {
          c == '.' || c == ':' || c == '/' || c == '-';
 }
 
-// JR-3: the schema check; on success canonicalises the value in place.
-reason_code check_schema(update& u) {
+// JR-3, the checks that need no parse: field, page id, provenance and value sizes.
+reason_code check_shape(const update& u) {
   if (u.field.empty() || u.field.size() > field_bytes_max) return reason_code::schema_invalid;
   if (!std::all_of(u.field.begin(), u.field.end(), is_field_char)) return reason_code::schema_invalid;
   if (u.page_id.empty() || u.page_id.size() > page_id_bytes_max) return reason_code::schema_invalid;
   if (u.evidence_ref.size() > evidence_ref_bytes_max) return reason_code::schema_invalid;
   if (u.value_json.size() > value_bytes_max) return reason_code::schema_invalid;
-  auto canonical = canonical_json(u.value_json);
-  if (!canonical.ok) return reason_code::schema_invalid;
-  if (u.op == journal_op::merge && (canonical.text.empty() || canonical.text.front() != '{')) {
-    return reason_code::schema_invalid;
-  }
-  u.value_json = std::move(canonical.text);
   return reason_code::ok;
 }
 
@@ -44,12 +38,6 @@ reason_code check_scope(const update& u, const principal& writer) {
   return allowed ? reason_code::ok : reason_code::scope_denied;
 }
 
-// JR-6: would committing lose committed content?
-reason_code check_non_destructive(const update& u, const committed_state& state) {
-  const auto current = state.find(u.scope, u.field);
-  return apply_merge_rule(current ? &*current : nullptr, u, merge_mode::non_destructive).outcome;
-}
-
 // JR-7: writeback may not modify hard-pinned pages (bootstrap, constraints).
 reason_code check_policy(const update& u, const page_table& pages) {
   const auto target = pages.find(u.page_id);
@@ -63,21 +51,33 @@ reason_code check_policy(const update& u, const page_table& pages) {
 std::variant<validated_entry, rejected_entry> validate(staged_entry&& entry,
                                                        const validation_context& ctx) {
   update u = std::move(entry.update_);
-  reason_code verdict = check_schema(u);
+  // JR-3's value check and JR-6's merge come from one parse of the value (plan_merge);
+  // the commit reuses the plan while the key stays at the version it was planned on.
+  std::optional<planned_merge> plan;
+  reason_code verdict = check_shape(u);
+  if (verdict == reason_code::ok) {
+    const auto current = ctx.state->find(u.scope, u.field);
+    plan = plan_merge(current ? &*current : nullptr, u,
+                      ctx.checks.non_destructive ? merge_mode::non_destructive : merge_mode::permissive);
+    verdict = plan->schema;
+  }
   if (verdict == reason_code::ok && ctx.checks.provenance) verdict = check_provenance(u, *ctx.pages);
   if (verdict == reason_code::ok && ctx.checks.scope) verdict = check_scope(u, ctx.writer);
-  if (verdict == reason_code::ok && ctx.checks.non_destructive) {
-    verdict = check_non_destructive(u, *ctx.state);
-  }
+  // JR-6: would committing lose committed content?
+  if (verdict == reason_code::ok && ctx.checks.non_destructive) verdict = plan->merged.outcome;
   if (verdict == reason_code::ok && ctx.checks.policy) verdict = check_policy(u, *ctx.pages);
   if (verdict != reason_code::ok) return rejected_entry{entry.seq_, std::move(u), verdict};
-  return validated_entry{entry.seq_, std::move(u)};
+  validated_entry out{entry.seq_, std::move(u)};
+  out.plan_ = std::move(plan);
+  return out;
 }
 
 std::variant<committed_entry, rejected_entry> commit(validated_entry&& entry,
                                                      committed_state& state, merge_mode mode) {
   const auto current = state.find(entry.update_.scope, entry.update_.field);
-  merge_result merged = apply_merge_rule(current ? &*current : nullptr, entry.update_, mode);
+  const committed_value* base = current ? &*current : nullptr;
+  merge_result merged = entry.plan_ && entry.plan_->holds_for(base, mode) ? std::move(entry.plan_->merged)
+                                                                          : apply_merge_rule(base, entry.update_, mode);
   if (merged.outcome != reason_code::ok) {
     return rejected_entry{entry.seq_, std::move(entry.update_), merged.outcome};
   }

@@ -87,10 +87,9 @@ merge_result overwrite(const committed_value& current, const update& u, const nl
   return {reason_code::ok, {value_from_update_alone(u, incoming), current.version + 1}, true};
 }
 
-merge_result merge_unbounded(const committed_value* current, const update& u, merge_mode mode) {
-  nlohmann::json incoming;
-  json_text_error why;
-  if (!parse_json_text(u.value_json, incoming, why)) return {reason_code::schema_invalid, {}, false};
+// `incoming` is u.value_json, parsed.
+merge_result merge_parsed(const committed_value* current, const update& u, const nlohmann::json& incoming,
+                          merge_mode mode) {
   if (u.op == journal_op::merge && !incoming.is_object()) return {reason_code::schema_invalid, {}, false};
 
   if (current == nullptr) {
@@ -112,6 +111,7 @@ merge_result merge_unbounded(const committed_value* current, const update& u, me
   // A committed value that does not parse (a damaged or hand-edited store) can only be
   // replaced, never extended: append and merge treat it as "not an array / object".
   nlohmann::json existing;
+  json_text_error why;
   if (!parse_json_text(current->value_json, existing, why)) existing = nlohmann::json();
   switch (u.op) {
     case journal_op::append: {
@@ -154,7 +154,31 @@ merge_result merge_unbounded(const committed_value* current, const update& u, me
 }  // namespace
 
 merge_result apply_merge_rule(const committed_value* current, const update& u, merge_mode mode) {
-  return bounded(merge_unbounded(current, u, mode));
+  nlohmann::json incoming;
+  json_text_error why;
+  if (!parse_json_text(u.value_json, incoming, why)) return {reason_code::schema_invalid, {}, false};
+  return bounded(merge_parsed(current, u, incoming, mode));
+}
+
+planned_merge plan_merge(const committed_value* current, update& u, merge_mode mode) {
+  planned_merge plan;
+  plan.mode = mode;
+  plan.had_current = current != nullptr;
+  plan.base_version = current != nullptr ? current->version : 0;
+  nlohmann::json incoming;
+  json_text_error why;
+  if (!parse_json_text(u.value_json, incoming, why) || (u.op == journal_op::merge && !incoming.is_object())) {
+    plan.schema = reason_code::schema_invalid;
+    return plan;
+  }
+  try {
+    u.value_json = incoming.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::strict);
+  } catch (const nlohmann::json::exception&) {
+    plan.schema = reason_code::schema_invalid;  // invalid UTF-8
+    return plan;
+  }
+  plan.merged = bounded(merge_parsed(current, u, incoming, mode));
+  return plan;
 }
 
 }  // namespace clawvm

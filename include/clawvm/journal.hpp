@@ -7,6 +7,7 @@
 // not compile (tests/compile_fail/commit_unvalidated.cpp proves it).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -91,6 +92,7 @@ class journal_entry {
   reason_code reason_;
   committed_value result_;
   bool overwrote_committed_ = false;
+  std::optional<planned_merge> plan_;  // validated entries: the merge planned at validation
 
   friend class journal;
   template <journal_phase>

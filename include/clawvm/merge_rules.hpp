@@ -3,6 +3,7 @@
 // value of its key into the next one. Pure: both the in-memory and the SQLite committed
 // state apply exactly this function, and validation uses it to decide non-destructiveness.
 
+#include <cstdint>
 #include <string>
 
 #include "clawvm/reason_code.hpp"
@@ -28,6 +29,25 @@ enum class merge_mode : std::uint8_t {
 // `current` is nullptr when the key has no committed value. `value_json` must already be
 // canonical JSON (validation canonicalises it); the result is canonical JSON too.
 merge_result apply_merge_rule(const committed_value* current, const update& u, merge_mode mode);
+
+// JR-3's value check and JR-6's merge from one parse of the incoming value: the
+// journal's validation calls this once per update, and the commit reuses the result
+// when the key has not moved since (planned_merge). On success `u.value_json` is
+// canonical; `schema` is schema_invalid when the value is not JSON (or a merge's is not
+// an object), and `merged` is then empty.
+struct planned_merge {
+  reason_code schema = reason_code::ok;
+  merge_mode mode = merge_mode::non_destructive;
+  bool had_current = false;       // the key had a committed value when planned
+  std::uint64_t base_version = 0; // its version then
+  merge_result merged;
+  // The plan still holds for a commit in `m` over `current` (same key, same version).
+  bool holds_for(const committed_value* current, merge_mode m) const noexcept {
+    return schema == reason_code::ok && mode == m && had_current == (current != nullptr) &&
+           (current == nullptr || current->version == base_version);
+  }
+};
+planned_merge plan_merge(const committed_value* current, update& u, merge_mode mode);
 
 // Canonical JSON text (sorted keys, no insignificant whitespace) or nullopt-equivalent
 // empty string with ok=false when `text` is not valid JSON.
