@@ -6,7 +6,7 @@
 
 namespace clawvm {
 
-std::string residency_digest::hex() const { return fmt::format("{:016x}", hash_); }
+std::string residency_digest::hex() const { return fmt::format("{:016x}", hash_.value()); }
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <gsl/assert>
 
 #include "clawvm/apply_event.hpp"
+#include "clawvm/fnv1a.hpp"
 #include "clawvm/tool_signature.hpp"
 
 namespace clawvm {
@@ -21,14 +22,6 @@ struct prompt_piece {
   friend bool operator==(const prompt_piece&, const prompt_piece&) = default;
 };
 
-std::uint64_t fnv1a(std::string_view bytes) noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : bytes) {
-    h ^= static_cast<std::uint8_t>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 class replayer {
  public:
@@ -89,7 +82,7 @@ class replayer {
       const level l = sel.levels[i];
       if (l == level::none) continue;
       const representation& rep = pages[i].representations.at(l);
-      prompt.push_back({pages[i].id, l, fnv1a(rep.content), rep.tokens});
+      prompt.push_back({pages[i].id, l, fnv1a64(rep.content), rep.tokens});
       prompt_tokens += rep.tokens;
     }
     if (have_previous_prompt_) {

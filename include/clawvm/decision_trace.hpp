@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "clawvm/fnv1a.hpp"
 #include "clawvm/page_type.hpp"
 #include "clawvm/trace_event.hpp"
 
@@ -21,22 +22,16 @@ inline constexpr int decision_trace_version = 1;
 class residency_digest {
  public:
   void add(std::string_view page_id, level l) noexcept {
-    mix(page_id);
-    mix("=");
-    mix(to_string(l));
-    mix(";");
+    hash_.mix(page_id);
+    hash_.mix("=");
+    hash_.mix(to_string(l));
+    hash_.mix(";");
   }
-  std::uint64_t value() const noexcept { return hash_; }
+  std::uint64_t value() const noexcept { return hash_.value(); }
   std::string hex() const;
 
  private:
-  void mix(std::string_view bytes) noexcept {
-    for (char c : bytes) {
-      hash_ ^= static_cast<std::uint8_t>(c);
-      hash_ *= 0x100000001b3ULL;
-    }
-  }
-  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+  fnv1a64_hasher hash_;
 };
 
 class trace_sink {

@@ -12,6 +12,7 @@
 #include "clawvm/json_text.hpp"
 #include "clawvm/output_file.hpp"
 #include "clawvm/replay.hpp"
+#include "clawvm/splitmix64.hpp"
 #include "clawvm/tool_signature.hpp"
 #include "clawvm/workload.hpp"
 
@@ -27,15 +28,12 @@ class seeded {
  public:
   explicit seeded(std::uint64_t seed) : state_(seed) {}
   std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31U);
+    return state_.next();
   }
   std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
 
  private:
-  std::uint64_t state_;
+  splitmix64 state_;
 };
 
 constexpr auto budgets = eval::sweep_budgets_tokens;

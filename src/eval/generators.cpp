@@ -11,23 +11,19 @@
 #include <fmt/core.h>
 #include <gsl/assert>
 
+#include "clawvm/splitmix64.hpp"
+
 namespace clawvm::eval {
 
 // ---- GEN-2: the PRNG ----
 
 namespace {
-std::uint64_t splitmix64(std::uint64_t& x) noexcept {
-  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31U);
-}
 constexpr std::uint64_t rotl(std::uint64_t x, unsigned k) noexcept { return (x << k) | (x >> (64U - k)); }
 }  // namespace
 
 prng::prng(std::uint64_t seed) noexcept {
-  std::uint64_t x = seed;
-  for (auto& word : s_) word = splitmix64(x);
+  splitmix64 seeder(seed);
+  for (auto& word : s_) word = seeder.next();
 }
 
 std::uint64_t prng::next() noexcept {

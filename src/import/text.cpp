@@ -248,15 +248,6 @@ bool path_like(std::string_view token) noexcept {
   return dot != std::string_view::npos && dot > 0 && dot + 1 < last.size();
 }
 
-std::uint64_t fnv1a64(std::string_view s) noexcept {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 std::vector<std::size_t> concatenated_object_starts(std::string_view line) {
   // Objects written back to back ({...}{...}, optionally with spaces between): the byte
   // offset of each one's '{'. Strings are skipped with their escapes, so braces inside

@@ -280,7 +280,8 @@ constexpr int index_of(const std::array<std::string_view, N>& names, std::string
   return -1;
 }
 
-// FNV-1a style mixing for State::hash().
+// Hash-combine (golden-ratio offset, then an FNV prime multiply) for State::hash(): a
+// hash of integers for the visited set, not the byte hash of clawvm/fnv1a.hpp.
 constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6U) + (h >> 2U);
   return h * 0x100000001b3ULL;

@@ -22,19 +22,16 @@
 #include <vector>
 
 #include "bfs.hpp"
+#include "clawvm/splitmix64.hpp"
 
 namespace clawvm::tla {
 
-// splitmix64: a small, well-mixed generator whose whole state is one word.
+// splitmix64 (clawvm/splitmix64.hpp): a small, well-mixed generator whose whole state is
+// one word.
 class SplitMix64 {
  public:
   explicit SplitMix64(std::uint64_t seed) : x_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (x_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31U);
-  }
+  std::uint64_t next() { return x_.next(); }
   // Uniform in [0, n), n > 0 (rejection sampling: no modulo bias).
   std::size_t below(std::size_t n) {
     const std::uint64_t bound = static_cast<std::uint64_t>(n);
@@ -45,7 +42,7 @@ class SplitMix64 {
   }
 
  private:
-  std::uint64_t x_;
+  clawvm::splitmix64 x_;
 };
 
 // The generator of behaviour k of a run with `seed`.
