@@ -285,38 +285,8 @@ class claude_code_parser final : public format_parser {
       out.push_back({items::model_call{}, where});
     }
     open_message_id_ = id;
-    for (std::size_t i = 0; i < content->size(); ++i) {
-      const auto& block = (*content)[i];
-      const auto at = path("message.content", i);
-      const auto* type = string_member(block, "type");
-      if (type == nullptr) return missing(path(at, "type"), "a string");
-      if (*type == "text") {
-        const auto* body = string_member(block, "text");
-        if (body == nullptr) return missing(path(at, "text"), "a string");
-        out.push_back({items::assistant_text{*body}, where});
-      } else if (*type == "thinking") {
-        const auto* body = string_member(block, "thinking");
-        if (options_->include_thinking && body != nullptr) {
-          out.push_back({items::assistant_text{*body}, where});
-        }
-      } else if (*type == "tool_use") {
-        const auto* call_id = string_member(block, "id");
-        if (call_id == nullptr) return missing(path(at, "id"), "a string");
-        const auto* name = string_member(block, "name");
-        if (name == nullptr || text::trim(*name).empty()) return missing(path(at, "name"), "a non-empty string");
-        const auto* input = member(block, "input");
-        origin call_where = where;
-        call_where.native_id = *call_id;
-        out.push_back({items::tool_call{*call_id, std::string(text::trim(*name)),
-                                        input != nullptr ? *input : json::object(), false},
-                       call_where});
-      } else {
-        // redacted_thinking; server-side tools (server_tool_use, web_search_tool_result)
-        // whose results live inside the same message.
-        ++stats_->ignored_blocks;
-      }
-    }
-    return std::nullopt;
+    return read_assistant_blocks(*content, "message.content", where, {"tool_use", "input"},
+                                 options_->include_thinking, stats_->ignored_blocks, out);
   }
 
   const import_options* options_;

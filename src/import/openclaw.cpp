@@ -205,36 +205,8 @@ class openclaw_parser final : public format_parser {
     }
     // Each assistant message is one model call (IM-6).
     out.push_back({items::model_call{}, where});
-    for (std::size_t i = 0; i < content->size(); ++i) {
-      const auto& block = (*content)[i];
-      const auto at = path("message.content", i);
-      const auto* type = string_member(block, "type");
-      if (type == nullptr) return missing(path(at, "type"), "a string");
-      if (*type == "text") {
-        const auto* body = string_member(block, "text");
-        if (body == nullptr) return missing(path(at, "text"), "a string");
-        out.push_back({items::assistant_text{*body}, where});
-      } else if (*type == "thinking") {
-        const auto* body = string_member(block, "thinking");
-        if (options_->include_thinking && body != nullptr) {
-          out.push_back({items::assistant_text{*body}, where});
-        }
-      } else if (*type == "toolCall") {
-        const auto* id = string_member(block, "id");
-        if (id == nullptr) return missing(path(at, "id"), "a string");
-        const auto* name = string_member(block, "name");
-        if (name == nullptr || text::trim(*name).empty()) return missing(path(at, "name"), "a non-empty string");
-        const auto* arguments = member(block, "arguments");
-        origin call_where = where;
-        call_where.native_id = *id;
-        out.push_back({items::tool_call{*id, std::string(text::trim(*name)),
-                                        arguments != nullptr ? *arguments : json::object(), false},
-                       call_where});
-      } else {
-        ++stats_->ignored_blocks;
-      }
-    }
-    return std::nullopt;
+    return read_assistant_blocks(*content, "message.content", where, {"toolCall", "arguments"},
+                                 options_->include_thinking, stats_->ignored_blocks, out);
   }
 
   const import_options* options_;

@@ -6,11 +6,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "clawvm/import/builder.hpp"
+#include "clawvm/import/text.hpp"
 
 namespace clawvm::import::fields {
 
@@ -72,6 +74,53 @@ inline std::optional<std::string> content_text(const json& content, std::uint64_
     }
   }
   return out;
+}
+
+// How a format spells an assistant tool call inside message.content (IM-6):
+// OpenClaw {"type":"toolCall", "arguments":...}, Claude Code {"type":"tool_use", "input":...}.
+struct tool_call_block_spelling {
+  std::string_view type;
+  std::string_view arguments_key;
+};
+
+// The one reader of an assistant message's content blocks: text blocks become assistant
+// text, thinking blocks too when `include_thinking`, tool-call blocks (as the format
+// spells them) become tool calls located at their own id; any other block is counted in
+// `ignored_blocks`. A block without its required fields is the problem returned, named
+// by its path under `content_path`.
+inline std::optional<line_problem> read_assistant_blocks(const json& content, std::string_view content_path,
+                                                         const origin& where, tool_call_block_spelling tool_call,
+                                                         bool include_thinking, std::uint64_t& ignored_blocks,
+                                                         std::vector<located_item>& out) {
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    const auto& block = content[i];
+    const auto at = path(content_path, i);
+    const auto* type = string_member(block, "type");
+    if (type == nullptr) return missing(path(at, "type"), "a string");
+    if (*type == "text") {
+      const auto* body = string_member(block, "text");
+      if (body == nullptr) return missing(path(at, "text"), "a string");
+      out.push_back({items::assistant_text{*body}, where});
+    } else if (*type == "thinking") {
+      const auto* body = string_member(block, "thinking");
+      if (include_thinking && body != nullptr) out.push_back({items::assistant_text{*body}, where});
+    } else if (*type == tool_call.type) {
+      const auto* call_id = string_member(block, "id");
+      if (call_id == nullptr) return missing(path(at, "id"), "a string");
+      const auto* name = string_member(block, "name");
+      if (name == nullptr || text::trim(*name).empty()) return missing(path(at, "name"), "a non-empty string");
+      const auto* arguments = member(block, tool_call.arguments_key);
+      origin call_where = where;
+      call_where.native_id = *call_id;
+      out.push_back({items::tool_call{*call_id, std::string(text::trim(*name)),
+                                      arguments != nullptr ? *arguments : json::object(), false},
+                     call_where});
+    } else {
+      // redacted_thinking, images, server-side tools whose results live in the message.
+      ++ignored_blocks;
+    }
+  }
+  return std::nullopt;
 }
 
 inline origin origin_of(const json& entry, std::uint64_t line, std::string_view id_key) {
