@@ -213,129 +213,178 @@ double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
 
 namespace {
 
-// The selection proper. `cached`: the scratch's static orders are those of `pages` and
+// One selection, step by step as spec/selector.md writes it: the floor set (SEL-5), step
+// 1 the required set (SEL-2, SEL-3), step 2 pointer prefetch (SEL-4), step 3 one-step
+// upgrades (SEL-6, SEL-7). `cached`: the scratch's static orders are those of `pages` and
 // id_cmp compares ranks; otherwise the pinned and prefetch orders are sorted here, per
 // call, into scratch.order, with id_cmp comparing id strings.
 template <typename IdCompare>
-void select_with(const selection_request& request, const selector_policy& policy, selection& out,
-                 selector_scratch& scratch, bool record_decisions, bool cached, IdCompare id_cmp) {
-  const auto pages = request.pages;
-  const std::size_t n = pages.size();
+class selection_run {
+ public:
+  selection_run(const selection_request& request, const selector_policy& policy, selection& out,
+                selector_scratch& scratch, bool record_decisions, bool cached, IdCompare id_cmp)
+      : request_(request),
+        policy_(policy),
+        pages_(request.pages),
+        out_(out),
+        scratch_(scratch),
+        record_decisions_(record_decisions),
+        cached_(cached),
+        id_cmp_(id_cmp),
+        remaining_(request.tokens_budget) {}
 
-  out.levels.assign(n, level::none);
-  out.tokens_used = 0;
-  out.tokens_budget = request.tokens_budget;
-  out.floor_set_tokens = 0;
-  out.unmet.clear();
-  out.decisions.clear();
-  std::uint32_t remaining = request.tokens_budget;
+  void run() {
+    out_.levels.assign(pages_.size(), level::none);
+    out_.tokens_used = 0;
+    out_.tokens_budget = request_.tokens_budget;
+    out_.unmet.clear();
+    out_.decisions.clear();
+    measure_floor_set();
+    install_required_set();
+    if (policy_.prefetch_pointers) prefetch_pointers();
+    if (policy_.upgrades != upgrade_mode::none && remaining_ > 0) upgrade_by_utility();
+    Ensures(out_.tokens_used <= request_.tokens_budget);
+  }
 
-  auto install = [&](page_index i, level to, install_step step) {
-    const level from = out.levels[i];
-    const std::uint32_t extra = pages[i].tokens_at(to) - pages[i].tokens_at(from);
-    Expects(extra <= remaining);
-    out.levels[i] = to;
-    remaining -= extra;
-    out.tokens_used += extra;
-    if (record_decisions) out.decisions.push_back({i, from, to, step, extra});
-  };
+ private:
+  void install(page_index i, level to, install_step step) {
+    const level from = out_.levels[i];
+    const std::uint32_t extra = pages_[i].tokens_at(to) - pages_[i].tokens_at(from);
+    Expects(extra <= remaining_);
+    out_.levels[i] = to;
+    remaining_ -= extra;
+    out_.tokens_used += extra;
+    if (record_decisions_) out_.decisions.push_back({i, from, to, step, extra});
+  }
 
   // The hard-pinned floor set (SEL-5): whether it fits decides whether a pinned page below
   // its floor is a fault or physical insufficiency.
-  std::uint64_t floor_tokens = 0;
-  if (cached) {
-    for (page_index i : scratch.pinned_order) floor_tokens += pages[i].tokens_at(pages[i].floor());
-  } else {
-    for (const page& p : pages) {
-      if (p.pin == pin_class::hard) floor_tokens += p.tokens_at(p.floor());
+  void measure_floor_set() {
+    std::uint64_t floor_tokens = 0;
+    if (cached_) {
+      for (page_index i : scratch_.pinned_order) floor_tokens += pages_[i].tokens_at(pages_[i].floor());
+    } else {
+      for (const page& p : pages_) {
+        if (p.pin == pin_class::hard) floor_tokens += p.tokens_at(p.floor());
+      }
     }
+    out_.floor_set_tokens = gsl::narrow_cast<std::uint32_t>(std::min<std::uint64_t>(floor_tokens, UINT32_MAX));
+    out_.floor_set_fits = floor_tokens <= request_.tokens_budget;
   }
-  out.floor_set_tokens = gsl::narrow_cast<std::uint32_t>(std::min<std::uint64_t>(floor_tokens, UINT32_MAX));
-  out.floor_set_fits = floor_tokens <= request.tokens_budget;
+
+  // Step 1, one page: its required level if that fits, else surfaced as unmet, never
+  // silent; the page still gets its floor when that fits (SEL-3).
+  void install_required(page_index i, level want) {
+    const page& p = pages_[i];
+    const std::uint32_t extra = p.tokens_at(want) - p.tokens_at(out_.levels[i]);
+    if (extra <= remaining_) {
+      install(i, want, install_step::required);
+      return;
+    }
+    unmet_requirement miss{i, want, out_.levels[i], p.tokens_at(want), reason_code::required_does_not_fit};
+    if (out_.levels[i] == level::none && want != p.floor() && p.tokens_at(p.floor()) <= remaining_) {
+      install(i, p.floor(), install_step::required);
+      miss.installed = p.floor();
+    }
+    out_.unmet.push_back(miss);
+  }
 
   // Step 1: the required set (SEL-2, SEL-3). Two passes: every auto-pinned page gets its
   // floor before any demand raises a page above it, so a demanded bootstrap page at full
   // cannot push a constraint off its floor (tla/PageResidency.tla PinnedResidentInv).
-  auto& required = scratch.required;
-  required.assign(n, level::none);
-  for (const demand& d : request.demands) {
-    Expects(d.page < n);
-    required[d.page] = std::max(required[d.page], serving_level(pages[d.page], d.wanted));
-  }
-  auto& order = scratch.order;
-  auto install_required = [&](page_index i, level want) {
-    const page& p = pages[i];
-    const std::uint32_t extra = p.tokens_at(want) - p.tokens_at(out.levels[i]);
-    if (extra <= remaining) {
-      install(i, want, install_step::required);
-      return;
+  void install_required_set() {
+    const std::size_t n = pages_.size();
+    auto& required = scratch_.required;
+    required.assign(n, level::none);
+    for (const demand& d : request_.demands) {
+      Expects(d.page < n);
+      required[d.page] = std::max(required[d.page], serving_level(pages_[d.page], d.wanted));
     }
-    // Surfaced, never silent; the page still gets its floor when that fits (SEL-3).
-    unmet_requirement miss{i, want, out.levels[i], p.tokens_at(want), reason_code::required_does_not_fit};
-    if (out.levels[i] == level::none && want != p.floor() && p.tokens_at(p.floor()) <= remaining) {
-      install(i, p.floor(), install_step::required);
-      miss.installed = p.floor();
-    }
-    out.unmet.push_back(miss);
-  };
-  if (policy.auto_pin) {
-    if (!cached) {
-      order.clear();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (pages[i].pin == pin_class::hard) order.push_back(gsl::narrow_cast<page_index>(i));
+    auto& order = scratch_.order;
+    if (policy_.auto_pin) {
+      if (!cached_) {
+        order.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+          if (pages_[i].pin == pin_class::hard) order.push_back(gsl::narrow_cast<page_index>(i));
+        }
+        sort_pinned(pages_, id_cmp_, order);
       }
-      sort_pinned(pages, id_cmp, order);
+      for (page_index i : cached_ ? scratch_.pinned_order : order) install_required(i, pages_[i].floor());
     }
-    for (page_index i : cached ? scratch.pinned_order : order) install_required(i, pages[i].floor());
+    order.clear();
+    for (const demand& d : request_.demands) {
+      if (required[d.page] > out_.levels[d.page]) order.push_back(d.page);
+    }
+    // A page demanded more than once is visited once.
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    std::sort(order.begin(), order.end(),
+              [&](page_index a, page_index b) { return required_before(pages_, id_cmp_, a, b); });
+    for (page_index i : order) install_required(i, required[i]);
   }
-  order.clear();
-  for (const demand& d : request.demands) {
-    if (required[d.page] > out.levels[d.page]) order.push_back(d.page);
-  }
-  // A page demanded more than once is visited once.
-  std::sort(order.begin(), order.end());
-  order.erase(std::unique(order.begin(), order.end()), order.end());
-  std::sort(order.begin(), order.end(),
-            [&](page_index a, page_index b) { return required_before(pages, id_cmp, a, b); });
-  for (page_index i : order) install_required(i, required[i]);
 
   // Step 2: pointer prefetch (SEL-4), a walk of the pages with a pointer in prefetch
   // order (cached: all of them; otherwise those not installed yet, sorted here). Installs
   // only touch the page being visited, so filtering on "not installed" during the walk is
   // the same as filtering before it. Every pointer costs at least one token: once nothing
   // is left, nothing more fits.
-  if (policy.prefetch_pointers) {
-    if (!cached) {
-      order.clear();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (out.levels[i] == level::none && pages[i].has(level::pointer)) {
-          order.push_back(gsl::narrow_cast<page_index>(i));
-        }
-      }
-      sort_prefetch(pages, id_cmp, order);
-    }
-    if (cached) {
+  void prefetch_pointers() {
+    if (cached_) {
       // Pointer token counts are cached with the order (static: they renew the generation):
       // the walk reads two dense arrays and touches only the pages it installs.
-      const auto& walk = scratch.prefetch_order;
-      const auto& walk_tokens = scratch.prefetch_tokens;
-      for (std::size_t k = 0; k < walk.size() && remaining > 0; ++k) {
-        if (out.levels[walk[k]] == level::none && walk_tokens[k] <= remaining) {
+      const auto& walk = scratch_.prefetch_order;
+      const auto& walk_tokens = scratch_.prefetch_tokens;
+      for (std::size_t k = 0; k < walk.size() && remaining_ > 0; ++k) {
+        if (out_.levels[walk[k]] == level::none && walk_tokens[k] <= remaining_) {
           install(walk[k], level::pointer, install_step::prefetch);
         }
       }
-    } else {
-      for (page_index i : order) {
-        if (remaining == 0) break;
-        if (pages[i].tokens_at(level::pointer) <= remaining) install(i, level::pointer, install_step::prefetch);
-      }
+      return;
+    }
+    auto& order = scratch_.order;
+    order.clear();
+    for (std::size_t i = 0; i < pages_.size(); ++i) {
+      if (out_.levels[i] == level::none && pages_[i].has(level::pointer)) order.push_back(gsl::narrow_cast<page_index>(i));
+    }
+    sort_prefetch(pages_, id_cmp_, order);
+    for (page_index i : order) {
+      if (remaining_ == 0) break;
+      if (pages_[i].tokens_at(level::pointer) <= remaining_) install(i, level::pointer, install_step::prefetch);
     }
   }
 
+  using candidate = selector_scratch::candidate;
+
+  // Step 3's order: score high first, then page id, then target level.
+  bool before(const candidate& a, const candidate& b) const {
+    if (a.score != b.score) return a.score > b.score;
+    if constexpr (IdCompare::ranked) {
+      // The rank travels in the candidate: no lookup while the heap sifts.
+      if (a.id_rank != b.id_rank) return a.id_rank < b.id_rank;
+    } else if (a.page != b.page) {
+      const int cmp = id_cmp_(a.page, b.page);
+      if (cmp != 0) return cmp < 0;
+    }
+    return a.to < b.to;
+  }
+
+  // The step of page i from `from`, if there is one that fits what is left now.
+  bool next_step(page_index i, level from, candidate& c) const {
+    const page& p = pages_[i];
+    const auto to = p.next_up_level(from);
+    if (!to) return false;
+    const std::uint32_t extra = p.tokens_at(*to) - p.tokens_at(from);
+    if (extra > remaining_) return false;
+    const std::uint32_t future = request_.future_demands.empty() ? 0U : request_.future_demands[i];
+    const double u = page_utility(p, policy_.upgrades, policy_.weights, future);
+    c = candidate{u / static_cast<double>(extra), i, id_cmp_.rank_of(i), from, *to, extra};
+    return true;
+  }
+
   // Step 3: one-step upgrades ranked by utility per extra token (SEL-6, SEL-7): every
-  // one-step upgrade from the current levels, in (score high first, page id, target level)
-  // order, applied in one pass when the page is still at the step's origin and the step
-  // fits. Realised lazily with a heap that holds at most one step per page, its next one:
+  // one-step upgrade from the current levels, in before() order, applied in one pass when
+  // the page is still at the step's origin and the step fits. Realised lazily with a heap
+  // that holds at most one step per page, its next one:
   //  * a page advances only through consecutive steps of its chain, so its later steps
   //    matter only once the previous one is applied;
   //  * a step ranking before the one just applied was passed by the single pass while the
@@ -345,47 +394,23 @@ void select_with(const selection_request& request, const selector_policy& policy
   //    the page stops there, as it would in the single pass.
   // Same installs in the same order (tests/selector_equivalence_test.cpp checks it
   // against the sort-and-single-pass form, tests/selector_reference.hpp).
-  if (policy.upgrades != upgrade_mode::none && remaining > 0) {
-    using candidate = selector_scratch::candidate;
-    auto before = [&](const candidate& a, const candidate& b) {
-      if (a.score != b.score) return a.score > b.score;
-      if constexpr (IdCompare::ranked) {
-        // The rank travels in the candidate: no lookup while the heap sifts.
-        if (a.id_rank != b.id_rank) return a.id_rank < b.id_rank;
-      } else if (a.page != b.page) {
-        const int cmp = id_cmp(a.page, b.page);
-        if (cmp != 0) return cmp < 0;
-      }
-      return a.to < b.to;
-    };
-    auto heap_less = [&](const candidate& a, const candidate& b) { return before(b, a); };
-    // The step of page i from `from`, if there is one that fits what is left now.
-    auto next_step = [&](page_index i, level from, candidate& c) {
-      const page& p = pages[i];
-      const auto to = p.next_up_level(from);
-      if (!to) return false;
-      const std::uint32_t extra = p.tokens_at(*to) - p.tokens_at(from);
-      if (extra > remaining) return false;
-      const std::uint32_t future = request.future_demands.empty() ? 0U : request.future_demands[i];
-      const double u = page_utility(p, policy.upgrades, policy.weights, future);
-      c = candidate{u / static_cast<double>(extra), i, id_cmp.rank_of(i), from, *to, extra};
-      return true;
-    };
-    auto& heap = scratch.candidates;
+  void upgrade_by_utility() {
+    auto heap_less = [this](const candidate& a, const candidate& b) { return before(b, a); };
+    auto& heap = scratch_.candidates;
     heap.clear();
     candidate c{};
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < pages_.size(); ++i) {
       // Cached: a page at none whose first step is larger than what is left has no step
       // (next_step would say so after reading the page).
-      if (cached && out.levels[i] == level::none && scratch.first_step_tokens[i] > remaining) continue;
-      if (next_step(gsl::narrow_cast<page_index>(i), out.levels[i], c)) heap.push_back(c);
+      if (cached_ && out_.levels[i] == level::none && scratch_.first_step_tokens[i] > remaining_) continue;
+      if (next_step(gsl::narrow_cast<page_index>(i), out_.levels[i], c)) heap.push_back(c);
     }
     std::make_heap(heap.begin(), heap.end(), heap_less);
-    while (!heap.empty() && remaining > 0) {
+    while (!heap.empty() && remaining_ > 0) {
       std::pop_heap(heap.begin(), heap.end(), heap_less);
       const candidate top = heap.back();
       heap.pop_back();
-      if (top.tokens_extra > remaining) continue;
+      if (top.tokens_extra > remaining_) continue;
       install(top.page, top.to, install_step::upgrade);
       if (next_step(top.page, top.to, c) && before(top, c)) {
         heap.push_back(c);
@@ -394,7 +419,21 @@ void select_with(const selection_request& request, const selector_policy& policy
     }
   }
 
-  Ensures(out.tokens_used <= request.tokens_budget);
+  const selection_request& request_;
+  const selector_policy& policy_;
+  gsl::span<const page> pages_;
+  selection& out_;
+  selector_scratch& scratch_;
+  bool record_decisions_;
+  bool cached_;
+  IdCompare id_cmp_;
+  std::uint32_t remaining_;
+};
+
+template <typename IdCompare>
+void select_with(const selection_request& request, const selector_policy& policy, selection& out,
+                 selector_scratch& scratch, bool record_decisions, bool cached, IdCompare id_cmp) {
+  selection_run<IdCompare>(request, policy, out, scratch, record_decisions, cached, id_cmp).run();
 }
 
 }  // namespace

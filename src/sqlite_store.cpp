@@ -7,6 +7,7 @@
 #include <climits>
 #include <limits>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include <gsl/assert>
@@ -207,6 +208,9 @@ struct value_row {
 
 // ---- the connection and its cached statements -------------------------------------------
 
+// What a file is before the store writes to it.
+enum class file_identity : std::uint8_t { empty, clawvm, foreign };
+
 struct sqlite_store::impl {
   std::string path;
   db_handle db;  // declared before the statements: they are finalized first
@@ -335,6 +339,17 @@ struct sqlite_store::impl {
     return SQLITE_OK;
   }
 
+  // Opening (ST-3, ST-10), step by step: see open().
+  store_error io_error(std::string_view what, int rc) const;
+  std::optional<store_error> in_use(int rc) const;
+  std::optional<store_error> connect();
+  std::optional<store_error> identify(file_identity& out);
+  std::optional<store_error> check_version();
+  std::optional<store_error> use_wal();
+  std::optional<store_error> create_schema();
+  std::optional<store_error> take_write_lock();
+  std::optional<store_error> prepare_statements();
+
   // Rolls back the open transaction unless it was committed. SQLite may already have
   // rolled back on its own (SQLITE_FULL, SQLITE_IOERR); get_autocommit tells whether one
   // is still open.
@@ -352,183 +367,175 @@ struct sqlite_store::impl {
   };
 };
 
-namespace {
-
-enum class file_identity : std::uint8_t { empty, clawvm, foreign };
-
-}  // namespace
-
 // ---- open -------------------------------------------------------------------------------
+// The steps of ST-3 and ST-10, in order; each returns the reason the store is refused.
 
-std::variant<std::unique_ptr<sqlite_store>, store_error> sqlite_store::open(
-    const std::string& path) {
-  auto state = std::make_unique<impl>();
-  state->path = path;
-  impl& s = *state;
-  const auto error = [&s](std::string_view what, int rc) -> store_error {
-    return {reason_code::store_io_error, s.describe(what, rc)};
-  };
+store_error sqlite_store::impl::io_error(std::string_view what, int rc) const {
+  return {reason_code::store_io_error, describe(what, rc)};
+}
 
-  // ST-3: a path is a file name. SQLite would read "file:..." as a URI (with query
-  // parameters that change how it opens), so such a path is refused, not reinterpreted.
+std::optional<store_error> sqlite_store::impl::in_use(int rc) const {
+  if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) return std::nullopt;
+  return io_error("is in use by another process (one writer per store, ST-10)", SQLITE_OK);
+}
+
+// ST-3: a path is a file name, opened writable. SQLite would read "file:..." as a URI
+// (with query parameters that change how it opens), so such a path is refused, not
+// reinterpreted.
+std::optional<store_error> sqlite_store::impl::connect() {
   if (path.rfind("file:", 0) == 0) {
-    return error("paths beginning with 'file:' are SQLite URIs, which a store path is not "
-                 "(write ./" + path + " for a file of that name)",
-                 SQLITE_OK);
+    return io_error("paths beginning with 'file:' are SQLite URIs, which a store path is not "
+                    "(write ./" + path + " for a file of that name)",
+                    SQLITE_OK);
   }
-  {
-    sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(
-        path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE,
-        nullptr);
-    s.db.reset(raw);  // owned even on failure: open_v2 may return a handle to close
-    if (rc != SQLITE_OK) return error("cannot open or create the database file", rc);
-  }
-  sqlite3_extended_result_codes(s.db.get(), 1);
-  sqlite3_busy_timeout(s.db.get(), busy_timeout_ms);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, nullptr);
+  db.reset(raw);  // owned even on failure: open_v2 may return a handle to close
+  if (rc != SQLITE_OK) return io_error("cannot open or create the database file", rc);
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), busy_timeout_ms);
   // SQLite falls back to read-only when the file is not writable: every writeback would
   // then fail, so the store is refused before any request (ST-3).
-  if (sqlite3_db_readonly(s.db.get(), "main") == 1) {
-    return error("is read-only (no write permission): a store must be writable", SQLITE_OK);
+  if (sqlite3_db_readonly(db.get(), "main") == 1) {
+    return io_error("is read-only (no write permission): a store must be writable", SQLITE_OK);
   }
   // ST-10: held from the first access to close; set before the first access, so the WAL
   // index lives in this process's memory and no -shm file is shared.
-  {
-    std::string detail;
-    const int rc = s.exec("PRAGMA locking_mode=EXCLUSIVE", detail);
-    if (rc != SQLITE_OK) return error("cannot set exclusive locking: " + detail, rc);
-  }
-  const auto in_use = [&s](int rc) -> std::optional<store_error> {
-    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) return std::nullopt;
-    return store_error{reason_code::store_io_error,
-                       s.describe("is in use by another process (one writer per store, ST-10)", SQLITE_OK)};
-  };
+  std::string detail;
+  const int locking = exec("PRAGMA locking_mode=EXCLUSIVE", detail);
+  if (locking != SQLITE_OK) return io_error("cannot set exclusive locking: " + detail, locking);
+  return std::nullopt;
+}
 
-  // Identify the file before writing anything, so a foreign file is never modified. The
-  // first read is where a non-database file shows up (SQLITE_NOTADB).
-  const auto identify = [&s, &error, &in_use](file_identity& out) -> std::optional<store_error> {
-    sqlite3_int64 app_id = 0;
-    int rc = s.query_int("PRAGMA application_id", app_id);
-    if (auto busy = in_use(rc)) return busy;
-    if (rc == SQLITE_NOTADB) return error("not a SQLite database (and so not a clawvm store)", rc);
-    if (rc != SQLITE_OK) return error("cannot read the database header", rc);
-    if (app_id == sqlite_store_application_id) {
-      out = file_identity::clawvm;
-      return std::nullopt;
-    }
-    sqlite3_int64 tables = 0;
-    rc = s.query_int("SELECT count(*) FROM sqlite_schema", tables);
-    if (rc != SQLITE_OK) return error("cannot read the database schema", rc);
-    out = app_id == 0 && tables == 0 ? file_identity::empty : file_identity::foreign;
+// Identifies the file before writing anything, so a foreign file is never modified. The
+// first read is where a non-database file shows up (SQLITE_NOTADB).
+std::optional<store_error> sqlite_store::impl::identify(file_identity& out) {
+  sqlite3_int64 app_id = 0;
+  int rc = query_int("PRAGMA application_id", app_id);
+  if (auto busy = in_use(rc)) return busy;
+  if (rc == SQLITE_NOTADB) return io_error("not a SQLite database (and so not a clawvm store)", rc);
+  if (rc != SQLITE_OK) return io_error("cannot read the database header", rc);
+  if (app_id == sqlite_store_application_id) {
+    out = file_identity::clawvm;
     return std::nullopt;
-  };
-
-  // Checked before the first write too: a newer build's file is left exactly as it is.
-  const auto check_version = [&s, &error]() -> std::optional<store_error> {
-    sqlite3_int64 version = 0;
-    const int rc = s.query_int("SELECT value FROM meta WHERE key = 'schema_version'", version);
-    if (rc == SQLITE_NOTFOUND) {
-      return error("not a clawvm store: meta has no schema_version", SQLITE_OK);
-    }
-    if (rc != SQLITE_OK) return error("not a clawvm store: cannot read meta.schema_version", rc);
-    if (version > sqlite_store_schema_version) {
-      return error(
-          "schema version " + std::to_string(version) + " is newer than this build supports (" +
-              std::to_string(sqlite_store_schema_version) + "); open it with a newer clawvm",
-          SQLITE_OK);
-    }
-    if (version < 1) {
-      return error("schema version " + std::to_string(version) + " is not a clawvm schema",
-                   SQLITE_OK);
-    }
-    return std::nullopt;
-  };
-
-  file_identity identity = file_identity::foreign;
-  if (auto failed = identify(identity)) return *failed;
-  if (identity == file_identity::foreign) {
-    return error("is a SQLite database but not a clawvm store (no clawvm application_id)",
-                 SQLITE_OK);
   }
-  if (identity == file_identity::clawvm) {
-    if (auto failed = check_version()) return *failed;
-  }
+  sqlite3_int64 tables = 0;
+  rc = query_int("SELECT count(*) FROM sqlite_schema", tables);
+  if (rc != SQLITE_OK) return io_error("cannot read the database schema", rc);
+  out = app_id == 0 && tables == 0 ? file_identity::empty : file_identity::foreign;
+  return std::nullopt;
+}
 
+// Checked before the first write too: a newer build's file is left exactly as it is.
+std::optional<store_error> sqlite_store::impl::check_version() {
+  sqlite3_int64 version = 0;
+  const int rc = query_int("SELECT value FROM meta WHERE key = 'schema_version'", version);
+  if (rc == SQLITE_NOTFOUND) return io_error("not a clawvm store: meta has no schema_version", SQLITE_OK);
+  if (rc != SQLITE_OK) return io_error("not a clawvm store: cannot read meta.schema_version", rc);
+  if (version > sqlite_store_schema_version) {
+    return io_error("schema version " + std::to_string(version) + " is newer than this build supports (" +
+                        std::to_string(sqlite_store_schema_version) + "); open it with a newer clawvm",
+                    SQLITE_OK);
+  }
+  if (version < 1) return io_error("schema version " + std::to_string(version) + " is not a clawvm schema", SQLITE_OK);
+  return std::nullopt;
+}
+
+// WAL, fsynced at every commit (FULL), so a returned append survives a crash;
+// foreign_keys, so the value row must name its journal row (checked at COMMIT).
+std::optional<store_error> sqlite_store::impl::use_wal() {
   const bool in_memory = path == ":memory:";
-  {
-    std::string mode;
-    const int rc = s.query_text("PRAGMA journal_mode=WAL", mode);
-    if (auto busy = in_use(rc)) return *busy;
-    if (rc != SQLITE_OK) return error("cannot switch to WAL journal mode", rc);
-    if (mode != "wal" && !(in_memory && mode == "memory")) {
-      return error("the file system refused WAL journal mode (journal_mode is " + mode + ")",
-                   SQLITE_OK);
-    }
+  std::string mode;
+  int rc = query_text("PRAGMA journal_mode=WAL", mode);
+  if (auto busy = in_use(rc)) return busy;
+  if (rc != SQLITE_OK) return io_error("cannot switch to WAL journal mode", rc);
+  if (mode != "wal" && !(in_memory && mode == "memory")) {
+    return io_error("the file system refused WAL journal mode (journal_mode is " + mode + ")", SQLITE_OK);
   }
-  {
-    // FULL: the WAL is fsynced at every commit, so a returned append survives a crash.
-    // foreign_keys: the value row must name its journal row (checked at COMMIT).
-    std::string detail;
-    const int rc = s.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", detail);
-    if (rc != SQLITE_OK) return error("cannot set pragmas: " + detail, rc);
-  }
+  std::string detail;
+  rc = exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", detail);
+  if (rc != SQLITE_OK) return io_error("cannot set pragmas: " + detail, rc);
+  return std::nullopt;
+}
 
-  if (identity == file_identity::empty) {
-    // Created inside a write transaction and re-checked there: two processes opening a
-    // new file at once create the schema once.
-    std::string detail;
-    int rc = s.exec("BEGIN IMMEDIATE", detail);
-    if (rc != SQLITE_OK) return error("cannot start the schema transaction: " + detail, rc);
-    sqlite3_int64 tables = 0;
-    rc = s.query_int("SELECT count(*) FROM sqlite_schema", tables);
-    if (rc == SQLITE_OK && tables == 0) {
-      const std::string init =
-          std::string(schema_v1_sql) + "INSERT INTO meta(key, value) VALUES ('schema_version', " +
-          std::to_string(sqlite_store_schema_version) + ");" +
-          "PRAGMA application_id = " + std::to_string(sqlite_store_application_id) + ";";
-      rc = s.exec(init.c_str(), detail);
-    }
-    if (rc == SQLITE_OK) rc = s.exec("COMMIT", detail);
-    if (rc != SQLITE_OK) {
-      std::string ignored;
-      if (sqlite3_get_autocommit(s.db.get()) == 0) (void)s.exec("ROLLBACK", ignored);
-      return error("cannot create the clawvm schema: " + detail, rc);
-    }
-    if (auto failed = identify(identity)) return *failed;
-    if (identity != file_identity::clawvm) {
-      return error("another writer turned the new file into something else", SQLITE_OK);
-    }
-    if (auto failed = check_version()) return *failed;
+// Created inside a write transaction and re-checked there: two processes opening a new
+// file at once create the schema once.
+std::optional<store_error> sqlite_store::impl::create_schema() {
+  std::string detail;
+  int rc = exec("BEGIN IMMEDIATE", detail);
+  if (rc != SQLITE_OK) return io_error("cannot start the schema transaction: " + detail, rc);
+  sqlite3_int64 tables = 0;
+  rc = query_int("SELECT count(*) FROM sqlite_schema", tables);
+  if (rc == SQLITE_OK && tables == 0) {
+    const std::string init = std::string(schema_v1_sql) + "INSERT INTO meta(key, value) VALUES ('schema_version', " +
+                             std::to_string(sqlite_store_schema_version) + ");" +
+                             "PRAGMA application_id = " + std::to_string(sqlite_store_application_id) + ";";
+    rc = exec(init.c_str(), detail);
   }
-
-  {
-    // Takes the write lock now and keeps it (locking_mode=EXCLUSIVE): a second process on
-    // this file is refused at its open, not at its first writeback (ST-10).
-    std::string detail;
-    int rc = s.exec("BEGIN EXCLUSIVE", detail);
-    if (auto busy = in_use(rc)) return *busy;
-    if (rc == SQLITE_OK) rc = s.exec("COMMIT", detail);
-    if (rc != SQLITE_OK) return error("cannot take the store's write lock: " + detail, rc);
+  if (rc == SQLITE_OK) rc = exec("COMMIT", detail);
+  if (rc != SQLITE_OK) {
+    std::string ignored;
+    if (sqlite3_get_autocommit(db.get()) == 0) (void)exec("ROLLBACK", ignored);
+    return io_error("cannot create the clawvm schema: " + detail, rc);
   }
+  file_identity identity = file_identity::foreign;
+  if (auto failed = identify(identity)) return failed;
+  if (identity != file_identity::clawvm) return io_error("another writer turned the new file into something else", SQLITE_OK);
+  return check_version();
+}
 
+// Takes the write lock now and keeps it (locking_mode=EXCLUSIVE): a second process on
+// this file is refused at its open, not at its first writeback (ST-10).
+std::optional<store_error> sqlite_store::impl::take_write_lock() {
+  std::string detail;
+  int rc = exec("BEGIN EXCLUSIVE", detail);
+  if (auto busy = in_use(rc)) return busy;
+  if (rc == SQLITE_OK) rc = exec("COMMIT", detail);
+  if (rc != SQLITE_OK) return io_error("cannot take the store's write lock: " + detail, rc);
+  return std::nullopt;
+}
+
+std::optional<store_error> sqlite_store::impl::prepare_statements() {
   const std::pair<stmt_handle*, const char*> statements[] = {
-      {&s.begin_immediate, "BEGIN IMMEDIATE"},
-      {&s.commit, "COMMIT"},
-      {&s.rollback, "ROLLBACK"},
-      {&s.select_value, select_value_sql},
-      {&s.upsert_value, upsert_value_sql},
-      {&s.insert_record, insert_record_sql},
-      {&s.select_last_seq, select_last_seq_sql},
-      {&s.select_records, select_records_sql},
-      {&s.select_values, select_values_sql},
+      {&begin_immediate, "BEGIN IMMEDIATE"},
+      {&commit, "COMMIT"},
+      {&rollback, "ROLLBACK"},
+      {&select_value, select_value_sql},
+      {&upsert_value, upsert_value_sql},
+      {&insert_record, insert_record_sql},
+      {&select_last_seq, select_last_seq_sql},
+      {&select_records, select_records_sql},
+      {&select_values, select_values_sql},
   };
   for (const auto& [slot, sql] : statements) {
-    const int rc = s.prepare(*slot, sql);
+    const int rc = prepare(*slot, sql);
     if (rc != SQLITE_OK) {
-      return error(
-          std::string("the schema does not match this build (cannot prepare \"") + sql + "\")", rc);
+      return io_error(std::string("the schema does not match this build (cannot prepare \"") + sql + "\")", rc);
     }
   }
+  return std::nullopt;
+}
+
+std::variant<std::unique_ptr<sqlite_store>, store_error> sqlite_store::open(const std::string& path) {
+  auto state = std::make_unique<impl>();
+  state->path = path;
+  impl& s = *state;
+  if (auto failed = s.connect()) return *failed;
+  file_identity identity = file_identity::foreign;
+  if (auto failed = s.identify(identity)) return *failed;
+  if (identity == file_identity::foreign) {
+    return s.io_error("is a SQLite database but not a clawvm store (no clawvm application_id)", SQLITE_OK);
+  }
+  if (identity == file_identity::clawvm) {
+    if (auto failed = s.check_version()) return *failed;
+  }
+  if (auto failed = s.use_wal()) return *failed;
+  if (identity == file_identity::empty) {
+    if (auto failed = s.create_schema()) return *failed;
+  }
+  if (auto failed = s.take_write_lock()) return *failed;
+  if (auto failed = s.prepare_statements()) return *failed;
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(state)));
 }
 

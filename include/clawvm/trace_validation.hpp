@@ -15,6 +15,8 @@
 
 namespace clawvm {
 
+struct trace_model;  // the model's state for one trace (src/trace_validation.cpp)
+
 struct trace_divergence {
   std::uint64_t line = 0;   // 1-based line in the trace
   std::string event;        // the event on that line
@@ -38,13 +40,12 @@ class trace_validator {
   const trace_validation_result& result() const noexcept { return result_; }
 
  private:
-  struct model_page;
-  struct model;
   bool fail(std::string_view event, std::string_view action, std::string message);
+  bool resume(std::uint64_t seq, std::uint64_t turn, const std::string& action);
 
   trace_validation_result result_;
   std::uint64_t line_ = 0;
-  std::shared_ptr<model> m_;
+  std::shared_ptr<trace_model> m_;
 };
 
 // Convenience: validates every line of `lines`.

@@ -569,23 +569,21 @@ void finish_real(real_result& r) {
 
 }  // namespace
 
-real_result run_real(const real_config& config) {
-  real_result r;
-  r.format = std::string(import::to_string(config.format));
-  r.cuts = unique_in_order(config.cuts);
-  r.budgets = unique_in_order(config.budgets);
-  r.windows = unique_in_order(config.windows);
-  for (const auto& p : config.policies) r.policies.push_back(p.name);
-  r.lookahead_turns = config.lookahead_turns;
-  r.import_window_tokens = config.import_options.window_tokens;
+namespace {
 
+using named_input = std::pair<std::string, fs::path>;  // session name, transcript file
+
+// RL-2, RL-13: the inputs by session name, each name once; the shard keeps its own, after
+// listing them all (so a duplicate is found in any shard). Empty with r.bad_input set on
+// bad input.
+std::vector<named_input> select_inputs(const real_config& config, real_result& r) {
   const auto expanded = expand_real_inputs(config.inputs);
   if (const auto* error = std::get_if<std::string>(&expanded)) {
     r.bad_input = true;
     r.bad_input_message = *error;
-    return r;
+    return {};
   }
-  std::vector<std::pair<std::string, fs::path>> inputs;
+  std::vector<named_input> inputs;
   for (const auto& f : std::get<std::vector<fs::path>>(expanded)) inputs.emplace_back(session_name_of(f), f);
   std::sort(inputs.begin(), inputs.end());
   for (std::size_t i = 1; i < inputs.size(); ++i) {
@@ -593,83 +591,89 @@ real_result run_real(const real_config& config) {
       r.bad_input = true;
       r.bad_input_message = fmt::format("two inputs are session '{}': {} and {}", inputs[i].first,
                                         inputs[i - 1].second.string(), inputs[i].second.string());
-      return r;
+      return {};
     }
   }
-
-  // RL-13: every shard lists all inputs (so duplicates are found anywhere) and keeps its own.
   r.shard = config.shard;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     r.all_sessions.push_back(inputs[i].first);
     if (config.shard.owns(i)) r.session_indices.push_back(i);
   }
   if (!config.shard.whole()) {
-    std::vector<std::pair<std::string, fs::path>> own;
+    std::vector<named_input> own;
     for (const auto i : r.session_indices) own.push_back(inputs[i]);
     inputs = std::move(own);
   }
+  return inputs;
+}
 
-  // The budgets a replay runs at: the paper's grid, then the windows (RL-3).
-  std::vector<std::pair<std::uint32_t, real_budget_kind>> grid;
-  for (auto b : r.budgets) grid.emplace_back(b, real_budget_kind::budget);
-  for (auto w : r.windows) grid.emplace_back(w, real_budget_kind::window);
-  std::vector<std::uint32_t> grid_budgets;
-  for (const auto& g : grid) grid_budgets.push_back(g.first);
+// The budgets a replay runs at: the paper's grid, then the windows (RL-3).
+using budget_grid = std::vector<std::pair<std::uint32_t, real_budget_kind>>;
 
-  const scratch_directory scratch(config.scratch_dir);
-
-  // Phase 1 (RL-5): import each session at full length and at each cut it reaches, into
-  // scratch files, and probe each file's capacity (RL-4).
-  const auto import_one = [&](std::size_t i) {
-    imported_session s;
-    const auto& [name, path] = inputs[i];
-    s.session.name = name;
-    s.session.file = path.filename().string();
-    try {
-      s.session.sha256 = sha256_file_hex(path.string());
-    } catch (const std::runtime_error&) {
-      s.error = fmt::format("{}: cannot open", path.string());
-      return s;
-    }
-    import::import_options options = config.import_options;
-    options.max_turns = 0;
-    const fs::path full_file = scratch.path() / fmt::format("{:05}-full.workload.jsonl", i);
-    const import::import_result full = import_transcript_file(path, full_file, config.format, config.mode, options);
-    if (!full.ok) {
-      s.error = first_problem_text(full, path);
-      return s;
-    }
-    s.session.stats = full.stats;
-    bool full_kept = false;
-    for (const auto cut : r.cuts) {
-      real_cut c;
-      c.cut = cut;
-      fs::path file = full_file;
-      if (cut == real_cut_full) {
-        full_kept = true;
-        c.turns = full.stats.turns;
-      } else {
-        // A session enters cut N only when it has N turns: a shorter one would repeat its
-        // full-length row under another name (RL-5).
-        if (full.stats.turns < cut) continue;
-        file = scratch.path() / fmt::format("{:05}-{}.workload.jsonl", i, cut);
-        options.max_turns = cut;
-        const import::import_result cut_result =
-            import_transcript_file(path, file, config.format, config.mode, options);
-        if (!cut_result.ok) {
-          s.error = first_problem_text(cut_result, path);
-          return s;
-        }
-        c.turns = cut_result.stats.turns;
-      }
-      c.capacity = measure_capacity_file(file, grid_budgets);
-      s.cuts.push_back(std::move(c));
-      s.files.push_back(file);
-      s.file_bytes.push_back(fs::file_size(file));
-    }
-    if (!full_kept) fs::remove(full_file);
+// RL-4, RL-5: one session imported at full length and at each cut it reaches, into
+// scratch files, each file's capacity probed at every budget of the grid.
+imported_session import_session(const real_config& config, const real_result& r, const named_input& input,
+                                std::size_t index, const fs::path& scratch, const std::vector<std::uint32_t>& budgets) {
+  imported_session s;
+  const auto& [name, path] = input;
+  s.session.name = name;
+  s.session.file = path.filename().string();
+  try {
+    s.session.sha256 = sha256_file_hex(path.string());
+  } catch (const std::runtime_error&) {
+    s.error = fmt::format("{}: cannot open", path.string());
     return s;
-  };
+  }
+  import::import_options options = config.import_options;
+  options.max_turns = 0;
+  const fs::path full_file = scratch / fmt::format("{:05}-full.workload.jsonl", index);
+  const import::import_result full = import_transcript_file(path, full_file, config.format, config.mode, options);
+  if (!full.ok) {
+    s.error = first_problem_text(full, path);
+    return s;
+  }
+  s.session.stats = full.stats;
+  bool full_kept = false;
+  for (const auto cut : r.cuts) {
+    real_cut c;
+    c.cut = cut;
+    fs::path file = full_file;
+    if (cut == real_cut_full) {
+      full_kept = true;
+      c.turns = full.stats.turns;
+    } else {
+      // A session enters cut N only when it has N turns: a shorter one would repeat its
+      // full-length row under another name (RL-5).
+      if (full.stats.turns < cut) continue;
+      file = scratch / fmt::format("{:05}-{}.workload.jsonl", index, cut);
+      options.max_turns = cut;
+      const import::import_result cut_result = import_transcript_file(path, file, config.format, config.mode, options);
+      if (!cut_result.ok) {
+        s.error = first_problem_text(cut_result, path);
+        return s;
+      }
+      c.turns = cut_result.stats.turns;
+    }
+    c.capacity = measure_capacity_file(file, budgets);
+    s.cuts.push_back(std::move(c));
+    s.files.push_back(file);
+    s.file_bytes.push_back(fs::file_size(file));
+  }
+  if (!full_kept) fs::remove(full_file);
+  return s;
+}
+
+// The workload files to replay, one per (session, cut) in r.replayed order.
+struct replay_files {
+  std::vector<fs::path> paths;
+  std::vector<std::uintmax_t> bytes;
+};
+
+// Phase 1 (RL-5): every session imported (largest first, on config.jobs threads), then
+// r.sessions and r.replayed filled in input order. Nothing with r.bad_input set on bad
+// input.
+replay_files import_sessions(const real_config& config, const std::vector<named_input>& inputs, real_result& r,
+                             const fs::path& scratch, const std::vector<std::uint32_t>& budgets) {
   std::vector<std::uintmax_t> input_bytes;
   for (const auto& input : inputs) {
     std::error_code ec;
@@ -678,42 +682,43 @@ real_result run_real(const real_config& config) {
   }
   const auto import_order = largest_first(input_bytes);
   std::vector<imported_session> imported(inputs.size());
-  {
-    auto done = parallel_map<imported_session>(
-        inputs.size(), config.jobs, [&](std::size_t k) { return import_one(import_order[k]); },
-        [&](std::size_t n, std::size_t total) {
-          if (config.progress) config.progress("import", n, total);
-        });
-    for (std::size_t k = 0; k < done.size(); ++k) imported[import_order[k]] = std::move(done[k]);
-  }
+  auto done = parallel_map<imported_session>(
+      inputs.size(), config.jobs,
+      [&](std::size_t k) { return import_session(config, r, inputs[import_order[k]], import_order[k], scratch, budgets); },
+      [&](std::size_t n, std::size_t total) {
+        if (config.progress) config.progress("import", n, total);
+      });
+  for (std::size_t k = 0; k < done.size(); ++k) imported[import_order[k]] = std::move(done[k]);
   for (const auto& s : imported) {
     if (!s.error.empty()) {
       r.bad_input = true;
       r.bad_input_message = s.error;
-      return r;
+      return {};
     }
   }
-
-  std::vector<fs::path> files;
-  std::vector<std::uintmax_t> file_bytes;
+  replay_files files;
   for (std::size_t i = 0; i < imported.size(); ++i) {
     r.sessions.push_back(std::move(imported[i].session));
     for (std::size_t j = 0; j < imported[i].cuts.size(); ++j) {
       imported[i].cuts[j].session = i;
       r.replayed.push_back(std::move(imported[i].cuts[j]));
-      files.push_back(imported[i].files[j]);
-      file_bytes.push_back(imported[i].file_bytes[j]);
+      files.paths.push_back(imported[i].files[j]);
+      files.bytes.push_back(imported[i].file_bytes[j]);
     }
   }
+  return files;
+}
 
-  // Phase 2 (RL-6): every (session, cut) x budget x policy, streaming from the scratch file.
+// Phase 2 (RL-6): every (session, cut) x budget x policy, streaming from the scratch
+// files, costliest first; r.rows in (session, cut, budget, policy) order.
+void replay_grid(const real_config& config, const budget_grid& grid, const replay_files& files, real_result& r) {
   const std::size_t per_cut = grid.size() * config.policies.size();
   const std::size_t tasks = r.replayed.size() * per_cut;
   std::vector<std::uintmax_t> task_cost(tasks);
   for (std::size_t t = 0; t < tasks; ++t) {
     const std::size_t b = (t % per_cut) / config.policies.size();
     // A window holds every page of a long session: its assemblies cost more per turn.
-    task_cost[t] = file_bytes[t / per_cut] * (grid[b].second == real_budget_kind::window ? 4U : 1U);
+    task_cost[t] = files.bytes[t / per_cut] * (grid[b].second == real_budget_kind::window ? 4U : 1U);
   }
   const auto replay_order = largest_first(task_cost);
   const auto replay_one = [&](std::size_t t) {
@@ -724,7 +729,7 @@ real_result run_real(const real_config& config) {
     o.policy = config.policies[p];
     o.tokens_budget = grid[b].first;
     o.lookahead_turns = config.lookahead_turns;
-    replay_outcome out = replay_workload_file(files[c], o);
+    replay_outcome out = replay_workload_file(files.paths[c], o);
     real_row row;
     row.session = r.sessions[r.replayed[c].session].name;
     row.cut = real_cut_label(r.replayed[c].cut);
@@ -739,28 +744,56 @@ real_result run_real(const real_config& config) {
     return row;
   };
   r.rows.resize(tasks);
-  {
-    auto done = parallel_map<real_row>(
-        tasks, config.jobs, [&](std::size_t k) { return replay_one(replay_order[k]); },
-        [&](std::size_t n, std::size_t total) {
-          if (config.progress) config.progress("replay", n, total);
-        });
-    for (std::size_t k = 0; k < done.size(); ++k) r.rows[replay_order[k]] = std::move(done[k]);
-  }
+  auto done = parallel_map<real_row>(
+      tasks, config.jobs, [&](std::size_t k) { return replay_one(replay_order[k]); },
+      [&](std::size_t n, std::size_t total) {
+        if (config.progress) config.progress("replay", n, total);
+      });
+  for (std::size_t k = 0; k < done.size(); ++k) r.rows[replay_order[k]] = std::move(done[k]);
+}
 
-  // Oracle gap (RP-5) per (session, cut, budget): the policies of one are contiguous.
+// Oracle gap (RP-5) per (session, cut, budget): the policies of one are contiguous.
+void add_oracle_gaps(real_result& r) {
   const auto oracle = std::find(r.policies.begin(), r.policies.end(), "oracle");
-  if (oracle != r.policies.end()) {
-    const auto oracle_index = static_cast<std::size_t>(oracle - r.policies.begin());
-    for (std::size_t block = 0; block < tasks; block += config.policies.size()) {
-      const auto oracle_faults = r.rows[block + oracle_index].metrics.counters.total_faults();
-      for (std::size_t p = 0; p < config.policies.size(); ++p) {
-        auto& row = r.rows[block + p];
-        row.oracle_gap = static_cast<std::int64_t>(row.metrics.counters.total_faults()) -
-                         static_cast<std::int64_t>(oracle_faults);
-      }
+  if (oracle == r.policies.end()) return;
+  const auto oracle_index = static_cast<std::size_t>(oracle - r.policies.begin());
+  const std::size_t policies = r.policies.size();
+  for (std::size_t block = 0; block < r.rows.size(); block += policies) {
+    const auto oracle_faults = r.rows[block + oracle_index].metrics.counters.total_faults();
+    for (std::size_t p = 0; p < policies; ++p) {
+      auto& row = r.rows[block + p];
+      row.oracle_gap =
+          static_cast<std::int64_t>(row.metrics.counters.total_faults()) - static_cast<std::int64_t>(oracle_faults);
     }
   }
+}
+
+}  // namespace
+
+real_result run_real(const real_config& config) {
+  real_result r;
+  r.format = std::string(import::to_string(config.format));
+  r.cuts = unique_in_order(config.cuts);
+  r.budgets = unique_in_order(config.budgets);
+  r.windows = unique_in_order(config.windows);
+  for (const auto& p : config.policies) r.policies.push_back(p.name);
+  r.lookahead_turns = config.lookahead_turns;
+  r.import_window_tokens = config.import_options.window_tokens;
+
+  const auto inputs = select_inputs(config, r);
+  if (r.bad_input) return r;
+
+  budget_grid grid;
+  for (auto b : r.budgets) grid.emplace_back(b, real_budget_kind::budget);
+  for (auto w : r.windows) grid.emplace_back(w, real_budget_kind::window);
+  std::vector<std::uint32_t> grid_budgets;
+  for (const auto& g : grid) grid_budgets.push_back(g.first);
+
+  const scratch_directory scratch(config.scratch_dir);
+  const replay_files files = import_sessions(config, inputs, r, scratch.path(), grid_budgets);
+  if (r.bad_input) return r;
+  replay_grid(config, grid, files, r);
+  add_oracle_gaps(r);
 
   // A shard is checked only as part of the whole (RL-13: clawvm merge).
   if (config.shard.whole()) finish_real(r);

@@ -721,21 +721,43 @@ std::string real_median_text(const json& value) {
   return svg::fixed(v, std::floor(v) == v ? 0 : 1);
 }
 
-// The aggregates of a "clawvm-real" document (spec/real.md RL-10): per policy, never the
-// thousands of rows, which stay in real.summary.json and real.summary.csv (RPT-8).
-void add_real_aggregates(section& s, const json& real) {
-  const json& by_policy = real.at("by_policy");
-  const std::vector<std::string> policies = string_list(real.at("policies"));
-  const std::vector<std::string> cuts = string_list(real.at("cuts"));
-  const json reference = real.value("reference_budget", json(180));
-  std::vector<std::pair<json, std::string>> grid;  // (budget, kind)
-  for (const auto& b : real.at("budgets")) grid.emplace_back(b, "budget");
-  for (const auto& w : real.at("windows")) grid.emplace_back(w, "window");
-  const auto grid_label = [](const std::pair<json, std::string>& g) {
-    return g.second == "window" ? "window " + value_text(g.first, 0) : value_text(g.first, 0);
-  };
+// What every part of the real-session aggregates reads from a "clawvm-real" document,
+// read once: the policies, cuts, budget grid and the by_policy summaries.
+struct real_view {
+  const json& doc;
+  const json& by_policy;
+  std::vector<std::string> policies;
+  std::vector<std::string> cuts;
+  json reference;
+  std::vector<std::pair<json, std::string>> grid;  // (budget, kind): the budgets, then the windows
 
-  const json& checks = real.at("checks");
+  explicit real_view(const json& real)
+      : doc(real),
+        by_policy(real.at("by_policy")),
+        policies(string_list(real.at("policies"))),
+        cuts(string_list(real.at("cuts"))),
+        reference(real.value("reference_budget", json(180))) {
+    for (const auto& b : real.at("budgets")) grid.emplace_back(b, "budget");
+    for (const auto& w : real.at("windows")) grid.emplace_back(w, "window");
+  }
+  static std::string grid_label(const std::pair<json, std::string>& g) {
+    return g.second == "window" ? "window " + value_text(g.first, 0) : value_text(g.first, 0);
+  }
+  const json* entry(const std::string& cut, const json& budget, std::string_view kind, const std::string& policy) const {
+    return real_summary_entry(by_policy, cut, budget, kind, policy);
+  }
+  double median_faults(const std::string& cut, const json& budget, std::string_view kind,
+                       const std::string& policy) const {
+    const json* e = entry(cut, budget, kind, policy);
+    return e == nullptr ? svg::missing_value : number_or_missing(*e, "median_faults");
+  }
+};
+
+cell absent_cell() { return cell{std::string(absent_value), cell_style::muted}; }
+
+// The overview, the verdict and the checks (RL-7, RL-8).
+void add_real_verdict(section& s, const real_view& v) {
+  const json& checks = v.doc.at("checks");
   std::size_t asserted = 0;
   std::size_t passed = 0;
   for (const auto& check : checks) {
@@ -746,10 +768,10 @@ void add_real_aggregates(section& s, const json& real) {
   s.paragraphs.push_back({text_cell(fmt::format(
       "{} {} sessions, cut at {} turns (a session enters a cut when it has that many turns), replayed at budgets "
       "{} and at context windows {} under {} policies; oracle lookahead {}, importer window {} tokens. Verdict: ",
-      real.at("sessions").size(), value_text(real, "source_format"), joined(cuts),
-      joined(string_list(real.at("budgets"))), joined(string_list(real.at("windows"))),
-      policies.size(), value_text(real, "lookahead_turns"), value_text(real, "import_window_tokens"))),
-                          verdict_cell(real.at("pass").get<bool>()),
+      v.doc.at("sessions").size(), value_text(v.doc, "source_format"), joined(v.cuts),
+      joined(string_list(v.doc.at("budgets"))), joined(string_list(v.doc.at("windows"))),
+      v.policies.size(), value_text(v.doc, "lookahead_turns"), value_text(v.doc, "import_window_tokens"))),
+                          verdict_cell(v.doc.at("pass").get<bool>()),
                           text_cell(fmt::format(" ({} of {} checks pass; informative checks do not decide).", passed,
                                                 asserted))});
   s.paragraphs.push_back({text_cell(
@@ -769,157 +791,158 @@ void add_real_aggregates(section& s, const json& real) {
          text_cell(check.value("detail", std::string{}))});
   }
   s.tables.push_back(std::move(check_table));
+}
 
-  // The paper's numbers next to ours: median faults per session at the reference budget.
-  const json& paper = real.at("paper");
+// The paper's numbers next to ours: median faults per session at the reference budget.
+void add_real_paper_comparison(section& s, const real_view& v) {
+  const json& paper = v.doc.at("paper");
   const auto paper_value = [&](const std::string& policy, const std::string& cut) -> const json* {
     for (const auto& entry : paper)
       if (value_text(entry.at("policy")) == policy && value_text(entry.at("cut")) == cut)
         return &entry.at("paper_median_faults");
     return nullptr;
   };
-  const auto median_at = [&](const std::string& cut, const json& budget, std::string_view kind,
-                             const std::string& policy) {
-    const json* entry = real_summary_entry(by_policy, cut, budget, kind, policy);
-    return entry == nullptr ? svg::missing_value : number_or_missing(*entry, "median_faults");
-  };
   svg::grouped_bar_chart paper_chart;
-  paper_chart.title = fmt::format("Median faults per session at budget {}, ours and the paper's", value_text(reference));
+  paper_chart.title = fmt::format("Median faults per session at budget {}, ours and the paper's", value_text(v.reference));
   paper_chart.y_label = "median faults";
-  paper_chart.categories = policies;
+  paper_chart.categories = v.policies;
   paper_chart.value_decimals = 1;
   paper_chart.width_px = wide_chart_px;
   // Blues for our cuts, browns for the paper's: none of them is a policy colour, which
   // would suggest a policy where a bar means a cut.
   constexpr std::array<std::string_view, 3> cut_colours{"#0072B2", "#56B4E9", "#999999"};
   constexpr std::array<std::string_view, 2> paper_colours{"#8C564B", "#C49C94"};
-  for (std::size_t c = 0; c < cuts.size(); ++c) {
+  for (std::size_t c = 0; c < v.cuts.size(); ++c) {
     std::vector<double> values;
-    for (const auto& policy : policies) values.push_back(median_at(cuts[c], reference, "budget", policy));
-    paper_chart.groups.push_back({"cut " + cuts[c], std::string(cut_colours[c % cut_colours.size()]), values});
+    for (const auto& policy : v.policies) values.push_back(v.median_faults(v.cuts[c], v.reference, "budget", policy));
+    paper_chart.groups.push_back({"cut " + v.cuts[c], std::string(cut_colours[c % cut_colours.size()]), values});
   }
   for (std::size_t c = 0; c < paper_colours.size(); ++c) {
     const std::string cut = c == 0 ? "100" : "200";
     std::vector<double> values;
-    for (const auto& policy : policies) {
-      const json* v = paper_value(policy, cut);
-      values.push_back(v == nullptr ? svg::missing_value : number_or_missing(*v));
+    for (const auto& policy : v.policies) {
+      const json* value = paper_value(policy, cut);
+      values.push_back(value == nullptr ? svg::missing_value : number_or_missing(*value));
     }
     paper_chart.groups.push_back({"paper, cut " + cut, std::string(paper_colours[c]), values});
   }
   s.charts.push_back({svg::render(paper_chart), true});
 
-  table paper_table{fmt::format("Median faults per session at budget {} (paper: brief \xC2\xA7" "5)", value_text(reference)),
+  table paper_table{fmt::format("Median faults per session at budget {} (paper: brief \xC2\xA7" "5)", value_text(v.reference)),
                     {"policy"}};
-  for (const auto& cut : cuts) {
+  for (const auto& cut : v.cuts) {
     paper_table.header.push_back("cut " + cut);
     if (cut == "100" || cut == "200") paper_table.header.push_back("paper, cut " + cut);
   }
-  for (const auto& policy : policies) {
+  for (const auto& policy : v.policies) {
     std::vector<cell> row{text_cell(policy)};
-    for (const auto& cut : cuts) {
-      const json* entry = real_summary_entry(by_policy, cut, reference, "budget", policy);
+    for (const auto& cut : v.cuts) {
+      const json* entry = v.entry(cut, v.reference, "budget", policy);
       row.push_back(number_cell(entry == nullptr ? std::string(absent_value) : real_median_text(entry->at("median_faults"))));
       if (cut == "100" || cut == "200") {
-        const json* v = paper_value(policy, cut);
-        row.push_back(number_cell(v == nullptr ? std::string(absent_value) : real_median_text(*v)));
+        const json* value = paper_value(policy, cut);
+        row.push_back(number_cell(value == nullptr ? std::string(absent_value) : real_median_text(*value)));
       }
     }
     paper_table.rows.push_back(std::move(row));
   }
   s.tables.push_back(std::move(paper_table));
+}
 
-  // Median faults vs the paper's budgets, one chart per cut; windows are in the tables.
+// Median faults vs the paper's budgets, one chart per cut; windows are in the tables.
+void add_real_budget_curves(section& s, const real_view& v) {
   policy_colours colours;
-  for (const auto& cut : cuts) {
+  for (const auto& cut : v.cuts) {
     svg::line_chart chart;
     chart.title = fmt::format("Median faults per session vs budget: cut {}", cut);
     chart.x_label = "budget (tokens)";
     chart.y_label = "median faults";
     chart.scale = svg::y_scale::log1p;
-    for (const auto& b : real.at("budgets")) chart.x.push_back(number_or_missing(b));
-    for (const auto& policy : policies) {
+    for (const auto& b : v.doc.at("budgets")) chart.x.push_back(number_or_missing(b));
+    for (const auto& policy : v.policies) {
       std::vector<double> values;
-      for (const auto& b : real.at("budgets")) values.push_back(median_at(cut, b, "budget", policy));
+      for (const auto& b : v.doc.at("budgets")) values.push_back(v.median_faults(cut, b, "budget", policy));
       chart.lines.push_back({policy, colours(policy), values});
     }
     s.charts.push_back({svg::render(chart), false});
 
     table t{fmt::format("Cut {}: median faults per session (total over the sessions)", cut), {"budget"}};
-    for (const auto& policy : policies) t.header.push_back(policy);
+    for (const auto& policy : v.policies) t.header.push_back(policy);
     t.header.emplace_back("sessions");
     t.header.emplace_back("capacity sufficient");
-    for (const auto& g : grid) {
-      std::vector<cell> row{number_cell(grid_label(g))};
+    for (const auto& g : v.grid) {
+      std::vector<cell> row{number_cell(real_view::grid_label(g))};
       const json* any = nullptr;
-      for (const auto& policy : policies) {
-        const json* entry = real_summary_entry(by_policy, cut, g.first, g.second, policy);
+      for (const auto& policy : v.policies) {
+        const json* entry = v.entry(cut, g.first, g.second, policy);
         if (entry != nullptr) any = entry;
         row.push_back(number_cell(entry == nullptr ? std::string(absent_value)
                                                    : fmt::format("{} ({})", real_median_text(entry->at("median_faults")),
                                                                  value_text(entry->at("total_faults")))));
       }
-      row.push_back(any == nullptr ? cell{std::string(absent_value), cell_style::muted} : value_cell(*any, "sessions"));
-      row.push_back(any == nullptr ? cell{std::string(absent_value), cell_style::muted}
-                                   : value_cell(*any, "sessions_capacity_sufficient"));
+      row.push_back(any == nullptr ? absent_cell() : value_cell(*any, "sessions"));
+      row.push_back(any == nullptr ? absent_cell() : value_cell(*any, "sessions_capacity_sufficient"));
       t.rows.push_back(std::move(row));
     }
     s.tables.push_back(std::move(t));
   }
+}
 
-  // Where the claim is checked, and what happens elsewhere.
+// Where the claim is checked, and what happens elsewhere.
+void add_real_capacity_table(section& s, const real_view& v) {
   table capacity{"Faults where capacity suffices (and elsewhere)",
                  {"cut", "budget", "sessions sufficient", "clawvm", "oracle", "retrieval", "clawvm elsewhere",
                   "oracle elsewhere"}};
   capacity.collapsed_in_html = true;
-  for (const auto& cut : cuts) {
-    for (const auto& g : grid) {
-      const json* claw = real_summary_entry(by_policy, cut, g.first, g.second, "clawvm");
+  const auto there = [](const json* entry) {
+    return entry == nullptr ? absent_cell() : value_cell(*entry, "faults_where_capacity_sufficient");
+  };
+  const auto elsewhere = [](const json* entry) {
+    if (entry == nullptr) return absent_cell();
+    return number_cell(fmt::format("{}", entry->at("total_faults").get<std::uint64_t>() -
+                                             entry->at("faults_where_capacity_sufficient").get<std::uint64_t>()));
+  };
+  for (const auto& cut : v.cuts) {
+    for (const auto& g : v.grid) {
+      const json* claw = v.entry(cut, g.first, g.second, "clawvm");
       if (claw == nullptr) continue;
-      const json* orc = real_summary_entry(by_policy, cut, g.first, g.second, "oracle");
-      const json* ret = real_summary_entry(by_policy, cut, g.first, g.second, "retrieval");
-      const auto there = [](const json* entry) {
-        return entry == nullptr ? cell{std::string(absent_value), cell_style::muted}
-                                : value_cell(*entry, "faults_where_capacity_sufficient");
-      };
-      const auto elsewhere = [](const json* entry) {
-        if (entry == nullptr) return cell{std::string(absent_value), cell_style::muted};
-        return number_cell(fmt::format("{}", entry->at("total_faults").get<std::uint64_t>() -
-                                                 entry->at("faults_where_capacity_sufficient").get<std::uint64_t>()));
-      };
-      capacity.rows.push_back({text_cell(cut), number_cell(grid_label(g)),
+      const json* orc = v.entry(cut, g.first, g.second, "oracle");
+      const json* ret = v.entry(cut, g.first, g.second, "retrieval");
+      capacity.rows.push_back({text_cell(cut), number_cell(real_view::grid_label(g)),
                                number_cell(fmt::format("{} of {}", value_text(claw->at("sessions_capacity_sufficient")),
                                                        value_text(claw->at("sessions")))),
                                there(claw), there(orc), there(ret), elsewhere(claw), elsewhere(orc)});
     }
   }
   s.tables.push_back(std::move(capacity));
+}
 
-  // Thrash and prefix stability at full length: the reference budget and the windows.
-  const std::string last_cut = cuts.empty() ? std::string("full") : cuts.back();
+// Thrash and prefix stability at full length: the reference budget and the windows.
+void add_real_stability_table(section& s, const real_view& v) {
+  const std::string last_cut = v.cuts.empty() ? std::string("full") : v.cuts.back();
   table stability{fmt::format("Cut {}: mean thrash and prefix stability", last_cut), {"policy"}};
-  std::vector<std::pair<json, std::string>> shown{{reference, "budget"}};
-  for (const auto& w : real.at("windows")) shown.emplace_back(w, "window");
+  std::vector<std::pair<json, std::string>> shown{{v.reference, "budget"}};
+  for (const auto& w : v.doc.at("windows")) shown.emplace_back(w, "window");
   for (const auto& g : shown) {
-    stability.header.push_back("thrash " + grid_label(g));
-    stability.header.push_back("prefix stability " + grid_label(g));
+    stability.header.push_back("thrash " + real_view::grid_label(g));
+    stability.header.push_back("prefix stability " + real_view::grid_label(g));
   }
-  for (const auto& policy : policies) {
+  for (const auto& policy : v.policies) {
     std::vector<cell> row{text_cell(policy)};
     for (const auto& g : shown) {
-      const json* entry = real_summary_entry(by_policy, last_cut, g.first, g.second, policy);
-      row.push_back(entry == nullptr ? cell{std::string(absent_value), cell_style::muted}
-                                     : value_cell(*entry, "mean_thrash", 3));
-      row.push_back(entry == nullptr ? cell{std::string(absent_value), cell_style::muted}
-                                     : value_cell(*entry, "prefix_stability", 3));
+      const json* entry = v.entry(last_cut, g.first, g.second, policy);
+      row.push_back(entry == nullptr ? absent_cell() : value_cell(*entry, "mean_thrash", 3));
+      row.push_back(entry == nullptr ? absent_cell() : value_cell(*entry, "prefix_stability", 3));
     }
     stability.rows.push_back(std::move(row));
   }
   s.tables.push_back(std::move(stability));
+}
 
+void add_real_sessions_table(section& s, const real_view& v) {
   table sessions{"Sessions", {"session", "turns", "tool calls", "pages", "demands", "compactions", "peak footprint by cut"}};
   sessions.collapsed_in_html = true;
-  for (const auto& session : real.at("sessions")) {
+  for (const auto& session : v.doc.at("sessions")) {
     std::string peaks;
     for (const auto& c : session.at("cuts"))
       peaks += fmt::format("{}{}: {}", peaks.empty() ? "" : ", ", value_text(c.at("cut")),
@@ -932,7 +955,19 @@ void add_real_aggregates(section& s, const json& real) {
   s.paragraphs.push_back({text_cell(fmt::format(
       "Every configuration's row ({} rows: faults by kind, alerts, thrash, oracle gap, tokens, prefix stability, "
       "physical insufficiency, capacity) is in real.summary.json and real.summary.csv.",
-      real.at("rows").size()))});
+      v.doc.at("rows").size()))});
+}
+
+// The aggregates of a "clawvm-real" document (spec/real.md RL-10): per policy, never the
+// thousands of rows, which stay in real.summary.json and real.summary.csv (RPT-8).
+void add_real_aggregates(section& s, const json& real) {
+  const real_view v(real);
+  add_real_verdict(s, v);
+  add_real_paper_comparison(s, v);
+  add_real_budget_curves(s, v);
+  add_real_capacity_table(s, v);
+  add_real_stability_table(s, v);
+  add_real_sessions_table(s, v);
 }
 
 section real_section(const std::optional<json>& real) {
