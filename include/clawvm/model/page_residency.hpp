@@ -97,6 +97,21 @@ constexpr bool TablesConsistent() noexcept {
   return true;
 }
 static_assert(TablesConsistent(), "page_traits_table breaks PageResidency.tla's ASSUME on chains");
+
+// Boundary semantics against page traits: a boundary that keeps the session and does
+// not rebuild the whole context (pruning, a memory flush) never destroys a type that is
+// hard-pinned by default, so only compaction and the session-ending boundaries can take
+// bootstrap or constraint pages out of the context (and compaction restores them, EN-7).
+constexpr bool BoundariesSparePinned() noexcept {
+  for (std::size_t b = 0; b < boundary_count; ++b) {
+    const boundary_semantics& s = semantics_of(static_cast<boundary>(b));
+    if (s.ends_session || s.destroys == destroyed_context::everything) continue;
+    for (page_type t : all_page_types)
+      if (Pinned(t) && InDestroySet(s.kind, t)) return false;
+  }
+  return true;
+}
+static_assert(BoundariesSparePinned(), "boundary_table destroys a hard-pinned type at a partial boundary");
 static_assert(Up(page_type::bootstrap, level::none) == level::structured);
 static_assert(Up(page_type::plan, level::structured) == level::full);
 static_assert(MaxBelow(page_type::evidence, level::full) == level::compressed);
