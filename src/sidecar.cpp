@@ -2,7 +2,10 @@
 #include "clawvm/sidecar.hpp"
 
 #include <algorithm>
+#include <initializer_list>
+#include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <fmt/core.h>
@@ -18,7 +21,7 @@ namespace clawvm {
 
 using nlohmann::json;
 
-sidecar::sidecar(sidecar_options options, committed_state& state, trace_sink* trace)
+sidecar::sidecar(sidecar_options options, durable_store& state, trace_sink* trace)
     : options_(std::move(options)), state_(&state), engine_(options_.engine, state, trace) {}
 
 std::string sidecar::bad_request(const json& id, std::uint64_t line, std::string field, std::string message) {
@@ -214,120 +217,125 @@ sidecar::response_fields sidecar::apply(const workload_event& event) {
   return out;
 }
 
+namespace {
+
+// Why a control request is refused: the field named in the error response (SC-6).
+struct control_refusal {
+  std::string field;
+  std::string message;
+};
+using control_answer = std::variant<json, control_refusal>;
+
+// A control request may carry "op", a string "comment" and the op's own fields only.
+std::optional<control_refusal> unknown_field(const json& request, std::initializer_list<std::string_view> allowed) {
+  for (auto it = request.begin(); it != request.end(); ++it) {
+    if (it.key() == "comment" && !it->is_string()) return control_refusal{"comment", "must be a string"};
+    bool known = it.key() == "op" || it.key() == "comment";
+    for (auto a : allowed) known = known || it.key() == a;
+    if (!known) return control_refusal{it.key(), "unknown field"};
+  }
+  return std::nullopt;
+}
+
+// SC-7: what a client needs to resume: the last committed journal entry. CF-2: what the
+// conformance kit may hold this implementation to.
+control_answer hello(const json& request, const engine& e, const durable_store& state) {
+  if (auto refused = unknown_field(request, {"protocol"})) return *refused;
+  if (auto it = request.find("protocol"); it != request.end()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() != sidecar_protocol_version) {
+      return control_refusal{"protocol", fmt::format("unsupported protocol {} (this sidecar speaks {})", it->dump(),
+                                                     sidecar_protocol_version)};
+    }
+  }
+  json policies = json::array();
+  for (const auto& p : all_policies()) policies.push_back(p.name);
+  return json{{"protocol", sidecar_protocol_version},
+              {"clawvm_version", clawvm_version},
+              {"policy", e.config().policy.name},
+              {"tokens_budget", e.config().tokens_budget},
+              {"last_seq", state.last_seq()},
+              {"turn", e.turn()},
+              {"pages", e.pages().size()},
+              {"capabilities",
+               {{"tiers", {"must", "should", "may"}}, {"policies", std::move(policies)}, {"features", {"turn_demands"}}}}};
+}
+
+// SC-5: who writes from now on (JR-5); both fields required, booleans.
+control_answer set_principal(const json& request, engine& e) {
+  if (auto refused = unknown_field(request, {"session", "project"})) return *refused;
+  for (const char* key : {"session", "project"}) {
+    const auto it = request.find(key);
+    if (it == request.end() || !it->is_boolean()) {
+      return control_refusal{key, it == request.end() ? "is required" : "must be true or false"};
+    }
+  }
+  e.set_writer(principal{request["session"].get<bool>(), request["project"].get<bool>()});
+  return json::object();
+}
+
+// The oracle's lookahead for the next assembly (EN-8): page id -> demands to come.
+control_answer set_lookahead(const json& request, engine& e) {
+  if (auto refused = unknown_field(request, {"pages"})) return *refused;
+  const auto it = request.find("pages");
+  if (it == request.end() || !it->is_object()) {
+    return control_refusal{"pages", it == request.end() ? "is required" : "must be an object of page id -> count"};
+  }
+  std::vector<std::pair<std::string, std::uint32_t>> future;
+  for (auto p = it->begin(); p != it->end(); ++p) {
+    if (!p->is_number_unsigned() || p->get<std::uint64_t>() > 0xFFFFFFFFULL) {
+      return control_refusal{"pages." + p.key(), "must be a non-negative integer below 2^32"};
+    }
+    future.emplace_back(p.key(), static_cast<std::uint32_t>(p->get<std::uint64_t>()));
+  }
+  e.set_lookahead(std::move(future));
+  return json::object();
+}
+
+// `faults` of a response is the delta of that request (SC-2), so the counts by kind are
+// `fault_counts` here.
+control_answer counters(const json& request, const engine& e, std::uint64_t requests, std::uint64_t bad_requests) {
+  if (auto refused = unknown_field(request, {})) return *refused;
+  const auto& c = e.counters();
+  json faults = json::object();
+  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = c[f];
+  return json{{"fault_counts", std::move(faults)},
+              {"faults_total", c.total_faults()},
+              {"destructive_commits", c.destructive_commits},
+              {"recalls_explained", c.recalls_explained},
+              {"hits", c.hits},
+              {"misses", c.misses},
+              {"duplicate_signature_alerts", c.duplicate_signature_alerts},
+              {"physical_insufficiency", c.physical_insufficiency},
+              {"commits", c.commits},
+              {"rejections", c.rejections},
+              {"thrash_index", c.thrash_index()},
+              {"requests", requests},
+              {"bad_requests", bad_requests}};
+}
+
+}  // namespace
+
 json sidecar::control(const std::string& op, const json& request, std::uint64_t line, bool& ok, std::string& field,
                       std::string& message) {
   (void)line;
-  ok = true;
-  auto only = [&](std::initializer_list<std::string_view> allowed) {
-    for (auto it = request.begin(); it != request.end(); ++it) {
-      if (it.key() == "comment" && !it->is_string()) {
-        ok = false;
-        field = "comment";
-        message = "must be a string";
-        return false;
-      }
-      bool known = it.key() == "op" || it.key() == "comment";
-      for (auto a : allowed) known = known || it.key() == a;
-      if (!known) {
-        ok = false;
-        field = it.key();
-        message = "unknown field";
-        return false;
-      }
-    }
-    return true;
-  };
-  if (op == "hello") {
-    if (!only({"protocol"})) return {};
-    if (auto it = request.find("protocol"); it != request.end()) {
-      if (!it->is_number_integer() || it->get<std::int64_t>() != sidecar_protocol_version) {
-        ok = false;
-        field = "protocol";
-        message = fmt::format("unsupported protocol {} (this sidecar speaks {})", it->dump(), sidecar_protocol_version);
-        return {};
-      }
-    }
-    // SC-7: what a client needs to resume: the last committed journal entry. CF-2: what
-    // the conformance kit may hold this implementation to.
-    json policies = json::array();
-    for (const auto& p : all_policies()) policies.push_back(p.name);
-    return {{"protocol", sidecar_protocol_version},
-            {"clawvm_version", clawvm_version},
-            {"policy", engine_.config().policy.name},
-            {"tokens_budget", engine_.config().tokens_budget},
-            {"last_seq", state_->last_seq()},
-            {"turn", engine_.turn()},
-            {"pages", engine_.pages().size()},
-            {"capabilities",
-             {{"tiers", {"must", "should", "may"}}, {"policies", std::move(policies)}, {"features", {"turn_demands"}}}}};
-  }
-  if (op == "principal") {
-    // SC-5: who writes from now on (JR-5); both fields required, booleans.
-    if (!only({"session", "project"})) return {};
-    for (const char* key : {"session", "project"}) {
-      const auto it = request.find(key);
-      if (it == request.end() || !it->is_boolean()) {
-        ok = false;
-        field = key;
-        message = it == request.end() ? "is required" : "must be true or false";
-        return {};
-      }
-    }
-    engine_.set_writer(principal{request["session"].get<bool>(), request["project"].get<bool>()});
-    return json::object();
-  }
-  if (op == "lookahead") {
-    if (!only({"pages"})) return {};
-    const auto it = request.find("pages");
-    if (it == request.end() || !it->is_object()) {
-      ok = false;
-      field = "pages";
-      message = it == request.end() ? "is required" : "must be an object of page id -> count";
-      return {};
-    }
-    std::vector<std::pair<std::string, std::uint32_t>> future;
-    for (auto p = it->begin(); p != it->end(); ++p) {
-      if (!p->is_number_unsigned() || p->get<std::uint64_t>() > 0xFFFFFFFFULL) {
-        ok = false;
-        field = "pages." + p.key();
-        message = "must be a non-negative integer below 2^32";
-        return {};
-      }
-      future.emplace_back(p.key(), static_cast<std::uint32_t>(p->get<std::uint64_t>()));
-    }
-    engine_.set_lookahead(std::move(future));
-    return json::object();
-  }
-  if (op == "counters") {
-    if (!only({})) return {};
-    const auto& c = engine_.counters();
-    json faults = json::object();
-    for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = c[f];
-    // `faults` of a response is the delta of that request (SC-2), so the counts by kind
-    // are `fault_counts` here.
-    return {{"fault_counts", std::move(faults)},
-            {"faults_total", c.total_faults()},
-            {"destructive_commits", c.destructive_commits},
-            {"recalls_explained", c.recalls_explained},
-            {"hits", c.hits},
-            {"misses", c.misses},
-            {"duplicate_signature_alerts", c.duplicate_signature_alerts},
-            {"physical_insufficiency", c.physical_insufficiency},
-            {"commits", c.commits},
-            {"rejections", c.rejections},
-            {"thrash_index", c.thrash_index()},
-            {"requests", requests_},
-            {"bad_requests", bad_requests_}};
-  }
+  control_answer answer = control_refusal{"op", fmt::format("unknown op '{}' (hello, principal, lookahead, counters, shutdown)", op)};
+  if (op == "hello") answer = hello(request, engine_, *state_);
+  if (op == "principal") answer = set_principal(request, engine_);
+  if (op == "lookahead") answer = set_lookahead(request, engine_);
+  if (op == "counters") answer = counters(request, engine_, requests_, bad_requests_);
   if (op == "shutdown") {
-    if (!only({})) return {};
-    finished_ = true;
-    return json::object();
+    answer = json::object();
+    if (auto refused = unknown_field(request, {})) answer = *refused;
+    else finished_ = true;
   }
-  ok = false;
-  field = "op";
-  message = fmt::format("unknown op '{}' (hello, principal, lookahead, counters, shutdown)", op);
-  return {};
+  if (auto* refused = std::get_if<control_refusal>(&answer)) {
+    ok = false;
+    field = std::move(refused->field);
+    message = std::move(refused->message);
+    return {};
+  }
+  ok = true;
+  return std::get<json>(std::move(answer));
 }
 
 std::string sidecar::handle(std::string_view request_line, std::uint64_t line_number) {
