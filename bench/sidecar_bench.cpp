@@ -45,7 +45,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/sidecar.hpp"
 #include "clawvm/workload.hpp"
 #include "percentile.hpp"
@@ -117,7 +117,7 @@ const request_script& script() {
 // ---- in process -------------------------------------------------------------------------
 
 struct in_process_session {
-  clawvm::memory_committed_state state;
+  clawvm::memory_store state;
   std::unique_ptr<clawvm::sidecar> car;
   std::uint64_t line = 0;
   in_process_session() {

@@ -33,7 +33,7 @@
 #include <utility>
 #include <vector>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/engine.hpp"
 #include "clawvm/page.hpp"
 #include "clawvm/page_traits.hpp"
@@ -283,7 +283,7 @@ inline session_script make_script(std::size_t pages, std::uint64_t seed = defaul
 // A live session: committed state (in memory, no trace sink) and the engine over it.
 struct live_session {
   const session_script* script = nullptr;
-  memory_committed_state state;
+  memory_store state;
   std::unique_ptr<engine> eng;
   std::size_t next_turn = 0;
   bool oracle = false;

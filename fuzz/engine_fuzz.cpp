@@ -1,10 +1,12 @@
 // Fuzz target for the engine (brief §2-§4, spec/engine.md): bytes decode to a policy, a
 // budget and a sequence of harness events (every hook, every boundary), fed through the
 // driver of properties/engine_driver.hpp. No input may crash the engine (sanitizers
-// catch memory and UB errors, GSL contracts abort); under a policy that promises the
-// ClawVM invariants, E1-E3 must hold after every event: no pinned_invariant_miss (or
-// bootstrap, flush or silent-recall fault) while the floor set fits, resident tokens
-// within budget, every pending update committed or rejected at each writeback boundary.
+// catch memory and UB errors, GSL contracts abort); under a policy that promises them,
+// the ClawVM invariants (ZeroFaultsInv, BudgetInv, FloorInv, PinnedResidentInv,
+// PostCompactionBootstrapInv, LifecycleCompletenessInv) must hold after every event: no
+// pinned_invariant_miss (or bootstrap, flush or silent-recall fault) while the floor set
+// fits, resident tokens within budget, every pending update committed or rejected at each
+// writeback boundary.
 //
 // Bootstrap pages keep their hard pin here (a pin override on a bootstrap page exposes a
 // known engine gap: properties/README.md "Findings").
@@ -13,7 +15,7 @@
 #include <cstdint>
 #include <string>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/engine.hpp"
 #include "clawvm/trace_validation.hpp"
 #include "engine_driver.hpp"
@@ -121,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     default: budget = 100U + 20U * r.below(25);
   }
   const bool check = props::promises_clawvm_invariants(policy);
-  memory_committed_state state;
+  memory_store state;
   memory_trace_sink sink;
   const bool traced = r.flag();
   engine e({policy, budget, principal{true, r.flag()}}, state, traced ? &sink : nullptr);

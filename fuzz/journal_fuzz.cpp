@@ -1,14 +1,14 @@
 // Fuzz target for validated writeback (brief §3, spec/journal.md): adversarial updates
 // (arbitrary field and value bytes incl. invalid UTF-8 and over-size values, every op,
 // right and arbitrary versions, scopes, dangling provenance, hard-pinned targets) are
-// validated and committed against a memory_committed_state. Guarantees (abort otherwise):
-//  J1 every outcome is committed with OK or rejected with a journal reason code;
-//  J2 a rejected update changes no committed value; a committed one changes only its own
+// validated and committed against a memory_store. Guarantees (abort otherwise):
+//  RejectedHasReasonInv (JR-8): every outcome is committed with OK or rejected with a journal reason code;
+//  NoDestructiveCommitInv (JR-6): a rejected update changes no committed value; a committed one changes only its own
 //     key, non-destructively (properties/journal_invariants.hpp);
-//  J3 with every check on, the verdict and the new value are the ones the model of
+//  JR-2 precedence: with every check on, the verdict and the new value are the ones the model of
 //     properties/journal_model.hpp predicts (precedence schema > provenance > scope >
 //     non-destructive > policy);
-//  J4 staging and validating alone change nothing.
+//  JR-1 staging: staging and validating alone change nothing.
 
 #include <cstddef>
 #include <cstdint>
@@ -90,9 +90,9 @@ using key = std::pair<scope, std::string>;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::byte_reader r(data, size);
   const page_table world = props::make_world_table();
-  memory_committed_state state;
+  memory_store state;
   journal log{1};
-  props::journal_model model;  // J3 oracle; meaningful only with every check on
+  props::journal_model model;  // JR-2 precedence oracle; meaningful only with every check on
   std::map<key, committed_value> shadow;  // every key ever committed, and its value
 
   const std::uint8_t check_bits = r.u8();
@@ -121,19 +121,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const validation_context ctx{&state, &world, writer, checks};
     const bool phased = r.flag();
 
-    // J3 prediction (the model needs to know whether the bytes are JSON).
+    // JR-2 precedence prediction (the model needs to know whether the bytes are JSON).
     const props::value_case vc = props::classify_value(u.value_json);
     const props::prediction predicted = model.predict(u, vc, writer);
 
     journal_record rec;
     if (!phased) {
-      rec = log.write_back(u, ctx, state, merge_mode::non_destructive);
+      rec = log.writeback(u, ctx, state, merge_mode::non_destructive);
     } else {
-      // J4: stage and validate apply nothing.
+      // JR-1 staging: stage and validate apply nothing.
       const std::uint64_t last_before = state.last_seq();
       auto checked = validate(log.stage(u), ctx);
-      fuzz::require(state.last_seq() == last_before, "J4: validate wrote to the journal");
-      fuzz::require(state.find(u.scope, u.field) == current, "J4: validate changed a committed value");
+      fuzz::require(state.last_seq() == last_before, "JR-1 staging: validate wrote to the journal");
+      fuzz::require(state.find(u.scope, u.field) == current, "JR-1 staging: validate changed a committed value");
       if (auto* rejected = std::get_if<rejected_entry>(&checked)) {
         rec = {rejected->seq(), rejected->payload(), journal_phase::rejected, rejected->reason(), {}, false};
       } else {
@@ -147,42 +147,42 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
 
-    // J1
+    // RejectedHasReasonInv (JR-8)
     if (rec.phase == journal_phase::committed) {
-      fuzz::require(rec.reason == reason_code::ok, "J1: committed record with a reason");
-      fuzz::require(!rec.overwrote_committed, "J1: non-destructive commit flagged an overwrite");
+      fuzz::require(rec.reason == reason_code::ok, "RejectedHasReasonInv (JR-8): committed record with a reason");
+      fuzz::require(!rec.overwrote_committed, "RejectedHasReasonInv (JR-8): non-destructive commit flagged an overwrite");
     } else {
       const auto* info = find_reason(rec.reason);
-      fuzz::require(rec.reason != reason_code::ok && info != nullptr, "J1: rejection without a reason");
+      fuzz::require(rec.reason != reason_code::ok && info != nullptr, "RejectedHasReasonInv (JR-8): rejection without a reason");
       const std::string_view family = info->family;
       fuzz::require(family.substr(0, 8) == "journal." || rec.reason == reason_code::unknown_page,
-                    "J1: rejection reason outside the journal family");
+                    "RejectedHasReasonInv (JR-8): rejection reason outside the journal family");
     }
 
-    // J2
+    // NoDestructiveCommitInv (JR-6)
     const auto after = state.find(u.scope, u.field);
     if (rec.phase == journal_phase::committed) {
-      fuzz::require(after.has_value() && *after == rec.result, "J2: committed result is not the stored value");
+      fuzz::require(after.has_value() && *after == rec.result, "NoDestructiveCommitInv (JR-6): committed result is not the stored value");
       fuzz::require_empty(props::check_committed_transition(current, *after, rec.staged));
       shadow[{u.scope, u.field}] = *after;
     } else {
-      fuzz::require(after == current, "J2: a rejected update changed its key");
+      fuzz::require(after == current, "NoDestructiveCommitInv (JR-6): a rejected update changed its key");
     }
     for (const auto& [k, v] : shadow) {
-      fuzz::require(state.find(k.first, k.second) == v, "J2: a committed value changed behind the journal");
+      fuzz::require(state.find(k.first, k.second) == v, "NoDestructiveCommitInv (JR-6): a committed value changed behind the journal");
     }
 
-    // J3
+    // JR-2 precedence
     if (all_checks) {
       if (rec.reason != predicted.reason) {
-        fuzz::fail("J3: reason " + std::string(to_string(rec.reason)) + " but the model predicts " +
+        fuzz::fail("JR-2 precedence: reason " + std::string(to_string(rec.reason)) + " but the model predicts " +
                    std::string(to_string(predicted.reason)) + " (field '" + fuzz::quoted_bytes(u.field) +
                    "', value '" + fuzz::quoted_bytes(u.value_json) + "')");
       }
       if (rec.phase == journal_phase::committed) {
         fuzz::require(rec.result.value_json == predicted.next.value.dump() &&
                           rec.result.version == predicted.next.version,
-                      "J3: committed value differs from the model's");
+                      "JR-2 precedence: committed value differs from the model's");
       }
       model.apply(u, vc, writer, !phased);
     }

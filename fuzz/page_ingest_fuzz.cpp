@@ -1,12 +1,12 @@
 // Fuzz target for page ingest and replace (brief §1, spec/pages.md PG-7..PG-9): arbitrary
 // page specs (ids of any bytes and length, unknown type names, representations at any
 // level incl. none, zero and huge token counts). Guarantees (abort otherwise):
-//  P1 ingest either inserts exactly one page, equal to the spec with defaults applied, or
+//  PG-8 (ingest): ingest either inserts exactly one page, equal to the spec with defaults applied, or
 //     returns the reason the documented check order predicts (invalid_page_id,
 //     duplicate_page_id, unknown_page_type, representation_off_chain,
 //     missing_floor_representation, tokens_not_monotone) and changes nothing;
-//  P2 replace keeps the page's bookkeeping and type, or rejects and changes nothing;
-//  P3 after every call every page satisfies the table invariants (valid unique id, floor
+//  PG-9 (replace): replace keeps the page's bookkeeping and type, or rejects and changes nothing;
+//  PG-5 (page table): after every call every page satisfies the table invariants (valid unique id, floor
 //     present, representations only on the chain, tokens strictly increasing upwards,
 //     resident level none or present).
 
@@ -86,23 +86,23 @@ reason_code expected_build(const page_spec& s) {
 void check_table(const page_table& t) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     const page& p = t.at(static_cast<page_index>(i));
-    fuzz::require(!p.id.empty() && p.id.size() <= page_id_bytes_max && printable(p.id), "P3: invalid id in table");
+    fuzz::require(!p.id.empty() && p.id.size() <= page_id_bytes_max && printable(p.id), "PG-5 (page table): invalid id in table");
     const auto found = t.find(p.id);
-    fuzz::require(found && *found == i, "P3: id lookup does not lead back to the page");
-    fuzz::require(p.has(p.floor()), "P3: page without its floor representation");
-    fuzz::require(!p.has(level::none), "P3: representation at level none");
+    fuzz::require(found && *found == i, "PG-5 (page table): id lookup does not lead back to the page");
+    fuzz::require(p.has(p.floor()), "PG-5 (page table): page without its floor representation");
+    fuzz::require(!p.has(level::none), "PG-5 (page table): representation at level none");
     std::uint32_t below = 0;
     const chain& c = chain_of(p.type);
     for (level l : all_levels) {
-      if (p.has(l)) fuzz::require(c.contains(l), "P3: representation off the chain");
+      if (p.has(l)) fuzz::require(c.contains(l), "PG-5 (page table): representation off the chain");
     }
     for (std::uint8_t k = c.length; k-- > 0;) {
       if (!p.has(c.levels[k])) continue;
       const std::uint32_t tokens = p.tokens_at(c.levels[k]);
-      fuzz::require(tokens > below, "P3: tokens not strictly increasing up the chain");
+      fuzz::require(tokens > below, "PG-5 (page table): tokens not strictly increasing up the chain");
       below = tokens;
     }
-    fuzz::require(p.resident == level::none || p.has(p.resident), "P3: resident at a missing level");
+    fuzz::require(p.resident == level::none || p.has(p.resident), "PG-5 (page table): resident at a missing level");
   }
 }
 
@@ -130,31 +130,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const reason_code build_verdict = expected_build(spec);
 
     if (r.flag()) {
-      // P1: ingest
+      // PG-7, PG-8: ingest
       const reason_code want = (!spec.id.empty() && existing) ? reason_code::duplicate_page_id : build_verdict;
       const reason_code got = table.ingest(spec);
       if (got != want) {
-        fuzz::fail("P1: ingest returned " + std::string(to_string(got)) + ", expected " +
+        fuzz::fail("PG-8 (ingest): ingest returned " + std::string(to_string(got)) + ", expected " +
                    std::string(to_string(want)));
       }
       if (got == reason_code::ok) {
-        fuzz::require(table.size() == before_ids.size() + 1, "P1: ingest ok but not exactly one page added");
+        fuzz::require(table.size() == before_ids.size() + 1, "PG-8 (ingest): ingest ok but not exactly one page added");
         const page& p = table.at(static_cast<page_index>(table.size() - 1));
         const auto type = parse_page_type(spec.type_name);
-        fuzz::require(p.id == spec.id && type && p.type == *type, "P1: inserted page differs from spec");
-        fuzz::require(p.pin == spec.pin.value_or(traits_of(p.type).default_pin), "P1: pin default not applied");
-        fuzz::require(p.scope == spec.scope.value_or(traits_of(p.type).default_scope), "P1: scope default");
+        fuzz::require(p.id == spec.id && type && p.type == *type, "PG-8 (ingest): inserted page differs from spec");
+        fuzz::require(p.pin == spec.pin.value_or(traits_of(p.type).default_pin), "PG-8 (ingest): pin default not applied");
+        fuzz::require(p.scope == spec.scope.value_or(traits_of(p.type).default_scope), "PG-8 (ingest): scope default");
         for (level l : all_levels) {
           const auto& rep = spec.representations[index_of(l)];
-          fuzz::require(p.has(l) == rep.has_value(), "P1: present levels differ from spec");
-          if (rep) fuzz::require(p.representations[index_of(l)] == *rep, "P1: representation differs");
+          fuzz::require(p.has(l) == rep.has_value(), "PG-8 (ingest): present levels differ from spec");
+          if (rep) fuzz::require(p.representations[index_of(l)] == *rep, "PG-8 (ingest): representation differs");
         }
-        fuzz::require(p.resident == level::none && !p.dirty && p.recency == 0.0, "P1: fresh page not clean");
+        fuzz::require(p.resident == level::none && !p.dirty && p.recency == 0.0, "PG-8 (ingest): fresh page not clean");
       } else {
-        fuzz::require(ids(table) == before_ids, "P1: rejected ingest changed the table");
+        fuzz::require(ids(table) == before_ids, "PG-8 (ingest): rejected ingest changed the table");
       }
     } else {
-      // P2: replace
+      // PG-9: replace
       const page old = existing ? table.at(*existing) : page{};
       const reason_code got = table.replace(spec);
       reason_code want = reason_code::ok;
@@ -168,19 +168,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         want = reason_code::pin_or_scope_change;
       }
       if (got != want) {
-        fuzz::fail("P2: replace returned " + std::string(to_string(got)) + ", expected " +
+        fuzz::fail("PG-9 (replace): replace returned " + std::string(to_string(got)) + ", expected " +
                    std::string(to_string(want)));
       }
-      fuzz::require(ids(table) == before_ids, "P2: replace changed the set of pages");
+      fuzz::require(ids(table) == before_ids, "PG-9 (replace): replace changed the set of pages");
       if (existing) {
         const page& now = table.at(*existing);
         if (got == reason_code::ok) {
           fuzz::require(now.recency == old.recency && now.dirty == old.dirty &&
                             now.ever_resident == old.ever_resident && now.type == old.type &&
                             now.pin == old.pin && now.scope == old.scope,
-                        "P2: replace lost bookkeeping");
+                        "PG-9 (replace): replace lost bookkeeping");
         } else {
-          fuzz::require(same_page(now, old), "P2: rejected replace changed the page");
+          fuzz::require(same_page(now, old), "PG-9 (replace): rejected replace changed the page");
         }
       }
     }

@@ -1,7 +1,8 @@
 // Fuzz target for the representation selector (brief §2, spec/selector.md): bytes decode
 // to a valid page set (all six types, pins, token ladders incl. huge ones), demands, a
-// budget and a policy; the selection must satisfy G1-G6 of
-// properties/selector_invariants.hpp, be identical with a fresh and a dirty scratch, and
+// budget and a policy; the selection must satisfy SEL-9 (BudgetInv, FloorInv, FloorSetInv,
+// PinnedResidentInv, DemandServedInv, UnmetReasonInv) as properties/selector_invariants.hpp
+// checks them, be identical with a fresh and a dirty scratch, and
 // not depend on the order of the demands. Any violation aborts.
 
 #include <algorithm>

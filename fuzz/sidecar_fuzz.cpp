@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/sidecar.hpp"
 #include "fuzz_support.hpp"
 
@@ -22,7 +22,7 @@ namespace {
 using namespace clawvm;
 
 std::vector<std::string> run(const sidecar_options& o, const std::vector<std::string>& lines, bool check) {
-  memory_committed_state state;
+  memory_store state;
   sidecar s(o, state);
   std::vector<std::string> responses;
   std::uint64_t line_number = 0;

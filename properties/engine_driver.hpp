@@ -4,14 +4,14 @@
 // type covering every hook, a function that feeds one event to an engine, and the ClawVM
 // invariants checked after every event (brief §2-§4, spec/engine.md, spec/faults.md):
 //
-//  E1 no post_compaction_bootstrap, flush_miss, silent_recall or pinned_invariant_miss
+//  ZeroFaultsInv: no post_compaction_bootstrap, flush_miss, silent_recall or pinned_invariant_miss
 //     fault is ever counted (the engine counts the pinned/bootstrap ones only when the
 //     hard-pinned floor set fits, so "zero whenever the floor set fits");
-//  E2 after every assembly and every restoring boundary: the resident levels are levels
+//  BudgetInv, FloorInv, PinnedResidentInv, PostCompactionBootstrapInv: after every assembly and every restoring boundary: the resident levels are levels
 //     each page has, at or above its floor, their tokens sum to tokens_used <= budget;
 //     when the floor set fits every hard-pinned page is resident at >= its floor, and
 //     after a compaction every bootstrap page is;
-//  E3 lifecycle completeness: at a boundary that writes back, every update that was
+//  LifecycleCompletenessInv: at a boundary that writes back, every update that was
 //     pending (accepted by on_update since the last writeback) appears exactly once among
 //     the journal outcomes the boundary added, committed with OK or rejected with a
 //     reason; none is lost, none invented; the boundary reports no flush miss.
@@ -107,7 +107,7 @@ struct harness_view {
   std::vector<update> pending;
 };
 
-// Does this policy promise the ClawVM invariants E1-E3?
+// Does this policy promise the ClawVM invariants above?
 inline bool promises_clawvm_invariants(const engine_policy& p) {
   bool all_writeback = true;
   for (bool w : p.writeback_at) all_writeback = all_writeback && w;
@@ -115,7 +115,7 @@ inline bool promises_clawvm_invariants(const engine_policy& p) {
          p.restore_after_boundary;
 }
 
-// E2 on the engine's current residency (call after an assembly or a restoring boundary).
+// BudgetInv, FloorInv, PinnedResidentInv, PostCompactionBootstrapInv on the engine's current residency (call after an assembly or a restoring boundary).
 inline std::string check_residency(const engine& e, bool after_compaction) {
   const auto pages = e.pages().pages();
   std::uint64_t used = 0;
@@ -152,7 +152,7 @@ inline auto update_key(const update& u) {
   return std::make_tuple(u.page_id, u.field, u.op, u.scope, u.evidence_ref, u.expected_version);
 }
 
-// Feeds one event to `e`; with `check`, verifies E1-E3 around it.
+// Feeds one event to `e`; with `check`, verifies the invariants above around it.
 inline std::string drive_event(engine& e, const engine_event& ev, harness_view& h, bool check) {
   const fault_counters before = e.counters();
   std::string violation;
@@ -182,7 +182,7 @@ inline std::string drive_event(engine& e, const engine_event& ev, harness_view& 
         h.pending.clear();
         break;
       }
-      // E3: every pending update is accounted for by this boundary's journal outcomes.
+      // LifecycleCompletenessInv: every pending update is accounted for by this boundary's journal outcomes.
       const auto& outcomes = e.writeback_journal().outcomes();
       std::vector<decltype(update_key(ev.pending))> want;
       std::vector<decltype(update_key(ev.pending))> got;

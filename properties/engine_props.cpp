@@ -1,7 +1,7 @@
 // Engine properties (brief §2-§5, spec/engine.md EN-1..EN-10, spec/faults.md): random
 // sequences of harness events (ingest, update with a pending writeback, demand, tool
 // call, recall, assemble, post_model, every boundary) fed to the engine through
-// properties/engine_driver.hpp, which checks E1-E3 after every event.
+// properties/engine_driver.hpp, which checks the ClawVM invariants (ZeroFaultsInv ... LifecycleCompletenessInv) after every event.
 //
 // Reproduce: RC_PARAMS="reproduce=..." (printed on failure) or RC_PARAMS="seed=N".
 // Longer: RC_PARAMS="max_success=100000" build/gcc-debug/properties/engine_props
@@ -14,7 +14,7 @@
 #include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/engine.hpp"
 #include "clawvm/trace_validation.hpp"
 #include "engine_driver.hpp"
@@ -147,11 +147,11 @@ engine_policy clawvm_under_test() {
 struct run_result {
   fault_counters counters;
   std::vector<std::string> trace;
-  std::string violation;  // first E1-E3 violation, with the event index
+  std::string violation;  // first invariant violation, with the event index
 };
 
 run_result run_scenario(const scenario& s, const engine_policy& policy, bool check) {
-  memory_committed_state state;
+  memory_store state;
   memory_trace_sink sink;
   engine e({policy, s.budget, principal{}}, state, &sink);
   harness_view h;
@@ -171,7 +171,7 @@ run_result run_scenario(const scenario& s, const engine_policy& policy, bool che
 
 }  // namespace
 
-TEST_CASE("engine: ClawVM invariants after every event (E1-E3)", "[engine][props]") {
+TEST_CASE("engine: ClawVM invariants after every event", "[engine][props]") {
   rc::prop("no bootstrap/flush/silent/pinned fault, budgets kept, nothing pending is lost", [] {
     const auto s = *gen_scenario();
     const run_result r = run_scenario(s, clawvm_under_test(), true);

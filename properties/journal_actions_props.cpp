@@ -7,7 +7,7 @@
 //   Reject    clawvm::validate a staged entry the model says fails: a rejected_entry with
 //             exactly the predicted reason (precedence schema > provenance > scope >
 //             non-destructive > policy), then recorded in the store as
-//             journal::write_back does
+//             journal::writeback does
 //   Commit    clawvm::commit a validated entry; if its key moved since Validate the
 //             commit-time re-check may reject it (STALE_VERSION / DESTRUCTIVE_OP), else
 //             it commits the model's merge result
@@ -274,7 +274,7 @@ struct Reject : command {
     RC_ASSERT(rejected != nullptr);
     RC_ASSERT(rejected->seq() == seq);
     RC_ASSERT(snapshot(*sut.core.store) == before);  // a rejection applies nothing
-    // Recorded with its reason, as journal::write_back does (JR-8).
+    // Recorded with its reason, as journal::writeback does (JR-8).
     const journal_record rec{rejected->seq(), rejected->payload(), journal_phase::rejected,
                              rejected->reason(), {}, false};
     const reason_code stored = sut.core.store->append(rec);

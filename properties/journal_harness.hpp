@@ -181,7 +181,7 @@ inline rc::Gen<generated_update> gen_update(const journal_model& m) {
 
 using values_snapshot = std::map<std::pair<scope, std::string>, committed_value>;
 
-inline values_snapshot snapshot(const committed_state& state) {
+inline values_snapshot snapshot(const durable_store& state) {
   values_snapshot out;
   for (scope s : {scope::session, scope::project}) {
     for (const char* f : valid_fields) {
@@ -192,7 +192,7 @@ inline values_snapshot snapshot(const committed_state& state) {
 }
 
 // Committed values equal the model's (same canonical bytes, same version).
-inline void check_values(const journal_model& m, const committed_state& state) {
+inline void check_values(const journal_model& m, const durable_store& state) {
   for (scope s : {scope::session, scope::project}) {
     for (const char* f : valid_fields) {
       const auto got = state.find(s, f);
@@ -206,7 +206,7 @@ inline void check_values(const journal_model& m, const committed_state& state) {
 }
 
 // The store's journal equals the model's durable log.
-inline void check_records(const journal_model& m, const committed_state& state) {
+inline void check_records(const journal_model& m, const durable_store& state) {
   const auto records = state.records();
   RC_ASSERT(records.size() == m.durable.size());
   for (std::size_t i = 0; i < records.size(); ++i) {

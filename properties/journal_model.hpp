@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/journal.hpp"
 #include "clawvm/model/journal.hpp"
 #include "clawvm/page_table.hpp"
@@ -204,7 +204,7 @@ struct journal_model {
   }
 
   // Applies the predicted outcome. `durable_rejection`: the path records rejections in
-  // the store too (journal::write_back does; a bare validate() does not).
+  // the store too (journal::writeback does; a bare validate() does not).
   void apply(const update& u, const value_case& v, const principal& w, bool durable_rejection) {
     const prediction p = predict(u, v, w);
     model_record rec{next_seq++, u.page_id, u.field, u.op, u.scope,

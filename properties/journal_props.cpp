@@ -1,8 +1,8 @@
 // Stateful property test of the validated writeback journal (brief §3, spec/journal.md,
 // tla/Journal.tla) against the SQLite durable tier, with the model in
 // properties/journal_model.hpp. Commands mirror the journal's actions:
-//   WriteBack        journal::write_back (stage + validate + commit, rejections logged)
-//   PhasedWriteBack  the typestate path: stage, validate, commit as three calls
+//   Writeback        journal::writeback (stage + validate + commit, rejections logged)
+//   PhasedWriteback  the typestate path: stage, validate, commit as three calls
 //   StageOnly        stage and drop (staged entries are never applied)
 //   Reopen           close the sqlite_store and open the file again
 // After every command: every committed value equals the model's, the store's journal
@@ -34,9 +34,9 @@ using namespace clawvm::props;
 
 using command = rc::state::Command<journal_model, journal_sut>;
 
-struct write_back_cmd : command {
+struct writeback_cmd : command {
   generated_update g;
-  explicit write_back_cmd(const journal_model& m) : g(*gen_update(m)) {}
+  explicit writeback_cmd(const journal_model& m) : g(*gen_update(m)) {}
 
   void apply(journal_model& m) const override { m.apply(g.u, g.value, g.writer, true); }
 
@@ -44,7 +44,7 @@ struct write_back_cmd : command {
     const prediction want = m.predict(g.u, g.value, g.writer);
     const values_snapshot before = snapshot(*sut.store);
     const journal_record rec =
-        sut.log.write_back(g.u, sut.context(g.writer), *sut.store, merge_mode::non_destructive);
+        sut.log.writeback(g.u, sut.context(g.writer), *sut.store, merge_mode::non_destructive);
     RC_ASSERT(rec.seq == m.next_seq);
     RC_ASSERT(rec.reason == want.reason);
     if (want.reason == reason_code::ok) {
@@ -62,7 +62,7 @@ struct write_back_cmd : command {
   }
 
   void show(std::ostream& os) const override {
-    os << "WriteBack ";
+    os << "Writeback ";
     show_update(g.u, os);
     os << " writer{session=" << g.writer.may_write_session << " project=" << g.writer.may_write_project << "}";
   }
@@ -108,7 +108,7 @@ struct phased_cmd : command {
   }
 
   void show(std::ostream& os) const override {
-    os << "PhasedWriteBack ";
+    os << "PhasedWriteback ";
     show_update(g.u, os);
     os << " writer{session=" << g.writer.may_write_session << " project=" << g.writer.may_write_project << "}";
   }
@@ -162,7 +162,7 @@ TEST_CASE("journal: stateful model check against sqlite_store", "[journal][props
   rc::prop("committed state follows the model; rejections carry the predicted reason", [] {
     journal_sut sut;
     rc::state::check(journal_model{}, sut,
-                     rc::state::gen::execOneOfWithArgs<write_back_cmd, write_back_cmd, write_back_cmd,
+                     rc::state::gen::execOneOfWithArgs<writeback_cmd, writeback_cmd, writeback_cmd,
                                                        phased_cmd, phased_cmd, stage_only_cmd,
                                                        reopen_cmd>());
   });

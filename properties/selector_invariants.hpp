@@ -37,16 +37,16 @@ inline bool is_unmet(const selection& sel, page_index i) {
   return false;
 }
 
-// SEL guarantees for one selection:
-//  G1 tokens_used <= budget and equals the sum of the tokens at the chosen levels;
-//  G2 every resident page sits at a level it has a representation for, on its type's
+// SEL-9 guarantees for one selection, under the names spec/selector.md and the TLA+ use:
+//  BudgetInv: tokens_used <= budget and equals the sum of the tokens at the chosen levels;
+//  FloorInv: every resident page sits at a level it has a representation for, on its type's
 //     chain, at or above its floor;
-//  G3 floor_set_tokens / floor_set_fits describe the hard-pinned floor set;
-//  G4 with auto_pin, every hard-pinned page is resident at >= its floor, or (only when
+//  FloorSetInv: floor_set_tokens / floor_set_fits describe the hard-pinned floor set;
+//  PinnedResidentInv: with auto_pin, every hard-pinned page is resident at >= its floor, or (only when
 //     the floor set does not fit) surfaced in `unmet`;
-//  G5 every demand is installed at >= serving_level, or surfaced in `unmet` with
+//  DemandServedInv: every demand is installed at >= serving_level, or surfaced in `unmet` with
 //     REQUIRED_DOES_NOT_FIT;
-//  G6 every unmet entry names a page that was required and carries REQUIRED_DOES_NOT_FIT.
+//  UnmetReasonInv: every unmet entry names a page that was required and carries REQUIRED_DOES_NOT_FIT.
 inline std::string check_selection(const selection_request& req, const selector_policy& policy,
                                    const selection& sel) {
   const auto pages = req.pages;
@@ -54,7 +54,7 @@ inline std::string check_selection(const selection_request& req, const selector_
     return "levels has " + std::to_string(sel.levels.size()) + " entries for " +
            std::to_string(pages.size()) + " pages";
   }
-  // G1
+  // BudgetInv (SEL-9.1)
   std::uint64_t sum = 0;
   for (std::size_t i = 0; i < pages.size(); ++i) sum += pages[i].tokens_at(sel.levels[i]);
   if (sel.tokens_budget != req.tokens_budget) return "BudgetInv (SEL-9.1): tokens_budget not copied from the request";
@@ -66,7 +66,7 @@ inline std::string check_selection(const selection_request& req, const selector_
     return "BudgetInv (SEL-9.1): tokens_used " + std::to_string(sel.tokens_used) + " > budget " +
            std::to_string(req.tokens_budget);
   }
-  // G2
+  // FloorInv (SEL-9.2)
   for (std::size_t i = 0; i < pages.size(); ++i) {
     const page& p = pages[i];
     const level l = sel.levels[i];
@@ -81,7 +81,7 @@ inline std::string check_selection(const selection_request& req, const selector_
              " below its floor " + std::string(to_string(p.floor()));
     }
   }
-  // G3
+  // FloorSetInv (SEL-9.3)
   const std::uint64_t floor_tokens = floor_set_tokens(pages);
   const bool fits = floor_tokens <= req.tokens_budget;
   if (sel.floor_set_fits != fits) return "FloorSetInv (SEL-9.3): floor_set_fits disagrees with the floor set";
@@ -91,7 +91,7 @@ inline std::string check_selection(const selection_request& req, const selector_
     return "FloorSetInv (SEL-9.3): floor_set_tokens " + std::to_string(sel.floor_set_tokens) + " != " +
            std::to_string(floor_tokens);
   }
-  // G4
+  // PinnedResidentInv (SEL-9.4)
   if (policy.auto_pin) {
     for (std::size_t i = 0; i < pages.size(); ++i) {
       const page& p = pages[i];
@@ -108,7 +108,7 @@ inline std::string check_selection(const selection_request& req, const selector_
       }
     }
   }
-  // G5
+  // DemandServedInv (SEL-9.5)
   for (const demand& d : req.demands) {
     const page& p = pages[d.page];
     const level serve = serving_level(p, d.wanted);
@@ -117,7 +117,7 @@ inline std::string check_selection(const selection_request& req, const selector_
            " (serving level " + std::string(to_string(serve)) + ") left at " +
            std::string(to_string(sel.levels[d.page])) + " and not in unmet";
   }
-  // G6
+  // UnmetReasonInv (SEL-9.6)
   for (const auto& u : sel.unmet) {
     if (u.page >= pages.size()) return "UnmetReasonInv (SEL-9.6): unmet names page #" + std::to_string(u.page) + " out of range";
     if (u.reason != reason_code::required_does_not_fit) {

@@ -24,7 +24,7 @@ using namespace clawvm::props;
 
 // The selector under test. With CLAWVM_PROPERTY_MUTANT=drop_pinned it silently loses one
 // resident hard-pinned page (and its tokens, so the token accounting still adds up): the
-// classic "pin ignored under pressure" bug that G4 must catch.
+// classic "pin ignored under pressure" bug that PinnedResidentInv must catch.
 void select_under_test(const selection_request& request, const selector_policy& policy,
                        selection& out, selector_scratch& scratch, bool record) {
   select_representations(request, policy, out, scratch, record);
@@ -49,7 +49,7 @@ selection run(const selector_case& c, bool record = true) {
 
 }  // namespace
 
-TEST_CASE("selector: budget, levels, floors, pins and demands (G1-G6)", "[selector][props]") {
+TEST_CASE("selector: budget, levels, floors, pins and demands (SEL-9)", "[selector][props]") {
   rc::prop("every selection satisfies the brief §2 guarantees", [] {
     const auto c = *gen_selector_case();
     const selection sel = run(c);
@@ -59,7 +59,7 @@ TEST_CASE("selector: budget, levels, floors, pins and demands (G1-G6)", "[select
 }
 
 TEST_CASE("selector: hard-pinned floors are resident when the floor set fits", "[selector][props][pins]") {
-  // G4 on its own, with inputs biased towards pins (auto_pin on, budget >= floor set), so
+  // PinnedResidentInv on its own, with inputs biased towards pins (auto_pin on, budget >= floor set), so
   // that the planted drop_pinned mutant is caught within the default 100 cases.
   rc::prop("auto_pin and a fitting floor set keep every hard-pinned page >= floor", [] {
     auto c = *gen_selector_case();

@@ -5,7 +5,7 @@
 
 #include <ostream>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/faults.hpp"
 #include "clawvm/page_type.hpp"
 #include "clawvm/reason_code.hpp"

@@ -81,7 +81,7 @@ event_fields fields_of(const trace_events::stage& e) {
           {{"journal_seq", e.journal_seq}, {"page", e.page}, {"field", e.field}, {"op", to_string(e.op)},
            {"scope", to_string(e.scope)}, {"boundary", to_string(e.boundary)}}};
 }
-event_fields fields_of(const trace_events::write_back_outcome& e) {
+event_fields fields_of(const trace_events::writeback_outcome& e) {
   return {e.committed ? "commit" : "reject",
           {{"journal_seq", e.journal_seq}, {"page", e.page}, {"field", e.field}, {"reason", to_string(e.reason)},
            {"version", e.version}, {"overwrote_committed", e.overwrote_committed}}};

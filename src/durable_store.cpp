@@ -1,15 +1,15 @@
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 
 namespace clawvm {
 
-std::optional<committed_value> memory_committed_state::find(clawvm::scope s,
+std::optional<committed_value> memory_store::find(clawvm::scope s,
                                                             std::string_view field) const {
   auto it = values_.find({s, std::string(field)});
   if (it == values_.end()) return std::nullopt;
   return it->second;
 }
 
-reason_code memory_committed_state::append(const journal_record& rec) {
+reason_code memory_store::append(const journal_record& rec) {
   if (!log_.empty() && rec.seq <= log_.back().seq) return reason_code::store_io_error;
   log_.push_back(rec);
   if (rec.phase == journal_phase::committed) {
@@ -18,7 +18,7 @@ reason_code memory_committed_state::append(const journal_record& rec) {
   return reason_code::ok;
 }
 
-std::uint64_t memory_committed_state::last_seq() const {
+std::uint64_t memory_store::last_seq() const {
   return log_.empty() ? 0 : log_.back().seq;
 }
 

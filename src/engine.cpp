@@ -16,7 +16,7 @@ constexpr double recency_zero_below = 1e-4;   // decayed values below this becom
 constexpr double recency_gain_per_demand = 1.0;
 }  // namespace
 
-engine::engine(engine_config config, committed_state& state, trace_sink* sink)
+engine::engine(engine_config config, durable_store& state, trace_sink* sink)
     : config_(std::move(config)),
       state_(&state),
       trace_(sink, config_.trace_first_seq),
@@ -344,7 +344,7 @@ std::size_t engine::pending_updates() const noexcept {
   return n;
 }
 
-void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
+void engine::writeback_dirty_pages(boundary b, boundary_report& report) {
   const validation_context ctx{state_, &pages_, config_.writer,
                                config_.policy.validate_writeback ? validation_checks::all()
                                                                  : validation_checks::schema_only()};
@@ -359,7 +359,7 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
         if (trace_.enabled()) {
           trace_.emit(turn_, trace_events::stage{journal_.next_seq(), u.page_id, u.field, u.op, u.scope, b});
         }
-        const journal_record rec = journal_.write_back(std::move(u), ctx, *state_, mode);
+        const journal_record rec = journal_.writeback(std::move(u), ctx, *state_, mode);
         if (rec.phase == journal_phase::committed) {
           ++report.written_back;
           ++counters_.commits;
@@ -369,7 +369,7 @@ void engine::write_back_dirty_pages(boundary b, boundary_report& report) {
           ++counters_.rejections;
         }
         if (trace_.enabled()) {
-          trace_.emit(turn_, trace_events::write_back_outcome{rec.phase == journal_phase::committed, rec.seq,
+          trace_.emit(turn_, trace_events::writeback_outcome{rec.phase == journal_phase::committed, rec.seq,
                                                               rec.staged.page_id, rec.staged.field, rec.reason,
                                                               rec.result.version, rec.overwrote_committed});
         }
@@ -391,7 +391,7 @@ boundary_report engine::cross_boundary(boundary b) {
   if (trace_.enabled()) trace_.emit(turn_, trace_events::boundary_begin{b});
 
   // 1. Writeback before anything is destroyed (EN-4).
-  if (config_.policy.writes_back_at(b)) write_back_dirty_pages(b, report);
+  if (config_.policy.writes_back_at(b)) writeback_dirty_pages(b, report);
 
   // 2. Destroy what the boundary destroys (EN-5). Dirty state still present is lost.
   const bool ends_session = boundary_ends_session(b);

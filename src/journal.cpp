@@ -73,7 +73,7 @@ std::variant<validated_entry, rejected_entry> validate(staged_entry&& entry,
 }
 
 std::variant<committed_entry, rejected_entry> commit(validated_entry&& entry,
-                                                     committed_state& state, merge_mode mode) {
+                                                     durable_store& state, merge_mode mode) {
   const auto current = state.find(entry.update_.scope, entry.update_.field);
   const committed_value* base = current ? &*current : nullptr;
   merge_result merged = entry.plan_ && entry.plan_->holds_for(base, mode) ? std::move(entry.plan_->merged)
@@ -98,8 +98,8 @@ std::variant<committed_entry, rejected_entry> commit(validated_entry&& entry,
   return done;
 }
 
-journal_record journal::write_back(update u, const validation_context& ctx,
-                                   committed_state& state, merge_mode mode) {
+journal_record journal::writeback(update u, const validation_context& ctx,
+                                   durable_store& state, merge_mode mode) {
   journal_record rec;
   auto checked = validate(stage(std::move(u)), ctx);
   if (auto* ok = std::get_if<validated_entry>(&checked)) {

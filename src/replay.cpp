@@ -156,7 +156,7 @@ class replayer {
   const workload_pull& pull_;
   const replay_options& options_;
   bool oracle_;
-  memory_committed_state own_state_;
+  memory_store own_state_;
   engine engine_;
   replay_metrics metrics_;
   std::optional<workload_error> error_;

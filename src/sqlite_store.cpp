@@ -99,7 +99,7 @@ std::optional<std::uint64_t> column_u64(sqlite3_stmt* s, int col) {
 
 // ---- schema -----------------------------------------------------------------------------
 
-// Enum columns hold the stable numbers of update.hpp / committed_state.hpp / reason_code.hpp.
+// Enum columns hold the stable numbers of update.hpp / durable_store.hpp / reason_code.hpp.
 // The value row names the journal row that produced it (deferred foreign key: the value is
 // written before the row inside one transaction).
 constexpr const char* schema_v1_sql = R"sql(
@@ -548,7 +548,7 @@ sqlite_store::~sqlite_store() = default;
 const std::string& sqlite_store::last_error() const noexcept { return impl_->last_error; }
 const std::string& sqlite_store::path() const noexcept { return impl_->path; }
 
-// ---- committed_state --------------------------------------------------------------------
+// ---- durable_store --------------------------------------------------------------------
 
 std::optional<committed_value> sqlite_store::find(clawvm::scope s, std::string_view field) const {
   impl& st = *impl_;
@@ -570,7 +570,7 @@ std::optional<committed_value> sqlite_store::find(clawvm::scope s, std::string_v
 }
 
 reason_code sqlite_store::append(const journal_record& rec) {
-  // Only outcomes reach the durable journal (committed_state.hpp).
+  // Only outcomes reach the durable journal (durable_store.hpp).
   Expects(rec.phase == journal_phase::committed || rec.phase == journal_phase::rejected);
   impl& st = *impl_;
   const update& u = rec.staged;

@@ -12,7 +12,7 @@
 
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/json_text.hpp"
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/model/journal.hpp"
 #include "clawvm/model/page_residency.hpp"
 #include "clawvm/policy.hpp"

@@ -23,7 +23,7 @@ update status_update(std::string value, std::string page = "plan") {
 }
 
 struct session {
-  memory_committed_state state;
+  memory_store state;
   memory_trace_sink sink;
   engine e;
   explicit session(engine_policy policy, std::uint32_t budget = 300)

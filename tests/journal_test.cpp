@@ -13,7 +13,7 @@ namespace {
 
 struct fixture {
   page_table pages;
-  memory_committed_state state;
+  memory_store state;
   journal j{1};
   principal writer{true, false};
 
@@ -27,7 +27,7 @@ struct fixture {
   }
   journal_record write(update u, validation_checks checks = validation_checks::all(),
                        merge_mode mode = merge_mode::non_destructive) {
-    return j.write_back(std::move(u), ctx(checks), state, mode);
+    return j.writeback(std::move(u), ctx(checks), state, mode);
   }
 };
 
@@ -197,7 +197,7 @@ TEST_CASE("staging applies nothing", "[journal][JR-1]") {
 
 namespace {
 // A store that refuses every append with a given code (a concurrent writer, an I/O error).
-class refusing_state final : public committed_state {
+class refusing_state final : public durable_store {
  public:
   explicit refusing_state(reason_code refusal) : refusal_(refusal) {}
   std::optional<committed_value> find(scope, std::string_view) const override { return std::nullopt; }

@@ -43,7 +43,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/merge_rules.hpp"
 #include "clawvm/sqlite_store.hpp"
 
@@ -63,7 +63,7 @@ constexpr std::uint64_t child_failed_marker = std::numeric_limits<std::uint64_t>
 // ---- the workload: the update for each seq, a pure function of seq and the state -------
 
 // Keys rotate every 300 seqs so that appended arrays stay short and commits stay cheap.
-update workload_update(std::uint64_t seq, const committed_state& state) {
+update workload_update(std::uint64_t seq, const durable_store& state) {
   const std::string epoch = std::to_string(seq / 300);
   const std::string n = std::to_string(seq);
   update u;
@@ -106,7 +106,7 @@ update workload_update(std::uint64_t seq, const committed_state& state) {
 }
 
 // What clawvm::commit records for the workload's update at `seq`.
-journal_record workload_record(std::uint64_t seq, const committed_state& state) {
+journal_record workload_record(std::uint64_t seq, const durable_store& state) {
   return clawvm::test::merged_record(state, seq, workload_update(seq, state));
 }
 
@@ -285,7 +285,7 @@ TEST_CASE("committed records survive kill -9 at random moments", "[store][crash]
   const std::string path = (dir.path() / "project.clawvm").string();
 
   // The parent's model: the same workload replayed on the in-memory state.
-  memory_committed_state model;
+  memory_store model;
   std::set<std::pair<clawvm::scope, std::string>> keys;
   std::uint64_t last_seq = 0;
   int rounds_with_progress = 0;

@@ -1,13 +1,13 @@
 #pragma once
 // Shared by the store tests: the journal record clawvm::commit would append for an
 // update, built from the merge rule against the store's current value.
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/merge_rules.hpp"
 
 namespace clawvm::test {
 
 // Committed with the merge result if the rule applies, rejected with its reason otherwise.
-inline journal_record merged_record(const committed_state& state, std::uint64_t seq, const update& u) {
+inline journal_record merged_record(const durable_store& state, std::uint64_t seq, const update& u) {
   const auto current = state.find(u.scope, u.field);
   const merge_result merged = apply_merge_rule(current ? &*current : nullptr, u, merge_mode::non_destructive);
   journal_record rec;

@@ -22,7 +22,7 @@
 
 #include "store_records.hpp"
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/merge_rules.hpp"
 #include "clawvm/sqlite_store.hpp"
 
@@ -244,7 +244,7 @@ TEST_CASE("reopen restores every committed and rejected record and every value",
     CHECK(store->records() == written);
   }
   // The same records through the in-memory state give the values to expect.
-  memory_committed_state expected;
+  memory_store expected;
   for (const auto& rec : written) REQUIRE(expected.append(rec) == reason_code::ok);
 
   auto store = open_ok(path);

@@ -13,7 +13,7 @@ using clawvm::test::ladder;
 namespace {
 
 std::vector<std::string> session_trace(engine_policy policy, std::uint32_t budget) {
-  memory_committed_state state;
+  memory_store state;
   memory_trace_sink sink;
   engine e({std::move(policy), budget, principal{}}, state, &sink);
   e.on_session_start("s");

@@ -16,9 +16,9 @@
 (*                                                                         *)
 (*   1. the boundary is signalled (Compaction, Pruning, MemoryFlush,       *)
 (*      Reset, SessionEnd);                                                *)
-(*   2. write_back_dirty_pages stages, validates and commits (or rejects,  *)
+(*   2. writeback_dirty_pages stages, validates and commits (or rejects,  *)
 (*      with a reason) an update for every dirty page in the boundary's    *)
-(*      write-back set;                                                    *)
+(*      writeback set;                                                    *)
 (*   3. only then is the boundary's destroy set destroyed (FinishBoundary); *)
 (*   4. after compaction and reset, bootstrap and constraint pages are     *)
 (*      restored at their floor (Restore: the restore selection) before    *)
@@ -28,10 +28,10 @@
 (* in-context copy; pruning destroys evidence and conversation pages;      *)
 (* memory flush destroys nothing but writes back every dirty page.         *)
 (*                                                                         *)
-(* Liveness (FairSpec): the engine's own steps (write-back, finishing the  *)
+(* Liveness (FairSpec): the engine's own steps (writeback, finishing the  *)
 (* boundary, the restore) are weakly fair; the agent's (Load, Upgrade,     *)
 (* Degrade, Evict, Edit, the boundary signals) are not.  Every started     *)
-(* boundary then finishes with its write-back complete                     *)
+(* boundary then finishes with its writeback complete                     *)
 (* (BoundaryFinishesProp), and bootstrap and constraint pages destroyed by *)
 (* a boundary come back (BootstrapRestoredProp).                           *)
 (***************************************************************************)
@@ -190,9 +190,9 @@ MemoryFlush == Begin("memory_flush")  \* clawvm::engine::on_memory_flush
 Reset       == Begin("reset")         \* clawvm::engine::on_reset
 SessionEnd  == Begin("session_end")   \* clawvm::engine::on_session_end
 
-\* clawvm::engine::write_back_dirty_pages -> clawvm::journal::stage: a
+\* clawvm::engine::writeback_dirty_pages -> clawvm::journal::stage: a
 \* set_with_version of the page's key, based on its current version.
-WriteBackStage(p) ==
+WritebackStage(p) ==
     /\ pending \in Boundaries
     /\ p \in WritebackSet(pending)
     /\ dirty[p]
@@ -208,20 +208,20 @@ Failure(i) == LET e == journal[i] IN
                 [] e.expected # version[e.page] -> "STALE_VERSION"
                 [] OTHER                        -> NoReason
 
-\* clawvm::engine::write_back_dirty_pages -> clawvm::validate (passes)
-WriteBackValidate(i) ==
+\* clawvm::engine::writeback_dirty_pages -> clawvm::validate (passes)
+WritebackValidate(i) ==
     /\ journal[i].phase = "staged"
     /\ Failure(i) = NoReason
     /\ journal' = [journal EXCEPT ![i].phase = "validated"]
     /\ UNCHANGED <<level, dirty, version, pending, ended, turn, lost>>
 
-\* clawvm::engine::write_back_dirty_pages -> clawvm::validate (rejects), or
+\* clawvm::engine::writeback_dirty_pages -> clawvm::validate (rejects), or
 \* clawvm::commit's version re-check: the update is refused with a reason
 \* and recorded; the page is no longer dirty (the update is accounted for,
 \* explicitly).  With RetryRejectedBug the refusal is taken for a transient
 \* error and the same update is tried again: the step only stutters and the
 \* entry stays staged.
-WriteBackReject(i) ==
+WritebackReject(i) ==
     /\ \/ journal[i].phase = "staged"
        \/ journal[i].phase = "validated" /\ Failure(i) = "STALE_VERSION"
     /\ Failure(i) # NoReason
@@ -232,11 +232,11 @@ WriteBackReject(i) ==
             /\ dirty' = [dirty EXCEPT ![journal[i].page] = FALSE]
             /\ UNCHANGED <<level, version, pending, ended, turn, lost>>
 
-\* clawvm::engine::write_back_dirty_pages -> clawvm::commit: compare-and-set
+\* clawvm::engine::writeback_dirty_pages -> clawvm::commit: compare-and-set
 \* on the key's version, which the commit bumps (CommitKeepsVersionBug: it
 \* does not, so a later update of the page is based on a version that
 \* already has a commit, and its commit overwrites that one unseen).
-WriteBackCommit(i) ==
+WritebackCommit(i) ==
     LET p == journal[i].page IN
     /\ journal[i].phase = "validated"
     /\ journal[i].expected = version[p]
@@ -249,7 +249,7 @@ WriteBackCommit(i) ==
 WritebackDone(b) == \A p \in WritebackSet(b) : ~dirty[p]
 
 \* The destructive part of clawvm::engine::on_compaction / on_pruning /
-\* on_memory_flush / on_reset / on_session_end, after write-back: destroy
+\* on_memory_flush / on_reset / on_session_end, after writeback: destroy
 \* the boundary's destroy set; the restore selection follows (Restore).
 FinishBoundary ==
     /\ pending \in Boundaries
@@ -281,9 +281,9 @@ Terminated == /\ ended
 
 Next == \/ \E p \in Pages : Load(p) \/ Upgrade(p) \/ Degrade(p) \/ Evict(p) \/ Edit(p)
         \/ Compaction \/ Pruning \/ MemoryFlush \/ Reset \/ SessionEnd
-        \/ \E p \in Pages : WriteBackStage(p)
+        \/ \E p \in Pages : WritebackStage(p)
         \/ \E i \in 1..Len(journal) :
-               WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
+               WritebackValidate(i) \/ WritebackReject(i) \/ WritebackCommit(i)
         \/ FinishBoundary
         \/ Restore
         \/ Terminated
@@ -292,9 +292,9 @@ Spec == Init /\ [][Next]_vars
 
 \* The engine's own steps: once a boundary is signalled it runs them to the
 \* end (spec/engine.md EN-4, EN-5, EN-7).  The agent's steps are not fair.
-EngineStep == \/ \E p \in Pages : WriteBackStage(p)
+EngineStep == \/ \E p \in Pages : WritebackStage(p)
               \/ \E i \in 1..Len(journal) :
-                     WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
+                     WritebackValidate(i) \/ WritebackReject(i) \/ WritebackCommit(i)
               \/ FinishBoundary
               \/ Restore
 
@@ -339,7 +339,7 @@ NoDestructiveCommitInv ==
                      /\ \A k \in 1..Len(Commits(p)) : Commits(p)[k].expected = k - 1
 
 \* Liveness (under FairSpec): every started boundary finishes, after its
-\* write-back has committed or rejected every update it staged.
+\* writeback has committed or rejected every update it staged.
 BoundaryFinishesProp ==
     (pending \in Boundaries)
         ~> (/\ pending \notin Boundaries

@@ -140,7 +140,7 @@ Reset == /\ Idle
          /\ UNCHANGED <<tokens, dirty, inflight, cache, store, committed, lost, boot, turn,
                         tool, crashes>>
 
-\* clawvm::engine::write_back_dirty_pages -> clawvm::journal::stage: the
+\* clawvm::engine::writeback_dirty_pages -> clawvm::journal::stage: the
 \* dirty facts leave the context for an in-flight write (one at a time).
 FlushStage == /\ Next1("flush")
               /\ inflight = {}
@@ -220,7 +220,7 @@ Crash == /\ crashes < MaxCrashes
          /\ UNCHANGED <<store, committed, lost, turn, resets>>
 
 \* clawvm::sqlite_store::open reopens the durable store (sequence numbers
-\* resume at clawvm::committed_state::last_seq), then the restore selection.
+\* resume at clawvm::durable_store::last_seq), then the restore selection.
 Recover == /\ Next1("recover")
            /\ boot' = ~NoBootstrapOnRecoveryBug
            /\ plan' = Tail(plan)

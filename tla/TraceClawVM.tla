@@ -14,13 +14,13 @@
 (*                                                                         *)
 (* The model is the one of spec/decision_trace.md DT-6, which the C++      *)
 (* validator clawvm::trace_validator (clawvm check-trace) also implements: *)
-(* ClawVM.tla's lifecycle (dirty pages, boundary write-back through the    *)
+(* ClawVM.tla's lifecycle (dirty pages, boundary writeback through the    *)
 (* journal, destroy, restore) composed with PageResidency.tla's assembly   *)
 (* (installs along the chain, BudgetInv, FloorInv, PinnedResidentInv) and  *)
 (* Journal.tla's phases, at the granularity of the trace: pages are the    *)
 (* trace's own, each page counts its outstanding updates, and the engine   *)
 (* writes back every dirty page at every boundary (a superset of           *)
-(* ClawVM.tla's write-back set; see docs/verification.md).  It checks      *)
+(* ClawVM.tla's writeback set; see docs/verification.md).  It checks      *)
 (* everything the C++ validator checks except the residency digest of a    *)
 (* select line (64-bit FNV-1a: beyond TLC's 32-bit integers); the installs *)
 (* before it fix the residency the digest summarises.                      *)
@@ -214,7 +214,7 @@ Select == /\ Ev("select")
           /\ Step
           /\ UNCHANGED <<phase, autoPin, shadow, tokens, crossing, destroyed>>
 
-\* clawvm::engine::write_back_dirty_pages -> clawvm::journal::stage (stage):
+\* clawvm::engine::writeback_dirty_pages -> clawvm::journal::stage (stage):
 \* Journal.tla Stage, within a boundary and before its destroy step, of a
 \* fresh entry for a page with an update outstanding.
 Stage == /\ Ev("stage")

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""lint.spec_ids: requirement ids are cited only where spec/ defines them, and every test
-executable and fuzz target is in docs/traceability.md (issue 10).
+"""lint.spec_ids: requirement ids are cited only where spec/ defines them, every test
+executable and fuzz target is in docs/traceability.md, and retired names of a concept
+do not come back (one concept, one name: issue 10).
 
     python3 tools/lint_spec_ids.py ROOT
 
@@ -19,6 +20,15 @@ CITE = re.compile(r"(?<![A-Za-z0-9_-])(%s)-([0-9]+)(?:\.([0-9]+))?(?![0-9])" % P
 HEADING = re.compile(r"^#{2,4} +(%s)-([0-9]+)(?:\.([0-9]+))?\b" % PREFIXES)
 KNOWN_ISSUE = re.compile(r"^- \*\*KI-([0-9]+)\*\*")
 SCANNED = ["spec", "docs", "include", "src", "tests", "properties", "fuzz", "tla", "bench", "README.md"]
+# One concept, one name: the spelling each retired name gave way to.
+RETIRED = [
+    (re.compile(r"\bwrite_back|WriteBack|\b[Ww]rite-back\b"), "writeback (C++, prose) / Writeback (TLA+)"),
+    (re.compile(r"\b(memory_)?committed_state\b"), "durable_store / memory_store (the store, spec/store.md)"),
+]
+# The properties' and fuzzers' old shorthand for invariants that have TLA+/spec names.
+RETIRED_SHORTHAND = (re.compile(r"(?<![A-Za-z0-9_-])(G[1-6]|E[1-3]|P[1-3]|J[1-4])(?![A-Za-z0-9_-])"),
+                     "the invariant's name (BudgetInv, FloorInv, ..., LifecycleCompletenessInv) or spec id")
+SHORTHAND_SCANNED = ("properties", "fuzz", "tests", "docs")
 SUFFIXES = {".md", ".hpp", ".cpp", ".cmake", ".txt", ".tla", ".cfg", ".py", ".json", ".js", ".sh"}
 
 
@@ -55,7 +65,14 @@ def main():
             text = f.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
+        rel = f.relative_to(root)
+        retired = RETIRED + ([RETIRED_SHORTHAND] if rel.parts[0] in SHORTHAND_SCANNED else [])
         for n, line in enumerate(text.splitlines(), 1):
+            # The names table of spec/README.md lists the retired names on purpose.
+            in_names_table = rel.as_posix() == "spec/README.md" and line.lstrip().startswith("|")
+            for pattern, instead in [] if in_names_table else retired:
+                for m in pattern.finditer(line):
+                    problems.append(f"{rel}:{n}: retired name '{m.group(0)}': write {instead}")
             for m in CITE.finditer(line):
                 whole = f"{m.group(1)}-{m.group(2)}"
                 cited = whole + (f".{m.group(3)}" if m.group(3) else "")

@@ -1,7 +1,7 @@
 #pragma once
 // The durable tier as the journal sees it (spec/store.md ST-1): committed values by
 // (scope, field) and the append-only log of journal records. Two implementations share
-// this interface and the merge rules: memory_committed_state (replay, benchmarks) and
+// this interface and the merge rules: memory_store (replay, benchmarks) and
 // sqlite_store (include/clawvm/sqlite_store.hpp, the embedded default).
 
 #include <cstdint>
@@ -30,12 +30,12 @@ struct journal_record {
   friend bool operator==(const journal_record&, const journal_record&) = default;
 };
 
-class committed_state {
+class durable_store {
  public:
-  committed_state() = default;
-  committed_state(const committed_state&) = delete;
-  committed_state& operator=(const committed_state&) = delete;
-  virtual ~committed_state() = default;
+  durable_store() = default;
+  durable_store(const durable_store&) = delete;
+  durable_store& operator=(const durable_store&) = delete;
+  virtual ~durable_store() = default;
 
   virtual std::optional<committed_value> find(clawvm::scope s, std::string_view field) const = 0;
 
@@ -51,7 +51,7 @@ class committed_state {
   virtual std::vector<journal_record> records() const = 0;
 };
 
-class memory_committed_state final : public committed_state {
+class memory_store final : public durable_store {
  public:
   std::optional<committed_value> find(clawvm::scope s, std::string_view field) const override;
   reason_code append(const journal_record& rec) override;

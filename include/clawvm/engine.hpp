@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/faults.hpp"
 #include "clawvm/hook_outcome.hpp"
@@ -55,7 +55,7 @@ struct boundary_report {
 class engine {
  public:
   // `state` must outlive the engine; `sink` may be null (no trace).
-  engine(engine_config config, committed_state& state, trace_sink* sink = nullptr);
+  engine(engine_config config, durable_store& state, trace_sink* sink = nullptr);
 
   // ---- hooks (EN-1) ----
   void on_session_start(std::string_view session_id);
@@ -103,8 +103,8 @@ class engine {
  private:
   boundary_report cross_boundary(boundary b);
   // Writes back every dirty page through the journal (EN-4); tla/ClawVM.tla actions
-  // WriteBackStage, WriteBackValidate, WriteBackReject, WriteBackCommit.
-  void write_back_dirty_pages(boundary b, boundary_report& report);
+  // WritebackStage, WritebackValidate, WritebackReject, WritebackCommit.
+  void writeback_dirty_pages(boundary b, boundary_report& report);
   // Runs the selector and records its decisions; restore = right after a boundary, with no
   // demands (EN-7). tla/PageResidency.tla Assemble / Upgrade / Degrade / Evict.
   void run_selection(selection_kind kind);
@@ -121,7 +121,7 @@ class engine {
   const std::vector<page_index>& hard_pinned_pages();
 
   engine_config config_;
-  committed_state* state_;
+  durable_store* state_;
   decision_trace trace_;
   page_table pages_;
   journal journal_;

@@ -15,7 +15,7 @@
 
 #include <gsl/pointers>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/merge_rules.hpp"
 #include "clawvm/reason_code.hpp"
 #include "clawvm/update.hpp"
@@ -58,7 +58,7 @@ inline constexpr std::size_t value_bytes_max = 64 * 1024;
 inline constexpr std::size_t evidence_ref_bytes_max = 256;
 
 struct validation_context {
-  gsl::not_null<const committed_state*> state;
+  gsl::not_null<const durable_store*> state;
   gsl::not_null<const page_table*> pages;
   principal writer;
   validation_checks checks;
@@ -99,7 +99,7 @@ class journal_entry {
   friend class journal_entry;
   friend std::variant<validated_entry, rejected_entry> validate(staged_entry&&,
                                                                 const validation_context&);
-  friend std::variant<committed_entry, rejected_entry> commit(validated_entry&&, committed_state&,
+  friend std::variant<committed_entry, rejected_entry> commit(validated_entry&&, durable_store&,
                                                               merge_mode);
 };
 
@@ -113,7 +113,7 @@ std::variant<validated_entry, rejected_entry> validate(staged_entry&& entry,
 // between validate and commit, or when the store fails (store_io_error); in both cases
 // nothing is applied.
 std::variant<committed_entry, rejected_entry> commit(validated_entry&& entry,
-                                                     committed_state& state,
+                                                     durable_store& state,
                                                      merge_mode mode = merge_mode::non_destructive);
 
 // The in-memory journal of one engine: hands out sequence numbers at stage and keeps
@@ -126,7 +126,7 @@ class journal {
   staged_entry stage(update u) { return staged_entry{next_seq_++, std::move(u)}; }
 
   // Runs validate + commit and records the outcome; the one call the engine uses.
-  journal_record write_back(update u, const validation_context& ctx, committed_state& state,
+  journal_record writeback(update u, const validation_context& ctx, durable_store& state,
                             merge_mode mode);
 
   // The outcomes since begin_boundary() (JR-8): the engine starts a new list at every

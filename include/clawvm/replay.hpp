@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/engine.hpp"
 #include "clawvm/workload.hpp"
@@ -31,7 +31,7 @@ struct replay_options {
   // SCOPE_DENIED by replaying with a narrower writer.
   principal writer{true, true};
   trace_sink* trace = nullptr;         // decision trace; null: none
-  committed_state* state = nullptr;    // durable tier; null: a fresh in-memory one per run
+  durable_store* state = nullptr;    // durable tier; null: a fresh in-memory one per run
 };
 
 // Everything a report needs from one run (RP-6). Deterministic: no times, no addresses.

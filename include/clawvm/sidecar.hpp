@@ -2,7 +2,7 @@
 // The live sidecar (spec/sidecar.md SC-1..SC-10): a harness in any language drives one
 // engine over a versioned JSON Lines protocol, one request per line in, one response
 // per line out. Requests are the workload events (WL-5) plus an optional "id", and a few
-// control operations ("op"). The durable tier is whatever committed_state the caller
+// control operations ("op"). The durable tier is whatever durable_store the caller
 // gives (an SQLite store in `clawvm serve --store`), so committed state survives a
 // restart; the context (page table) is RAM and does not.
 
@@ -30,7 +30,7 @@ struct sidecar_options {
 class sidecar {
  public:
   // `state` must outlive the sidecar; `trace` may be null.
-  sidecar(sidecar_options options, committed_state& state, trace_sink* trace = nullptr);
+  sidecar(sidecar_options options, durable_store& state, trace_sink* trace = nullptr);
 
   // Handles one request line (without "\n") and returns the response line (without
   // "\n"). Never throws for bad input: the response says what is wrong (SC-6).
@@ -68,7 +68,7 @@ class sidecar {
   nlohmann::json new_journal_outcomes();
 
   sidecar_options options_;
-  committed_state* state_;
+  durable_store* state_;
   engine engine_;
   std::uint64_t requests_ = 0;
   std::uint64_t bad_requests_ = 0;

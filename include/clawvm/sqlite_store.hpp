@@ -1,7 +1,7 @@
 #pragma once
 // The durable tier on SQLite (spec/store.md ST-1): one database file per project holding
 // the committed values by (scope, field) and the append-only journal of committed and
-// rejected records. Same interface and merge rules as memory_committed_state.
+// rejected records. Same interface and merge rules as memory_store.
 //
 // Durability: WAL mode with synchronous=FULL, so an append that returned ok survives a
 // kill -9 of the process (tests/store_crash_test.cpp) and a power loss on a filesystem
@@ -20,7 +20,7 @@
 #include <variant>
 #include <vector>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/reason_code.hpp"
 
 namespace clawvm {
@@ -40,7 +40,7 @@ struct store_error {
   std::string message;
 };
 
-class sqlite_store final : public committed_state {
+class sqlite_store final : public durable_store {
  public:
   // Opens the store at `path`, creating the file and its schema if it does not exist.
   // ":memory:" opens a private in-memory store (tests; not durable).

@@ -117,7 +117,7 @@ struct select {
   std::string_view residency_digest;
 };
 struct turn_end {};
-// Write-back, phase by phase (JR-1): stage, then commit or reject.
+// Writeback, phase by phase (JR-1): stage, then commit or reject.
 struct stage {
   std::uint64_t journal_seq = 0;
   std::string_view page;
@@ -127,7 +127,7 @@ struct stage {
   clawvm::boundary boundary{};
 };
 // "commit" when committed is true, "reject" otherwise.
-struct write_back_outcome {
+struct writeback_outcome {
   bool committed = false;
   std::uint64_t journal_seq = 0;
   std::string_view page;
@@ -158,7 +158,7 @@ using trace_event =
                  trace_events::ingest_rejected, trace_events::update, trace_events::demand, trace_events::tool_call,
                  trace_events::recall, trace_events::assemble, trace_events::install, trace_events::unmet,
                  trace_events::select, trace_events::turn_end, trace_events::stage,
-                 trace_events::write_back_outcome, trace_events::boundary_begin, trace_events::destroy,
+                 trace_events::writeback_outcome, trace_events::boundary_begin, trace_events::destroy,
                  trace_events::boundary_done>;
 
 }  // namespace clawvm

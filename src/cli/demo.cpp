@@ -41,7 +41,7 @@ update plan_status(const std::string& value) {
 
 fault_counters run_demo_session(const engine_policy& policy, std::uint32_t tokens_budget,
                                 trace_sink* trace) {
-  memory_committed_state state;
+  memory_store state;
   engine e({policy, tokens_budget, principal{}}, state, trace);
   e.on_session_start("demo-session");
   e.on_ingest(make_page("bootstrap:system", "bootstrap", 90, 4, 9, "system prompt"));

@@ -9,7 +9,7 @@
 
 #include <fmt/core.h>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/conform/checks.hpp"
 #include "clawvm/eval/generators.hpp"
 #include "clawvm/json_text.hpp"
@@ -39,7 +39,7 @@ std::string compact(const json& j) { return j.dump(-1, ' ', false, json::error_h
 
 std::vector<json> reference_answers(const engine_policy& policy, std::uint32_t tokens_budget,
                                     const std::vector<std::string>& request_lines) {
-  memory_committed_state state;
+  memory_store state;
   sidecar_options options;
   options.engine = {policy, tokens_budget, principal{true, true}};
   sidecar reference(options, state);

@@ -6,7 +6,7 @@
 
 #include <fmt/core.h>
 
-#include "clawvm/committed_state.hpp"
+#include "clawvm/durable_store.hpp"
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/eval/digest.hpp"
 #include "clawvm/merge_rules.hpp"
@@ -232,7 +232,7 @@ gate_run replay_once(const workload& w, const gate_definition& gate, const engin
   gate_run run;
   run.policy = policy.name;
   memory_trace_sink sink;
-  memory_committed_state state;
+  memory_store state;
   replay_options options;
   options.policy = policy;
   options.tokens_budget = gate.tokens_budget;

@@ -194,7 +194,7 @@ capacity_profile measure_capacity(const workload_pull& pull, const std::vector<s
   engine_policy probe = policy_clawvm();
   probe.name = "capacity_probe";
   probe.selector.upgrades = upgrade_mode::none;
-  memory_committed_state state;
+  memory_store state;
   engine e({probe, std::numeric_limits<std::uint32_t>::max(), principal{true, true}}, state, nullptr);
 
   capacity_profile out;

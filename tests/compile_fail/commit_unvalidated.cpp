@@ -1,7 +1,7 @@
 // Must NOT compile: commit() accepts only journal_entry<validated> (spec/journal.md JR-2).
 #include "clawvm/journal.hpp"
 
-void try_commit_unvalidated(clawvm::journal& j, clawvm::committed_state& state) {
+void try_commit_unvalidated(clawvm::journal& j, clawvm::durable_store& state) {
   clawvm::update u;
   auto staged = j.stage(u);
 #ifdef CLAWVM_POSITIVE_CONTROL

@@ -1,7 +1,7 @@
 // Must NOT compile: a validated entry cannot be made except by validate().
 #include "clawvm/journal.hpp"
 
-void forge(clawvm::committed_state& state) {
+void forge(clawvm::durable_store& state) {
 #ifdef CLAWVM_POSITIVE_CONTROL
   clawvm::journal j;
   auto staged = j.stage(clawvm::update{});

@@ -8,7 +8,7 @@
 #endif
 
 int main() {
-  clawvm::memory_committed_state state;
+  clawvm::memory_store state;
   clawvm::memory_trace_sink trace;
   clawvm::engine e({clawvm::policy_clawvm(), 100, {}}, state, &trace);
   clawvm::page_spec s;

@@ -11,7 +11,7 @@ int main() {
       R"("representations":{"structured":{"content":"no force push","tokens":5}}}})");
   const auto* event = std::get_if<clawvm::workload_event>(&parsed);
   if (event == nullptr) return 1;
-  clawvm::memory_committed_state state;
+  clawvm::memory_store state;
   clawvm::engine e({clawvm::policy_clawvm(), 100, {}}, state);
   const auto outcome = clawvm::apply_event(e, *event);
   const auto* rc = std::get_if<clawvm::reason_code>(&outcome);

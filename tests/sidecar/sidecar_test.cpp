@@ -100,7 +100,7 @@ sidecar_options clawvm_at_180() {
 
 TEST_CASE("SC-4: in process, the sidecar's decisions equal offline replay", "[sidecar]") {
   const workload w = test::small_session(30);
-  memory_committed_state state;
+  memory_store state;
   memory_trace_sink sink;
   sidecar s(clawvm_at_180(), state, &sink);
   std::uint64_t line = 0;
@@ -118,7 +118,7 @@ TEST_CASE("SC-3.1: a turn_end carrying its demands decides exactly like the sepa
   std::size_t folded = 0;
   const auto requests = turn_request_lines(w, folded);
   REQUIRE(folded > 20);  // the session has demands to fold
-  memory_committed_state state;
+  memory_store state;
   memory_trace_sink sink;
   sidecar s(clawvm_at_180(), state, &sink);
   std::uint64_t line = 0;
@@ -134,7 +134,7 @@ TEST_CASE("SC-3.1: a turn_end carrying its demands decides exactly like the sepa
 }
 
 TEST_CASE("SC-3.1: a bad turn_end applies none of its demands", "[sidecar][bad_input]") {
-  memory_committed_state state;
+  memory_store state;
   sidecar s(sidecar_options{}, state);
   const workload w = test::small_session(5);
   std::uint64_t line = 0;
@@ -153,7 +153,7 @@ TEST_CASE("SC-3.1: a bad turn_end applies none of its demands", "[sidecar][bad_i
 
 TEST_CASE("SC-6: bad requests get an error response naming line and field, lenient goes on, strict stops",
           "[sidecar][bad_input]") {
-  memory_committed_state state;
+  memory_store state;
   for (const bool strict : {false, true}) {
     sidecar_options o;
     o.strict = strict;

@@ -223,7 +223,7 @@ class Model {
         emit(name, t);
       }
     }
-    // \E p \in Pages : WriteBackStage(p)
+    // \E p \in Pages : WritebackStage(p)
     if (in_boundary(s)) {
       for (std::size_t p = 0; p < n; ++p) {
         if ((writeback_set(s.pending) & bit(p)) == 0 || (s.dirty & bit(p)) == 0 || open(s, p)) continue;
@@ -231,37 +231,37 @@ class Model {
         State t = s;
         t.journal[t.journal_count] = JournalEntry{static_cast<std::uint8_t>(p), s.version[p], Phase::staged, Reason::ok};
         t.journal_count = static_cast<std::uint8_t>(t.journal_count + 1);
-        emit("WriteBackStage", t);
+        emit("WritebackStage", t);
       }
     }
-    // \E i \in 1..Len(journal) : WriteBackValidate(i) \/ WriteBackReject(i) \/ WriteBackCommit(i)
+    // \E i \in 1..Len(journal) : WritebackValidate(i) \/ WritebackReject(i) \/ WritebackCommit(i)
     for (std::size_t i = 0; i < s.journal_count; ++i) {
       const JournalEntry e = s.journal[i];
       const bool current = e.expected == s.version[e.page];
       const Reason failure = model::Failure((denied_ & bit(e.page)) != 0, false, !current);
-      if (model::ValidateEnabled(e.phase, failure)) {  // WriteBackValidate
+      if (model::ValidateEnabled(e.phase, failure)) {  // WritebackValidate
         State t = s;
         t.journal[i].phase = Phase::validated;
-        emit("WriteBackValidate", t);
+        emit("WritebackValidate", t);
       }
       if ((e.phase == Phase::staged || failure == Reason::stale_version) &&
-          model::RejectEnabled(e.phase, failure)) {  // WriteBackReject
+          model::RejectEnabled(e.phase, failure)) {  // WritebackReject
         if (c_.retry_rejected_bug) {
-          emit("WriteBackReject", s);  // retried: only stutters
+          emit("WritebackReject", s);  // retried: only stutters
         } else {
           State t = s;
           t.journal[i].phase = Phase::rejected;
           t.journal[i].reason = failure;
           t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
-          emit("WriteBackReject", t);
+          emit("WritebackReject", t);
         }
       }
-      if (model::CommitEnabled(e.phase, current)) {  // WriteBackCommit: compare-and-set on the version
+      if (model::CommitEnabled(e.phase, current)) {  // WritebackCommit: compare-and-set on the version
         State t = s;
         t.journal[i].phase = Phase::committed;
         if (!c_.commit_keeps_version_bug) t.version[e.page] = static_cast<std::uint8_t>(s.version[e.page] + 1);
         t.dirty = static_cast<std::uint8_t>(t.dirty & ~bit(e.page));
-        emit("WriteBackCommit", t);
+        emit("WritebackCommit", t);
       }
     }
     // FinishBoundary
@@ -307,7 +307,7 @@ class Model {
     if (spec == "Spec") return true;
     if (spec != "FairSpec") return false;
     out.push_back(Fairness{Fairness::Kind::weak,
-                           {"WriteBackStage", "WriteBackValidate", "WriteBackReject", "WriteBackCommit",
+                           {"WritebackStage", "WritebackValidate", "WritebackReject", "WritebackCommit",
                             "FinishBoundary", "Restore"}});
     return true;
   }

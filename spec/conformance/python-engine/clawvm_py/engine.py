@@ -324,7 +324,7 @@ class Engine:
                     seq = self.journal.next_seq
                     self._emit("stage", journal_seq=seq, page=u.page_id, field=u.field,
                                op=OP_NAMES[u.op], scope=SCOPE_NAMES[u.scope], boundary=b)
-                    rec = self.journal.write_back(u, all_checks, mode, self.writer, self.table)
+                    rec = self.journal.writeback(u, all_checks, mode, self.writer, self.table)
                     if rec.phase == COMMITTED:
                         self.counters.commits += 1
                         rep.written_back += 1

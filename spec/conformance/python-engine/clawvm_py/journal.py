@@ -165,14 +165,14 @@ def _merge(current, u: Update, mode: str):
 
 
 class Journal:
-    """journal::write_back = stage + validate + commit (JR-1..JR-9)."""
+    """journal::writeback = stage + validate + commit (JR-1..JR-9)."""
 
     def __init__(self, state: CommittedState):
         self.state = state
         self.next_seq = state.last_seq() + 1
         self.outcomes: list = []
 
-    def write_back(self, u: Update, all_checks: bool, mode: str, principal: Principal,
+    def writeback(self, u: Update, all_checks: bool, mode: str, principal: Principal,
                    page_table) -> Record:
         seq = self.next_seq
         self.next_seq += 1
