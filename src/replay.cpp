@@ -221,15 +221,11 @@ replay_outcome replay_file(std::istream& in, const std::string& source_name, con
   return out;
 }
 
-nlohmann::json to_json(const replay_metrics& m) {
+nlohmann::json counter_fields(const fault_counters& c, std::string_view faults_key) {
   nlohmann::json faults = nlohmann::json::object();
-  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = m.counters[f];
-  const auto& c = m.counters;
+  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = c[f];
   return {
-      {"workload", m.workload},
-      {"policy", m.policy},
-      {"tokens_budget", m.tokens_budget},
-      {"faults", std::move(faults)},
+      {std::string(faults_key), std::move(faults)},
       {"faults_total", c.total_faults()},
       {"hits", c.hits},
       {"misses", c.misses},
@@ -240,6 +236,15 @@ nlohmann::json to_json(const replay_metrics& m) {
       {"destructive_commits", c.destructive_commits},
       {"recalls_explained", c.recalls_explained},
       {"thrash_index", c.thrash_index()},
+  };
+}
+
+nlohmann::json to_json(const replay_metrics& m) {
+  nlohmann::json out = counter_fields(m.counters, "faults");
+  out.update({
+      {"workload", m.workload},
+      {"policy", m.policy},
+      {"tokens_budget", m.tokens_budget},
       {"events", m.events},
       {"turns", m.turns},
       {"sessions", m.sessions},
@@ -255,7 +260,8 @@ nlohmann::json to_json(const replay_metrics& m) {
       {"prefix_tokens_kept", m.prefix_tokens_kept},
       {"prefix_tokens_assembled", m.prefix_tokens_assembled},
       {"prefix_stability", m.prefix_stability()},
-  };
+  });
+  return out;
 }
 
 }  // namespace clawvm

@@ -15,6 +15,7 @@
 #include "clawvm/apply_event.hpp"
 #include "clawvm/json_text.hpp"
 #include "clawvm/message_text.hpp"
+#include "clawvm/replay.hpp"
 #include "clawvm/version.hpp"
 
 namespace clawvm {
@@ -295,22 +296,10 @@ control_answer set_lookahead(const json& request, engine& e) {
 // `fault_counts` here.
 control_answer counters(const json& request, const engine& e, std::uint64_t requests, std::uint64_t bad_requests) {
   if (auto refused = unknown_field(request, {})) return *refused;
-  const auto& c = e.counters();
-  json faults = json::object();
-  for (auto f : all_fault_kinds) faults[std::string(to_string(f))] = c[f];
-  return json{{"fault_counts", std::move(faults)},
-              {"faults_total", c.total_faults()},
-              {"destructive_commits", c.destructive_commits},
-              {"recalls_explained", c.recalls_explained},
-              {"hits", c.hits},
-              {"misses", c.misses},
-              {"duplicate_signature_alerts", c.duplicate_signature_alerts},
-              {"physical_insufficiency", c.physical_insufficiency},
-              {"commits", c.commits},
-              {"rejections", c.rejections},
-              {"thrash_index", c.thrash_index()},
-              {"requests", requests},
-              {"bad_requests", bad_requests}};
+  json out = counter_fields(e.counters(), "fault_counts");
+  out["requests"] = requests;
+  out["bad_requests"] = bad_requests;
+  return out;
 }
 
 }  // namespace

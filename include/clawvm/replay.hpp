@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -95,6 +96,9 @@ std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
 
 // Metrics as JSON (sorted keys; spec/replay.md RP-6 lists the keys).
 nlohmann::json to_json(const replay_metrics& m);
+// The engine's counters as JSON fields (replay metrics, the sidecar's `counters`): the
+// counts by fault kind under `faults_key`, then the totals and the other counters.
+nlohmann::json counter_fields(const fault_counters& c, std::string_view faults_key);
 
 // Oracle gap (RP-5): online faults minus the oracle's, per configuration.
 inline std::int64_t oracle_gap(const replay_metrics& online, const replay_metrics& oracle) noexcept {
