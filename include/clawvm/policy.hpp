@@ -52,6 +52,8 @@ inline constexpr std::array<policy_knobs, policy_count> policy_table{{
 }};
 
 constexpr const policy_knobs& knobs_of(policy_id id) noexcept { return policy_table[static_cast<std::size_t>(id)]; }
+// The policy's wire name ("clawvm", "oracle", ...): the table's, never a literal.
+constexpr std::string_view policy_name(policy_id id) noexcept { return knobs_of(id).name; }
 
 // Everything but the ranking (upgrade mode) is the same: the structure of a policy.
 constexpr bool same_structure(const policy_knobs& a, const policy_knobs& b) noexcept {

@@ -395,17 +395,21 @@ std::optional<double> paper_median_for(std::string_view policy, std::string_view
 
 }  // namespace
 
+namespace {
+std::string name_of(policy_id id) { return std::string(policy_name(id)); }
+}  // namespace
+
 std::vector<real_check> check_real(const std::vector<real_row>& rows, const std::vector<real_policy_summary>& by_policy) {
   std::vector<real_check> out;
   std::set<std::string> policies;
   for (const auto& r : rows) policies.insert(r.metrics.policy);
-  const bool have_clawvm = policies.count("clawvm") != 0;
-  const bool have_oracle = policies.count("oracle") != 0;
-  const bool have_retrieval = policies.count("retrieval") != 0;
+  const bool have_clawvm = policies.count(name_of(policy_id::clawvm)) != 0;
+  const bool have_oracle = policies.count(name_of(policy_id::oracle)) != 0;
+  const bool have_retrieval = policies.count(name_of(policy_id::retrieval)) != 0;
 
   // (1), (2) The claim where it can be tested: zero faults wherever capacity suffices.
-  if (have_clawvm) out.push_back(zero_where_capacity_sufficient(rows, "clawvm"));
-  if (have_oracle) out.push_back(zero_where_capacity_sufficient(rows, "oracle"));
+  if (have_clawvm) out.push_back(zero_where_capacity_sufficient(rows, name_of(policy_id::clawvm)));
+  if (have_oracle) out.push_back(zero_where_capacity_sufficient(rows, name_of(policy_id::oracle)));
 
   // (3) "Retrieval shows many": on the same configurations (capacity sufficient), per
   // session, Retrieval's faults summed exceed ClawVM's, on a strict majority of sessions.
@@ -413,8 +417,8 @@ std::vector<real_check> check_real(const std::vector<real_row>& rows, const std:
     std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> by_session;  // retrieval, clawvm
     for (const auto& r : rows) {
       if (!r.capacity_sufficient()) continue;
-      if (r.metrics.policy == "retrieval") by_session[r.session].first += r.metrics.counters.total_faults();
-      if (r.metrics.policy == "clawvm") by_session[r.session].second += r.metrics.counters.total_faults();
+      if (r.metrics.policy == name_of(policy_id::retrieval)) by_session[r.session].first += r.metrics.counters.total_faults();
+      if (r.metrics.policy == name_of(policy_id::clawvm)) by_session[r.session].second += r.metrics.counters.total_faults();
     }
     std::size_t above = 0;
     std::vector<std::uint64_t> retrieval_faults;
@@ -439,7 +443,7 @@ std::vector<real_check> check_real(const std::vector<real_row>& rows, const std:
     bool zero = true;
     bool any = false;
     for (const char* cut : {"100", "200"}) {
-      const auto* s = find_summary(by_policy, cut, real_reference_budget, real_budget_kind::budget, "clawvm");
+      const auto* s = find_summary(by_policy, cut, real_reference_budget, real_budget_kind::budget, name_of(policy_id::clawvm));
       if (s == nullptr) continue;
       any = true;
       zero = zero && s->median_faults == 0.0;
@@ -447,7 +451,7 @@ std::vector<real_check> check_real(const std::vector<real_row>& rows, const std:
                             "faults there {}",
                             detail.empty() ? "" : "; ", cut, median_text(s->median_faults), s->sessions,
                             s->sessions_capacity_sufficient, s->faults_where_capacity_sufficient);
-      if (const auto* o = find_summary(by_policy, cut, real_reference_budget, real_budget_kind::budget, "oracle")) {
+      if (const auto* o = find_summary(by_policy, cut, real_reference_budget, real_budget_kind::budget, name_of(policy_id::oracle))) {
         detail += fmt::format(", Oracle median {}", median_text(o->median_faults));
       }
     }
@@ -461,7 +465,7 @@ std::vector<real_check> check_real(const std::vector<real_row>& rows, const std:
     std::uint64_t clawvm_faults = 0;
     std::int64_t gap = 0;
     for (const auto& r : rows) {
-      if (r.metrics.policy != "clawvm" || r.capacity_sufficient() || !r.oracle_gap) continue;
+      if (r.metrics.policy != name_of(policy_id::clawvm) || r.capacity_sufficient() || !r.oracle_gap) continue;
       ++short_configurations;
       clawvm_faults += r.metrics.counters.total_faults();
       gap += *r.oracle_gap;
@@ -489,7 +493,7 @@ std::vector<real_check> check_real(const std::vector<real_row>& rows, const std:
       detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", policy, faults[policy]);
     }
     if (!order.empty()) {
-      out.push_back({"faults_by_policy_where_capacity_sufficient", faults["lru"] == 0,
+      out.push_back({"faults_by_policy_where_capacity_sufficient", faults[name_of(policy_id::lru)] == 0,
                      "faults summed over the configurations whose capacity suffices: " + detail, true});
     }
   }
@@ -754,7 +758,7 @@ void replay_grid(const real_config& config, const budget_grid& grid, const repla
 
 // Oracle gap (RP-5) per (session, cut, budget): the policies of one are contiguous.
 void add_oracle_gaps(real_result& r) {
-  const auto oracle = std::find(r.policies.begin(), r.policies.end(), "oracle");
+  const auto oracle = std::find(r.policies.begin(), r.policies.end(), name_of(policy_id::oracle));
   if (oracle == r.policies.end()) return;
   const auto oracle_index = static_cast<std::size_t>(oracle - r.policies.begin());
   const std::size_t policies = r.policies.size();
@@ -1072,10 +1076,10 @@ std::string to_markdown(const real_result& r) {
   for (auto cut : r.cuts) {
     const std::string label = real_cut_label(cut);
     for (const auto& [budget, kind] : grid) {
-      const auto* claw = find_summary(r.by_policy, label, budget, kind, "clawvm");
+      const auto* claw = find_summary(r.by_policy, label, budget, kind, name_of(policy_id::clawvm));
       if (claw == nullptr) continue;
-      const auto* orc = find_summary(r.by_policy, label, budget, kind, "oracle");
-      const auto* ret = find_summary(r.by_policy, label, budget, kind, "retrieval");
+      const auto* orc = find_summary(r.by_policy, label, budget, kind, name_of(policy_id::oracle));
+      const auto* ret = find_summary(r.by_policy, label, budget, kind, name_of(policy_id::retrieval));
       const auto text = [](const real_policy_summary* s, bool where) {
         if (s == nullptr) return std::string("-");
         return fmt::format("{}", where ? s->faults_where_capacity_sufficient

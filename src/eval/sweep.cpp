@@ -19,7 +19,7 @@ using nlohmann::json;
 
 namespace {
 // Policies are named by their id (EN-9, policy_table): no policy name is spelt twice.
-std::string name_of(policy_id id) { return std::string(knobs_of(id).name); }
+std::string name_of(policy_id id) { return std::string(policy_name(id)); }
 }  // namespace
 
 double round_to_6_decimals(double x) noexcept { return std::round(x * 1e6) / 1e6; }
