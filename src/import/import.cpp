@@ -3,6 +3,7 @@
 #include "clawvm/import/import.hpp"
 
 #include <istream>
+#include <memory>
 #include <ostream>
 
 #include <fmt/core.h>
@@ -144,121 +145,144 @@ std::optional<concatenated> split_concatenated(std::string_view line, std::size_
 
 }  // namespace
 
-import_result import_transcript(std::istream& in, const import_request& request,
-                                const import_options& options, const event_sink& sink) {
-  import_result result;
-  auto& stats = result.stats;
-  workload_builder builder(options, request.source_name, request.session_name, sink, stats);
-  const auto parser = make_parser(request.format, options, stats);
-  line_reader reader(in, options.max_line_bytes);
+namespace {
 
-  // Records a problem; false when the import must stop (strict mode, IM-5).
-  auto report = [&](line_problem p, std::uint64_t line) {
-    ++stats.problems[static_cast<std::size_t>(p.kind)];
-    if (!p.line_kept) ++stats.skipped_lines;
-    if (result.problems.size() < problems_kept_max) {
-      result.problems.push_back(
-          import_problem{p.kind, request.source_name, line, std::move(p.field), std::move(p.message)});
+// One transcript import (IM-3..IM-5): each line read, checked, parsed and handed to the
+// format parser and the builder; problems counted and kept (a bounded number of them).
+class transcript_import {
+ public:
+  transcript_import(std::istream& in, const import_request& request, const import_options& options,
+                    const event_sink& sink)
+      : request_(request),
+        options_(options),
+        builder_(options, request.source_name, request.session_name, sink, result_.stats),
+        parser_(make_parser(request.format, options, result_.stats)),
+        reader_(in, options.max_line_bytes) {}
+
+  import_result run() {
+    bool stopped = false;
+    std::string line;
+    while (!stopped && !builder_.turn_limit_reached()) {
+      const auto st = reader_.next(line);
+      if (st == line_reader::status::end) break;
+      ++result_.stats.lines;
+      stopped = !(st == line_reader::status::too_long ? skip_long_line() : read_line(line));
     }
-    if (request.mode == strictness::strict) {
-      result.ok = false;
+    if (!stopped && reader_.io_error()) {
+      stopped = !report({problem_kind::read_error, "", "read error (I/O failure) before the end of input", true},
+                        reader_.line_number());
+    }
+    if (!stopped && !any_entry_) {
+      stopped = !report({problem_kind::empty_input, "", "no entries (empty transcript)", true}, 0);
+    }
+    // A strict import that stopped writes no ending: its output is discarded (IM-5).
+    if (result_.ok) builder_.finish();
+    return std::move(result_);
+  }
+
+ private:
+  // Records a problem; false when the import must stop (strict mode, IM-5).
+  bool report(line_problem p, std::uint64_t line) {
+    ++result_.stats.problems[static_cast<std::size_t>(p.kind)];
+    if (!p.line_kept) ++result_.stats.skipped_lines;
+    if (result_.problems.size() < problems_kept_max) {
+      result_.problems.push_back(
+          import_problem{p.kind, request_.source_name, line, std::move(p.field), std::move(p.message)});
+    }
+    if (request_.mode == strictness::strict) {
+      result_.ok = false;
       return false;
     }
     return true;
-  };
+  }
 
-  // One entry through the format parser and the builder; false when the import stops.
-  std::vector<located_item> found;
-  auto handle_entry = [&](const nlohmann::json& entry, std::uint64_t n) {
-    found.clear();
-    if (auto p = parser->parse(entry, n, builder, found)) {
-      const bool kept = p->line_kept;
-      if (!report(std::move(*p), n)) return false;
-      if (!kept) return true;
+  // A line over the limit is skipped unread; one with no end of line within reach
+  // (/dev/zero) abandons the rest of the input, in either mode, and fails the import (IM-3).
+  bool skip_long_line() {
+    const auto n = reader_.line_number();
+    if (reader_.abandoned()) {
+      (void)report({problem_kind::line_too_long, "",
+                    fmt::format("a line of over {} bytes does not end: input abandoned", reader_.skipped_bytes())},
+                   n);
+      result_.ok = false;
+      return false;
     }
-    for (auto& item : found) {
-      if (auto problem = builder.apply(std::move(item))) {
-        // A problem inside an accepted line: an orphan result is skipped, the line is kept.
-        if (problem->kind == problem_kind::orphan_tool_result) ++stats.skipped_items;
-        if (!report(std::move(*problem), n)) return false;
-      }
-    }
-    return true;
-  };
+    return report({problem_kind::line_too_long, "",
+                   fmt::format("line of {} bytes exceeds the limit of {} bytes (skipped unread)", reader_.skipped_bytes(),
+                               options_.max_line_bytes)},
+                  n);
+  }
 
-  std::string line;
-  bool any_entry = false;
-  bool stopped = false;
-  while (!stopped && !builder.turn_limit_reached()) {
-    const auto st = reader.next(line);
-    if (st == line_reader::status::end) break;
-    ++stats.lines;
-    const auto n = reader.line_number();
-    if (st == line_reader::status::too_long) {
-      if (reader.abandoned()) {
-        // No end of line within reach (/dev/zero): the rest of the input is not read, in
-        // either mode, and the import fails (IM-3).
-        (void)report({problem_kind::line_too_long, "",
-                      fmt::format("a line of over {} bytes does not end: input abandoned",
-                                  reader.skipped_bytes())},
-                     n);
-        result.ok = false;
-        stopped = true;
-        continue;
-      }
-      stopped = !report({problem_kind::line_too_long, "",
-                         fmt::format("line of {} bytes exceeds the limit of {} bytes (skipped unread)",
-                                     reader.skipped_bytes(), options.max_line_bytes)},
-                        n);
-      continue;
-    }
+  // One line: blank, not UTF-8, too deep, not JSON (or objects back to back, IM-4), or an
+  // entry. False when the import stops.
+  bool read_line(const std::string& line) {
+    const auto n = reader_.line_number();
     if (text::trim(line).empty()) {
-      ++stats.blank_lines;
-      continue;
+      ++result_.stats.blank_lines;
+      return true;
     }
-    any_entry = true;
+    any_entry_ = true;
     if (const auto bad = text::first_invalid_utf8(line)) {
-      stopped = !report({problem_kind::invalid_utf8, "", fmt::format("invalid UTF-8 at byte {}", *bad)}, n);
-      continue;
+      return report({problem_kind::invalid_utf8, "", fmt::format("invalid UTF-8 at byte {}", *bad)}, n);
     }
-    const std::size_t depth_max = std::min(options.max_json_depth, json_depth_max);
+    const std::size_t depth_max = std::min(options_.max_json_depth, json_depth_max);
     if (json_nesting_depth(line, depth_max) > depth_max) {
-      stopped = !report({problem_kind::json_too_deep, "", fmt::format("JSON nested deeper than {} levels", depth_max)},
-                        n);
-      continue;
+      return report({problem_kind::json_too_deep, "", fmt::format("JSON nested deeper than {} levels", depth_max)}, n);
     }
     nlohmann::json entry;
     json_text_error why;
-    if (!parse_json_text(line, entry, why, depth_max)) {
-      if (auto parts = split_concatenated(line, depth_max)) {
-        // Objects written back to back: strict stops here; lenient imports each (IM-4).
-        stopped = !report({problem_kind::concatenated_json, "",
+    if (parse_json_text(line, entry, why, depth_max)) return handle_entry(entry, n);
+    if (auto parts = split_concatenated(line, depth_max)) {
+      // Objects written back to back: strict stops here; lenient imports each.
+      bool go_on = report({problem_kind::concatenated_json, "",
                            fmt::format("{} JSON objects on one line (the second starts at byte {}): a missing newline",
                                        parts->values.size(), parts->second_at),
                            true},
                           n);
-        for (std::size_t i = 0; !stopped && i < parts->values.size(); ++i) stopped = !handle_entry(parts->values[i], n);
-      } else if (reader.unterminated()) {
-        stopped = !report({problem_kind::truncated_final_line, "",
-                           fmt::format("truncated final line: no newline and invalid JSON {}", json_error(why))},
-                          n);
-      } else {
-        stopped = !report({problem_kind::invalid_json, "", fmt::format("invalid JSON {}", json_error(why))}, n);
-      }
-      continue;
+      for (std::size_t i = 0; go_on && i < parts->values.size(); ++i) go_on = handle_entry(parts->values[i], n);
+      return go_on;
     }
-    stopped = !handle_entry(entry, n);
+    if (reader_.unterminated()) {
+      return report({problem_kind::truncated_final_line, "",
+                     fmt::format("truncated final line: no newline and invalid JSON {}", json_error(why))},
+                    n);
+    }
+    return report({problem_kind::invalid_json, "", fmt::format("invalid JSON {}", json_error(why))}, n);
   }
-  if (!stopped && reader.io_error()) {
-    stopped = !report({problem_kind::read_error, "", "read error (I/O failure) before the end of input", true},
-                      reader.line_number());
+
+  // One entry through the format parser and the builder; false when the import stops.
+  bool handle_entry(const nlohmann::json& entry, std::uint64_t n) {
+    found_.clear();
+    if (auto p = parser_->parse(entry, n, builder_, found_)) {
+      const bool kept = p->line_kept;
+      if (!report(std::move(*p), n)) return false;
+      if (!kept) return true;
+    }
+    for (auto& item : found_) {
+      if (auto problem = builder_.apply(std::move(item))) {
+        // A problem inside an accepted line: an orphan result is skipped, the line is kept.
+        if (problem->kind == problem_kind::orphan_tool_result) ++result_.stats.skipped_items;
+        if (!report(std::move(*problem), n)) return false;
+      }
+    }
+    return true;
   }
-  if (!stopped && !any_entry) {
-    stopped = !report({problem_kind::empty_input, "", "no entries (empty transcript)", true}, 0);
-  }
-  // A strict import that stopped writes no ending: its output is discarded (IM-5).
-  if (result.ok) builder.finish();
-  return result;
+
+  const import_request& request_;
+  const import_options& options_;
+  import_result result_;
+  workload_builder builder_;
+  std::unique_ptr<format_parser> parser_;
+  line_reader reader_;
+  std::vector<located_item> found_;
+  bool any_entry_ = false;
+};
+
+}  // namespace
+
+import_result import_transcript(std::istream& in, const import_request& request,
+                                const import_options& options, const event_sink& sink) {
+  return transcript_import(in, request, options, sink).run();
 }
 
 import_result import_to_stream(std::istream& in, const import_request& request,
