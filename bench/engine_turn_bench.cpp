@@ -20,6 +20,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -144,6 +145,42 @@ void bm_select(benchmark::State& st, case_args a) {
   st.counters["pages"] = static_cast<double>(table.size());
 }
 
+// The first selection after a removal (a session-ending boundary removes the session's
+// pages), with the scratch's orders cached for the table before it: `follow` passes the
+// table's last_removal (the orders are filtered), `rebuild` does not (they are re-sorted).
+// Untimed per iteration: a copy of the session's table, a selection to warm the scratch,
+// and the removal of every tenth page.
+void bm_select_after_removal(benchmark::State& st, case_args a, bool follow) {
+  live_session& s = session_for(a.pages, a.budget, clawvm::policy_clawvm);
+  const clawvm::selector_policy policy = s.eng->config().policy.selector;
+  clawvm::selection out;
+  std::uint64_t followed = 0;
+  // Outside the loop, so that freeing the last iteration's table and scratch (several ms
+  // at 100 000 pages) happens while the timer is paused.
+  std::optional<clawvm::page_table> table;
+  std::optional<clawvm::selector_scratch> scratch;
+  for (auto _ : st) {
+    st.PauseTiming();
+    table.reset();
+    scratch.reset();
+    table.emplace(s.eng->pages());
+    scratch.emplace();
+    clawvm::select_representations({table->pages(), a.budget, {}, {}, table->generation()}, policy, out, *scratch,
+                                   false);
+    std::size_t k = 0;
+    table->remove_if([&](const clawvm::page&) { return ++k % 10 == 0; });
+    const clawvm::selection_request request{table->pages(), a.budget, {}, {}, table->generation(),
+                                            follow ? &table->last_removal() : nullptr};
+    st.ResumeTiming();
+    clawvm::select_representations(request, policy, out, *scratch, /*record_decisions=*/false);
+    benchmark::DoNotOptimize(out.tokens_used);
+    st.PauseTiming();
+    followed += scratch->removals_followed;
+    st.ResumeTiming();
+  }
+  st.counters["removals_followed"] = static_cast<double>(followed);
+}
+
 // The canonical tool signature computed by every on_tool_call (JSON parse + dump).
 void bm_tool_signature(benchmark::State& st) {
   const session_script& sc = script_for(100);
@@ -189,6 +226,17 @@ int main(int argc, char** argv) {
                                            clawvm::policy_clawvm, false));
     configure(benchmark::RegisterBenchmark(case_name("select", a).c_str(), bm_select, a));
     configure(benchmark::RegisterBenchmark(case_name("turn_latency", a).c_str(), bm_turn_latency, a));
+  }
+
+  // The cache after a removal (issue 14): rebuilt vs followed, same run.
+  for (const case_args a : {case_args{10'000, 500}, case_args{100'000, 500}}) {
+    // A fixed count: each iteration's untimed set-up (copy, warm-up) dwarfs what it times.
+    for (const bool follow : {false, true}) {
+      const std::string kind = std::string("select_after_removal/") + (follow ? "follow" : "rebuild");
+      auto* b = benchmark::RegisterBenchmark(case_name(kind.c_str(), a).c_str(), bm_select_after_removal, a, follow);
+      configure(b);
+      b->Iterations(20);
+    }
   }
 
   // Every policy at 100 pages, budget 500.

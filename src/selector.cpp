@@ -161,10 +161,57 @@ void append_to_static_orders(gsl::span<const page> pages, page_index j, selector
   }
 }
 
+// Follows a removal (page_removal) in orders built for the table just before it: every
+// order keeps the survivors in the same relative order, renumbered. Ranks compare like
+// before (the relative id order of the survivors is unchanged) and so do the orders
+// sorted by them, so the result is the rebuild's, without a string compare.
+void filter_static_orders(const page_removal& removal, selector_scratch& scratch) {
+  const auto& to = removal.new_index;
+  const auto keep = [&](std::vector<page_index>& order) {
+    std::size_t w = 0;
+    for (const page_index i : order) {
+      if (to[i] != page_removal::removed_page) order[w++] = to[i];
+    }
+    order.resize(w);
+  };
+  keep(scratch.by_id);
+  scratch.id_rank.resize(scratch.by_id.size());
+  for (std::size_t r = 0; r < scratch.by_id.size(); ++r) {
+    scratch.id_rank[scratch.by_id[r]] = gsl::narrow_cast<std::uint32_t>(r);
+  }
+  keep(scratch.pinned_order);
+  std::size_t w = 0;
+  for (std::size_t k = 0; k < scratch.prefetch_order.size(); ++k) {
+    const page_index i = scratch.prefetch_order[k];
+    if (to[i] == page_removal::removed_page) continue;
+    scratch.prefetch_order[w] = to[i];
+    scratch.prefetch_tokens[w] = scratch.prefetch_tokens[k];
+    ++w;
+  }
+  scratch.prefetch_order.resize(w);
+  scratch.prefetch_tokens.resize(w);
+  w = 0;
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    if (to[i] != page_removal::removed_page) scratch.first_step_tokens[w++] = scratch.first_step_tokens[i];
+  }
+  scratch.first_step_tokens.resize(w);
+  scratch.cached_generation = removal.to_generation;
+  scratch.cached_pages = w;
+  ++scratch.removals_followed;
+}
+
 // Makes the scratch's static orders those of `pages` (see selection_request).
-void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation, selector_scratch& scratch) {
+void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation, const page_removal* removal,
+                           selector_scratch& scratch) {
   Expects(generation != 0);
   const std::size_t n = pages.size();
+  if (removal != nullptr && removal->to_generation == generation && removal->from_generation != 0 &&
+      scratch.cached_generation == removal->from_generation && scratch.cached_pages == removal->new_index.size() &&
+      scratch.id_rank.size() == scratch.cached_pages && scratch.by_id.size() == scratch.cached_pages &&
+      scratch.first_step_tokens.size() == scratch.cached_pages &&
+      scratch.prefetch_tokens.size() == scratch.prefetch_order.size()) {
+    filter_static_orders(*removal, scratch);
+  }
   const bool same_table = scratch.cached_generation == generation && scratch.cached_pages <= n &&
                           scratch.id_rank.size() == scratch.cached_pages &&
                           scratch.first_step_tokens.size() == scratch.cached_pages &&
@@ -449,7 +496,7 @@ void select_representations(const selection_request& request, const selector_pol
     select_with(request, policy, out, scratch, record_decisions, /*cached=*/false, by_id{pages});
     return;
   }
-  refresh_static_orders(pages, request.pages_generation, scratch);
+  refresh_static_orders(pages, request.pages_generation, request.last_removal, scratch);
   select_with(request, policy, out, scratch, record_decisions, /*cached=*/true, by_rank{scratch.id_rank.data()});
 }
 

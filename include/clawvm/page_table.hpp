@@ -17,6 +17,16 @@ namespace clawvm {
 
 using page_index = std::uint32_t;
 
+// The last remove_if that removed pages, as a cache over the pages needs it to follow the
+// removal instead of rebuilding (issue 14): the table went from generation `from` to
+// generation `to`, and old page i is now page new_index[i], or removed_page.
+struct page_removal {
+  static constexpr page_index removed_page = UINT32_MAX;
+  std::uint64_t from_generation = 0;  // 0: no removal recorded
+  std::uint64_t to_generation = 0;
+  std::vector<page_index> new_index;  // by old index
+};
+
 class page_table {
  public:
   page_table() noexcept;
@@ -41,9 +51,11 @@ class page_table {
   // (tla/ClawVM.tla Edit). unknown_page if absent.
   reason_code mark_dirty(std::string_view id);
 
-  // Removes every page for which `doomed` is true; indices of the others may change.
+  // Removes every page for which `doomed` is true; the others keep their relative order
+  // (their indices shift down), and last_removal() says how.
   template <typename Pred>
   std::size_t remove_if(Pred doomed);
+  const page_removal& last_removal() const noexcept { return last_removal_; }
 
   // No allocation: the id is hashed and compared as a string_view.
   std::optional<page_index> find(std::string_view id) const;
@@ -90,17 +102,27 @@ class page_table {
   static constexpr page_index empty_slot = UINT32_MAX;
   std::vector<slot> index_;
   std::uint64_t generation_;
+  page_removal last_removal_;
 };
 
 template <typename Pred>
 std::size_t page_table::remove_if(Pred doomed) {
   const std::size_t before = pages_.size();
-  std::erase_if(pages_, doomed);
-  if (pages_.size() != before) {
-    reindex();
-    renew_generation();
+  std::vector<page_index> new_index(before);
+  page_index kept = 0;
+  for (std::size_t i = 0; i < before; ++i) {
+    new_index[i] = doomed(static_cast<const page&>(pages_[i])) ? page_removal::removed_page : kept++;
   }
-  return before - pages_.size();
+  if (kept == before) return 0;
+  for (std::size_t i = 0; i < before; ++i) {
+    if (new_index[i] != page_removal::removed_page && new_index[i] != i) pages_[new_index[i]] = std::move(pages_[i]);
+  }
+  pages_.resize(kept);
+  reindex();
+  const std::uint64_t from = generation_;
+  renew_generation();
+  last_removal_ = page_removal{from, generation_, std::move(new_index)};
+  return before - kept;
 }
 
 }  // namespace clawvm

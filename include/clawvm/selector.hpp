@@ -74,6 +74,10 @@ struct selection_request {
   // place since (page_table::renew_generation() after such a change); otherwise
   // selections may be wrong. Recency, residency and other token counts are read live.
   std::uint64_t pages_generation = 0;
+  // The table's last_removal(), or nullptr. When the scratch's orders were built for the
+  // generation just before that removal, they are filtered (O(n), no id compares)
+  // instead of rebuilt (issue 14: the cache after a session-ending boundary).
+  const page_removal* last_removal = nullptr;
 };
 
 enum class install_step : std::uint8_t { required = 0, prefetch = 1, upgrade = 2 };
@@ -143,6 +147,9 @@ struct selector_scratch {
   // page at none whose first step cannot fit (issue 14: per-turn cost that does not grow
   // with idle pages).
   std::vector<std::uint32_t> first_step_tokens;
+  // How many removals the orders followed by filtering rather than a rebuild (a count
+  // for tests and benchmarks; the selection does not depend on it).
+  std::uint64_t removals_followed = 0;
 };
 
 // The level a demand for `wanted` is served at (SEL-3): the lowest present level at or
