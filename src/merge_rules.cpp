@@ -7,6 +7,21 @@
 
 namespace clawvm {
 
+namespace {
+
+// The canonical text of a parsed value; false when a string in it is not UTF-8.
+// std::map-backed objects: keys sorted, so equal values dump to equal bytes.
+bool canonical_text(const nlohmann::json& value, std::string& out) {
+  try {
+    out = value.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::strict);
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 canonical_json_result canonical_json(std::string_view text) {
   canonical_json_result out;
   nlohmann::json parsed;
@@ -15,10 +30,7 @@ canonical_json_result canonical_json(std::string_view text) {
     out.error = "value is not valid JSON: " + why.message;
     return out;
   }
-  try {
-    // std::map-backed objects: keys sorted, so equal values dump to equal bytes.
-    out.text = parsed.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::strict);
-  } catch (const nlohmann::json::exception&) {
+  if (!canonical_text(parsed, out.text)) {
     out.error = "value contains invalid UTF-8";
     return out;
   }
@@ -171,9 +183,7 @@ planned_merge plan_merge(const committed_value* current, update& u, merge_mode m
     plan.schema = reason_code::schema_invalid;
     return plan;
   }
-  try {
-    u.value_json = incoming.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::strict);
-  } catch (const nlohmann::json::exception&) {
+  if (!canonical_text(incoming, u.value_json)) {
     plan.schema = reason_code::schema_invalid;  // invalid UTF-8
     return plan;
   }

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 #include <gsl/assert>
 
+#include "clawvm/fnv1a.hpp"
 #include "clawvm/import/text.hpp"
 #include "clawvm/json_text.hpp"
 #include "clawvm/page_traits.hpp"
@@ -55,7 +56,7 @@ std::string signature_key(const std::string& tool, const std::string& arguments_
   std::string s = sig ? std::move(*sig) : tool + "(" + arguments_json + ")";
   if (s.size() <= signature_key_bytes_max) return s;
   return fmt::format("{}#{:016x}:{}", text::utf8_prefix(s, signature_key_bytes_max / 2),
-                     text::fnv1a64(s), s.size());
+                     fnv1a64(s), s.size());
 }
 
 std::string dump(const nlohmann::json& j) {
@@ -343,7 +344,7 @@ void workload_builder::on_system_text(const std::string& body, const origin& whe
   if (text::trim(body).empty()) return;
   ensure_session();
   // The same instructions injected again (resumed sessions, repeated AGENTS.md) are one page.
-  if (!bootstrap_seen_.insert(text::fnv1a64(body)).second) return;
+  if (!bootstrap_seen_.insert(fnv1a64(body)).second) return;
   page_texts t;
   t.full = body;
   t.full_tokens = estimate_tokens(body.size());
@@ -397,7 +398,7 @@ void workload_builder::on_user_text(const items::user_text& message, const origi
   // Rules (IM-10): new rule sentences of this message become one constraint page.
   std::vector<std::string> fresh;
   for (auto& rule : text::rule_sentences(body, options_->rule_openers)) {
-    if (rules_seen_.insert(text::fnv1a64(text::ascii_lower(text::one_line(rule, 4096)))).second) {
+    if (rules_seen_.insert(fnv1a64(text::ascii_lower(text::one_line(rule, 4096)))).second) {
       fresh.push_back(std::move(rule));
     }
   }
@@ -583,7 +584,7 @@ void workload_builder::emit_tool_call(const pending_call& call, const std::strin
                         options_->recompute_cost_by_kind[static_cast<std::size_t>(call.kind)], t);
 
   const result_identity now{result != nullptr, is_error, result != nullptr ? result->size() : 0U,
-                            result != nullptr ? text::fnv1a64(*result) : 0U};
+                            result != nullptr ? fnv1a64(*result) : 0U};
   auto& state = result_state_[id];
   // A refresh (IM-6): the same call returned something other than what the page holds. An
   // unanswered repeat brings no content, so it is a duplicate whatever the page holds.
@@ -628,7 +629,7 @@ void workload_builder::refresh_result(const std::string& page_id, page_spec spec
   value["bytes"] = result.size();
   value["lines"] = text::line_count(result);
   value["error"] = is_error;
-  value["fnv1a64"] = fmt::format("{:016x}", text::fnv1a64(result));
+  value["fnv1a64"] = fmt::format("{:016x}", fnv1a64(result));
   update change;
   change.page_id = page_id;
   change.field = "tool_result/" + page_id;

@@ -11,8 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include "clawvm/fnv1a.hpp"
-
 namespace clawvm::import::text {
 
 // Byte offset of the first byte that is not part of well-formed UTF-8 (overlongs,
@@ -67,8 +65,5 @@ bool path_like(std::string_view token) noexcept;
 // not of that shape (then it is plain invalid JSON). At most 16 objects.
 std::vector<std::size_t> concatenated_object_starts(std::string_view line);
 
-// FNV-1a 64-bit (clawvm/fnv1a.hpp): content identity for de-duplication (bootstrap texts,
-// rules) and for long signature keys. Collisions only merge two de-duplication entries.
-using clawvm::fnv1a64;
 
 }  // namespace clawvm::import::text
