@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clawvm/apply_event.hpp"
+#include "clawvm/json_fields.hpp"
 #include "clawvm/json_text.hpp"
 #include "clawvm/message_text.hpp"
 #include "clawvm/replay.hpp"
@@ -229,11 +230,13 @@ using control_answer = std::variant<json, control_refusal>;
 
 // A control request may carry "op", a string "comment" and the op's own fields only.
 std::optional<control_refusal> unknown_field(const json& request, std::initializer_list<std::string_view> allowed) {
-  for (auto it = request.begin(); it != request.end(); ++it) {
-    if (it.key() == "comment" && !it->is_string()) return control_refusal{"comment", "must be a string"};
-    bool known = it.key() == "op" || it.key() == "comment";
-    for (auto a : allowed) known = known || it.key() == a;
-    if (!known) return control_refusal{it.key(), "unknown field"};
+  try {
+    json_fields::object_reader fields(request, "");
+    fields.find("op");
+    for (const auto key : allowed) fields.find(key);
+    fields.reject_unknown_keys();
+  } catch (const json_fields::field_error& e) {
+    return control_refusal{e.field, e.message};
   }
   return std::nullopt;
 }
@@ -242,9 +245,9 @@ std::optional<control_refusal> unknown_field(const json& request, std::initializ
 // conformance kit may hold this implementation to.
 control_answer hello(const json& request, const engine& e, const durable_store& state) {
   if (auto refused = unknown_field(request, {"protocol"})) return *refused;
-  if (auto it = request.find("protocol"); it != request.end()) {
-    if (!it->is_number_integer() || it->get<std::int64_t>() != sidecar_protocol_version) {
-      return control_refusal{"protocol", fmt::format("unsupported protocol {} (this sidecar speaks {})", it->dump(),
+  if (const json* protocol = json_fields::member(request, "protocol")) {
+    if (!protocol->is_number_integer() || protocol->get<std::int64_t>() != sidecar_protocol_version) {
+      return control_refusal{"protocol", fmt::format("unsupported protocol {} (this sidecar speaks {})", protocol->dump(),
                                                      sidecar_protocol_version)};
     }
   }
@@ -264,25 +267,24 @@ control_answer hello(const json& request, const engine& e, const durable_store& 
 // SC-5: who writes from now on (JR-5); both fields required, booleans.
 control_answer set_principal(const json& request, engine& e) {
   if (auto refused = unknown_field(request, {"session", "project"})) return *refused;
-  for (const char* key : {"session", "project"}) {
-    const auto it = request.find(key);
-    if (it == request.end() || !it->is_boolean()) {
-      return control_refusal{key, it == request.end() ? "is required" : "must be true or false"};
-    }
+  const auto session = json_fields::boolean_member(request, "session");
+  const auto project = json_fields::boolean_member(request, "project");
+  for (const auto& [key, value] : {std::pair{"session", session}, std::pair{"project", project}}) {
+    if (!value) return control_refusal{key, request.contains(key) ? "must be true or false" : "is required"};
   }
-  e.set_writer(principal{request["session"].get<bool>(), request["project"].get<bool>()});
+  e.set_writer(principal{*session, *project});
   return json::object();
 }
 
 // The oracle's lookahead for the next assembly (EN-8): page id -> demands to come.
 control_answer set_lookahead(const json& request, engine& e) {
   if (auto refused = unknown_field(request, {"pages"})) return *refused;
-  const auto it = request.find("pages");
-  if (it == request.end() || !it->is_object()) {
-    return control_refusal{"pages", it == request.end() ? "is required" : "must be an object of page id -> count"};
+  const json* pages = json_fields::member(request, "pages");
+  if (pages == nullptr || !pages->is_object()) {
+    return control_refusal{"pages", pages == nullptr ? "is required" : "must be an object of page id -> count"};
   }
   std::vector<std::pair<std::string, std::uint32_t>> future;
-  for (auto p = it->begin(); p != it->end(); ++p) {
+  for (auto p = pages->begin(); p != pages->end(); ++p) {
     if (!p->is_number_unsigned() || p->get<std::uint64_t>() > 0xFFFFFFFFULL) {
       return control_refusal{"pages." + p.key(), "must be a non-negative integer below 2^32"};
     }

@@ -5,12 +5,14 @@
 #include "clawvm/trace_validation.hpp"
 
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "clawvm/decision_trace.hpp"
+#include "clawvm/json_fields.hpp"
 #include "clawvm/json_text.hpp"
 #include "clawvm/durable_store.hpp"
 #include "clawvm/model/journal.hpp"
@@ -62,41 +64,29 @@ bool trace_validator::fail(std::string_view event, std::string_view action, std:
 
 namespace {
 
-// Fetches a typed field or records why it is missing.
+// Fetches a typed field (json_fields' lenient lookups) or records why it is missing.
 struct fields {
   const nlohmann::json& j;
   std::string error;
-  std::string str(const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) {
-      if (error.empty()) error = fmt::format("field '{}' missing or not a string", key);
-      return {};
-    }
-    return it->get<std::string>();
-  }
-  std::uint64_t num(const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number_unsigned()) {
-      if (error.empty()) error = fmt::format("field '{}' missing or not an unsigned number", key);
-      return 0;
-    }
-    return it->get<std::uint64_t>();
-  }
-  bool flag(const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_boolean()) {
-      if (error.empty()) error = fmt::format("field '{}' missing or not a boolean", key);
-      return false;
-    }
-    return it->get<bool>();
+  std::string str(const char* key) { return found(json_fields::string_member(j, key), key, "a string"); }
+  std::uint64_t num(const char* key) { return found(json_fields::unsigned_member(j, key), key, "an unsigned number"); }
+  bool flag(const char* key) { return found(json_fields::boolean_member(j, key), key, "a boolean"); }
+
+ private:
+  // The value `lookup` found, or a value-initialised one with the first error recorded.
+  template <class Lookup>
+  auto found(const Lookup& lookup, const char* key, std::string_view expected) -> std::decay_t<decltype(*lookup)> {
+    if (lookup) return *lookup;
+    if (error.empty()) error = fmt::format("field '{}' missing or not {}", key, expected);
+    return {};
   }
 };
 
 // A string member, or "" when it is absent or of another type (the typed readers above
 // report the type error; naming the action must not throw on a hostile line).
 std::string string_member(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+  const std::string* v = json_fields::string_member(j, key);
+  return v == nullptr ? std::string{} : *v;
 }
 
 std::string_view action_of(std::string_view event, const nlohmann::json& j) {

@@ -5,11 +5,11 @@
 #include <istream>
 #include <limits>
 #include <ostream>
-#include <set>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "clawvm/json_fields.hpp"
 #include "clawvm/json_text.hpp"
 #include "clawvm/message_text.hpp"
 #include "clawvm/tool_signature.hpp"
@@ -20,83 +20,16 @@ using nlohmann::json;
 
 namespace {
 
-// Internal: thrown by the field readers, caught per line and turned into a workload_error.
-struct bad_field {
-  std::string field;
-  std::string message;
-};
-
-std::string join(std::string_view prefix, std::string_view key) {
-  return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
-}
-
-// Reads the fields of one JSON object, remembering which keys were used so that unknown
-// keys are rejected (WL-4).
-class object_reader {
- public:
-  object_reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
-    if (!j_.is_object()) throw bad_field{path_, "must be a JSON object"};
-  }
-  const std::string& path() const noexcept { return path_; }
-  std::string at(std::string_view key) const { return join(path_, key); }
-
-  const json* find(std::string_view key) {
-    used_.emplace(key);
-    auto it = j_.find(std::string(key));
-    return it == j_.end() ? nullptr : &*it;
-  }
-  const json& require(std::string_view key) {
-    const json* v = find(key);
-    if (v == nullptr) throw bad_field{at(key), "is required"};
-    return *v;
-  }
-  std::string string(std::string_view key) { return as_string(require(key), key); }
-  std::optional<std::string> optional_string(std::string_view key) {
-    const json* v = find(key);
-    if (v == nullptr) return std::nullopt;
-    return as_string(*v, key);
-  }
-  std::uint64_t unsigned_integer(const json& v, std::string_view key, std::uint64_t max) const {
-    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
-      throw bad_field{at(key), v.is_number() ? "must be a non-negative integer"
-                                             : fmt::format("must be a non-negative integer, not {}", v.type_name())};
-    }
-    const auto n = v.get<std::uint64_t>();
-    if (n > max) throw bad_field{at(key), fmt::format("{} is larger than the maximum {}", n, max)};
-    return n;
-  }
-  double number(std::string_view key, double fallback) {
-    const json* v = find(key);
-    if (v == nullptr) return fallback;
-    if (!v->is_number()) throw bad_field{at(key), fmt::format("must be a number, not {}", v->type_name())};
-    return v->get<double>();
-  }
-  // Every key of the object must have been read (WL-4). "comment" is allowed anywhere.
-  void reject_unknown_keys() const {
-    for (auto it = j_.begin(); it != j_.end(); ++it) {
-      if (it.key() == "comment") {
-        if (!it->is_string()) throw bad_field{at("comment"), "must be a string"};
-        continue;
-      }
-      if (used_.count(it.key()) == 0) throw bad_field{at(it.key()), "unknown field"};
-    }
-  }
-
- private:
-  std::string as_string(const json& v, std::string_view key) const {
-    if (!v.is_string()) throw bad_field{at(key), fmt::format("must be a string, not {}", v.type_name())};
-    return v.get<std::string>();
-  }
-  const json& j_;
-  std::string path_;
-  std::set<std::string, std::less<>> used_;
-};
+// The field readers are json_fields' (one reader for every format); a field_error is
+// caught per line and turned into a workload_error.
+using json_fields::field_error;
+using json_fields::object_reader;
 
 template <class T, class Parse>
 T parse_enum(object_reader& r, std::string_view key, Parse parse, std::string_view allowed) {
   const std::string s = r.string(key);
   auto v = parse(s);
-  if (!v) throw bad_field{r.at(key), fmt::format("unknown value '{}' (one of {})", s, allowed)};
+  if (!v) throw field_error{r.at(key), fmt::format("unknown value '{}' (one of {})", s, allowed)};
   return *v;
 }
 
@@ -125,7 +58,7 @@ page_spec parse_page_spec(const json& j, const std::string& path) {
     object_reader one(*rep, rr.at(to_string(l)));
     representation out;
     out.tokens = static_cast<std::uint32_t>(
-        one.unsigned_integer(one.require("tokens"), "tokens", std::numeric_limits<std::uint32_t>::max()));
+        one.unsigned_integer("tokens", std::numeric_limits<std::uint32_t>::max()));
     out.content = one.optional_string("content").value_or("");
     one.reject_unknown_keys();
     s.representations[index_of(l)] = std::move(out);
@@ -142,10 +75,10 @@ std::string parse_json_or_text(object_reader& r, std::string_view key) {
   const json* as_json = r.find(key);
   const json* as_text = r.find(text_key);
   if ((as_json == nullptr) == (as_text == nullptr)) {
-    throw bad_field{r.at(key), fmt::format("exactly one of '{}' and '{}' is required", key, text_key)};
+    throw field_error{r.at(key), fmt::format("exactly one of '{}' and '{}' is required", key, text_key)};
   }
   if (as_json != nullptr) return as_json->dump();
-  if (!as_text->is_string()) throw bad_field{r.at(text_key), "must be a string"};
+  if (!as_text->is_string()) throw field_error{r.at(text_key), "must be a string"};
   return as_text->get<std::string>();
 }
 
@@ -198,7 +131,7 @@ workload_event parse_event_object(const json& j) {
     workload_events::demand d;
     d.page = r.string("page");
     if (r.find("level") != nullptr) d.wanted = parse_enum<level>(r, "level", parse_level, "pointer, structured, compressed, full");
-    if (d.wanted == level::none) throw bad_field{"level", "a demand wants a level above none"};
+    if (d.wanted == level::none) throw field_error{"level", "a demand wants a level above none"};
     out = std::move(d);
   } else if (name == "tool_call") {
     workload_events::tool_call t;
@@ -210,7 +143,7 @@ workload_event parse_event_object(const json& j) {
     if (auto recorded = r.optional_string("signature")) {
       const auto canonical = canonical_tool_signature(t.tool, t.arguments_json);
       if (!canonical || *canonical != *recorded) {
-        throw bad_field{"signature", fmt::format("does not match the canonical signature '{}'",
+        throw field_error{"signature", fmt::format("does not match the canonical signature '{}'",
                                                  canonical.value_or("<arguments are not JSON>"))};
       }
     }
@@ -223,7 +156,7 @@ workload_event parse_event_object(const json& j) {
       const std::string code = r.string("backend");
       auto rc = parse_reason_code(code);
       if (!rc || !is_recall_backend_code(*rc)) {
-        throw bad_field{"backend", fmt::format("unknown value '{}' (one of RECALL_NO_MATCH, RECALL_DENIED, RECALL_BACKEND_ERROR)", code)};
+        throw field_error{"backend", fmt::format("unknown value '{}' (one of RECALL_NO_MATCH, RECALL_DENIED, RECALL_BACKEND_ERROR)", code)};
       }
       c.backend = *rc;
     }
@@ -233,7 +166,7 @@ workload_event parse_event_object(const json& j) {
   } else if (auto b = parse_boundary(name)) {
     out = workload_events::lifecycle{*b};
   } else {
-    throw bad_field{"event", fmt::format("unknown event '{}'", name)};
+    throw field_error{"event", fmt::format("unknown event '{}'", name)};
   }
   r.reject_unknown_keys();
   return out;
@@ -313,10 +246,9 @@ std::variant<json, std::string> read_json_line(std::string_view text) {
 
 workload_header parse_header_object(const json& j) {
   object_reader r(j, "");
-  const json& version = r.require("clawvm_workload");
-  const auto v = r.unsigned_integer(version, "clawvm_workload", std::numeric_limits<std::uint32_t>::max());
+  const auto v = r.unsigned_integer("clawvm_workload", std::numeric_limits<std::uint32_t>::max());
   if (v != static_cast<std::uint64_t>(workload_format_version)) {
-    throw bad_field{"clawvm_workload", fmt::format("unsupported workload version {} (this build reads version {})",
+    throw field_error{"clawvm_workload", fmt::format("unsupported workload version {} (this build reads version {})",
                                                    v, workload_format_version)};
   }
   workload_header h;
@@ -387,7 +319,7 @@ std::variant<workload_event, workload_error> parse_workload_event_object(const j
                                                                          std::uint64_t line_number) {
   try {
     return parse_event_object(object);
-  } catch (const bad_field& b) {
+  } catch (const field_error& b) {
     return workload_error{std::string(source), line_number, printable_message(b.field), printable_message(b.message)};
   } catch (const json::exception& e) {
     // Defensive: a type the readers did not anticipate (they check before reading).
@@ -439,7 +371,7 @@ const std::optional<workload_header>& workload_reader::header() {
   }
   try {
     header_ = parse_header_object(std::get<json>(parsed));
-  } catch (const bad_field& b) {
+  } catch (const field_error& b) {
     fail(printable_message(b.field), printable_message(b.message));
   }
   return header_;

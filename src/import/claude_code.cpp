@@ -48,7 +48,7 @@ class claude_code_parser final : public format_parser {
     const bool message_bearing =
         *type == "user" || *type == "assistant" || *type == "system" || *type == "attachment";
 
-    if (message_bearing && bool_member(entry, "isSidechain")) {
+    if (message_bearing && is_true(entry, "isSidechain")) {
       // Sub-agent (Task) transcripts interleaved by older versions: not this context.
       stats_->count_ignored("sidechain");
       return std::nullopt;
@@ -208,7 +208,7 @@ class claude_code_parser final : public format_parser {
     const auto* prompt = member(a, "prompt");
     auto body = prompt != nullptr ? content_text(*prompt, stats_->ignored_blocks) : std::nullopt;
     if (!body) return missing("attachment.prompt", "a string or an array of content blocks");
-    items::user_text typed{std::move(*body), bool_member(a, "isMeta")};
+    items::user_text typed{std::move(*body), is_true(a, "isMeta")};
     typed.mid_turn = true;  // taken between tool results: calls in flight still get theirs
     out.push_back({std::move(typed), where});
     return std::nullopt;
@@ -222,7 +222,7 @@ class claude_code_parser final : public format_parser {
     if (content == nullptr) return missing("message.content", "a string or an array of content blocks");
     open_message_id_.clear();
 
-    if (bool_member(entry, "isCompactSummary")) {
+    if (is_true(entry, "isCompactSummary")) {
       auto body = content_text(*content, stats_->ignored_blocks);
       if (!body) return missing("message.content", "a string or an array of content blocks");
       // Versions that write a compact_boundary first: the summary follows it; older ones
@@ -236,7 +236,7 @@ class claude_code_parser final : public format_parser {
       return std::nullopt;
     }
     after_boundary_ = false;
-    const bool meta = bool_member(entry, "isMeta");
+    const bool meta = is_true(entry, "isMeta");
     if (content->is_string()) {
       out.push_back({items::user_text{content->get<std::string>(), meta}, where});
       return std::nullopt;
@@ -258,7 +258,7 @@ class claude_code_parser final : public format_parser {
         std::optional<std::string> body = std::string();
         if (const auto* result = member(block, "content")) body = content_text(*result, stats_->ignored_blocks);
         if (!body) return missing(path(at, "content"), "a string or an array of content blocks");
-        out.push_back({items::tool_result{*id, std::move(*body), bool_member(block, "is_error"),
+        out.push_back({items::tool_result{*id, std::move(*body), is_true(block, "is_error"),
                                           path(at, "tool_use_id")},
                        where});
       } else {

@@ -167,14 +167,14 @@ class openclaw_parser final : public format_parser {
       std::optional<std::string> body = std::string();
       if (content != nullptr) body = content_text(*content, stats_->ignored_blocks);
       if (!body) return missing("message.content", "a string or an array of content blocks");
-      out.push_back({items::tool_result{*call_id, std::move(*body), bool_member(*message, "isError"),
+      out.push_back({items::tool_result{*call_id, std::move(*body), is_true(*message, "isError"),
                                         "message.toolCallId"},
                      where});
       return std::nullopt;
     }
     if (*role == "bashExecution") {
       // A command the user ran (`!cmd`); `!!cmd` (excludeFromContext) never reaches the model.
-      if (bool_member(*message, "excludeFromContext")) {
+      if (is_true(*message, "excludeFromContext")) {
         stats_->count_ignored("message/bashExecution-excluded");
         return std::nullopt;
       }

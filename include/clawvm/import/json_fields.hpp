@@ -13,33 +13,18 @@
 
 #include "clawvm/import/builder.hpp"
 #include "clawvm/import/text.hpp"
+#include "clawvm/json_fields.hpp"
 
 namespace clawvm::import::fields {
 
 using json = nlohmann::json;
 
-inline const json* member(const json& object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-inline const std::string* string_member(const json& object, std::string_view key) {
-  const auto* v = member(object, key);
-  return v != nullptr && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
-}
-
-inline bool bool_member(const json& object, std::string_view key) {
-  const auto* v = member(object, key);
-  return v != nullptr && v->is_boolean() && v->get<bool>();
-}
-
-inline std::string path(std::string_view parent, std::string_view key) {
-  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
-}
-inline std::string path(std::string_view parent, std::size_t index) {
-  return fmt::format("{}[{}]", parent, index);
-}
+// The lookups and paths are clawvm's one field reader (clawvm/json_fields.hpp); what is
+// the importers' own is how a problem is phrased (IM-5) and the content-block readers.
+using clawvm::json_fields::is_true;
+using clawvm::json_fields::member;
+using clawvm::json_fields::path;
+using clawvm::json_fields::string_member;
 
 inline line_problem missing(std::string field, std::string_view expected) {
   return line_problem{problem_kind::missing_field, std::move(field),
