@@ -453,7 +453,12 @@ class selection_run {
       if (next_step(gsl::narrow_cast<page_index>(i), out_.levels[i], c)) heap.push_back(c);
     }
     std::make_heap(heap.begin(), heap.end(), heap_less);
-    while (!heap.empty() && remaining_ > 0) {
+    // No step in the heap is smaller than this (a lower bound: popping does not raise
+    // it). Once less than that is left, nothing more can apply and the pass ends: the
+    // remaining pops would all be skipped.
+    std::uint32_t smallest_extra = UINT32_MAX;
+    for (const candidate& h : heap) smallest_extra = std::min(smallest_extra, h.tokens_extra);
+    while (!heap.empty() && remaining_ > 0 && remaining_ >= smallest_extra) {
       std::pop_heap(heap.begin(), heap.end(), heap_less);
       const candidate top = heap.back();
       heap.pop_back();
@@ -462,6 +467,7 @@ class selection_run {
       if (next_step(top.page, top.to, c) && before(top, c)) {
         heap.push_back(c);
         std::push_heap(heap.begin(), heap.end(), heap_less);
+        smallest_extra = std::min(smallest_extra, c.tokens_extra);
       }
     }
   }
