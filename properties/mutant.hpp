@@ -16,6 +16,8 @@ enum class mutant {
                  // set_with_version commits (passes validation)
   no_reset_writeback,  // engine_props: "ClawVM" under test skips writeback at reset (the
                        // paper's ablation), so dirty state can be destroyed uncommitted
+  optimum_keeps_nothing,  // optimum_props: the optimum never keeps a page beyond the
+                          // required step (K_t = 0), so ClawVM can beat it
 };
 
 #ifdef CLAWVM_PROPERTY_MUTANT

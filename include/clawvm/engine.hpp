@@ -99,6 +99,12 @@ class engine {
   const engine_config& config() const noexcept { return config_; }
   std::uint64_t turn() const noexcept { return turn_; }
   std::size_t pending_updates() const noexcept;
+  // The id of the page holding the result of the call with this canonical signature
+  // (FT-3), or null when the signature is unknown: what a repeated call would reuse.
+  const std::string* tool_result_page(const std::string& signature) const noexcept {
+    const auto it = tool_results_.find(signature);
+    return it == tool_results_.end() ? nullptr : &it->second;
+  }
 
  private:
   boundary_report cross_boundary(boundary b);

@@ -103,6 +103,7 @@ command add_demo(CLI::App& app);
 command add_check_trace(CLI::App& app);
 command add_reason_codes(CLI::App& app);
 command add_replay(CLI::App& app);
+command add_optimum(CLI::App& app);
 command add_generate(CLI::App& app);
 command add_gates(CLI::App& app);
 command add_sweep(CLI::App& app);

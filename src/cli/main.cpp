@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
       add_check_trace(app),
       add_reason_codes(app),
       add_replay(app),
+      add_optimum(app),
       add_generate(app),
       add_sweep(app),
       add_ablate(app),
