@@ -176,7 +176,7 @@ class policy_colours {
     static const std::map<std::string, std::string, std::less<>> known{
         {"retrieval", "#D55E00"}, {"retrieval_cache", "#E69F00"}, {"compaction_hybrid", "#CC79A7"},
         {"lru", "#56B4E9"},       {"clawvm", "#0072B2"},          {"oracle", "#009E73"}};
-    static constexpr std::array<std::string_view, 5> spare{"#000000", "#999999", "#8C564B", "#7F7F00", "#17BECF"};
+    static constexpr std::array<std::string_view, 5> spare{"#332288", "#999999", "#8C564B", "#7F7F00", "#17BECF"};
     if (const auto it = known.find(policy); it != known.end()) return it->second;
     return assigned_.try_emplace(policy, std::string(spare[assigned_.size() % spare.size()])).first->second;
   }
@@ -224,9 +224,10 @@ const paper_policy_result* paper_result_for(std::string_view policy) {
 // ---------------------------------------------------------------------------------------
 // Sections: each renders one typed document (report_documents.hpp).
 
-// Mean faults_total over the rows of one (budget, policy), optionally of one family.
-std::vector<std::vector<double>> mean_faults_by_policy_and_budget(const tier2_document& tier2,
-                                                                  const std::string* family) {
+// Mean of `metric` over the rows of one (budget, policy), optionally of one family.
+template <class Metric>
+std::vector<std::vector<double>> mean_by_policy_and_budget(const tier2_document& tier2, const std::string* family,
+                                                           Metric&& metric) {
   const auto& policies = tier2.policies;
   const auto& budgets = tier2.budgets;
   std::vector<std::vector<double>> sums(policies.size(), std::vector<double>(budgets.size(), 0.0));
@@ -235,11 +236,11 @@ std::vector<std::vector<double>> mean_faults_by_policy_and_budget(const tier2_do
     if (family != nullptr && row.family != *family) continue;
     const auto policy = std::find(policies.begin(), policies.end(), row.policy);
     const auto budget = std::find(budgets.begin(), budgets.end(), row.budget);
-    const double faults = row.faults_total.number_or_missing();
-    if (policy == policies.end() || budget == budgets.end() || !std::isfinite(faults)) continue;
+    const double v = metric(row).number_or_missing();
+    if (policy == policies.end() || budget == budgets.end() || !std::isfinite(v)) continue;
     const auto p = static_cast<std::size_t>(policy - policies.begin());
     const auto b = static_cast<std::size_t>(budget - budgets.begin());
-    sums[p][b] += faults;
+    sums[p][b] += v;
     counts[p][b] += 1;
   }
   for (std::size_t p = 0; p < sums.size(); ++p)
@@ -248,9 +249,24 @@ std::vector<std::vector<double>> mean_faults_by_policy_and_budget(const tier2_do
   return sums;
 }
 
+// The optimum per budget (SW-15): the same for every policy's row of a configuration, so
+// the first policy whose rows carry it gives it; empty when no row does (an older document).
+std::vector<double> mean_optimum_by_budget(const tier2_document& tier2, const std::string* family) {
+  for (const auto& means :
+       mean_by_policy_and_budget(tier2, family, [](const tier2_row& r) -> const value& { return r.optimum_faults; }))
+    if (std::any_of(means.begin(), means.end(), [](double v) { return std::isfinite(v); })) return means;
+  return {};
+}
+
+// The optimum's line: black, a name no policy has.
+constexpr std::string_view optimum_line_name = "optimum";
+constexpr std::string_view optimum_colour = "#000000";
+
 void add_faults_vs_budget(section& s, const tier2_document& tier2, const std::string* family, bool wide,
                           policy_colours& colours) {
-  const auto means = mean_faults_by_policy_and_budget(tier2, family);
+  const auto means =
+      mean_by_policy_and_budget(tier2, family, [](const tier2_row& r) -> const value& { return r.faults_total; });
+  const std::vector<double> optimum = mean_optimum_by_budget(tier2, family);
   const std::string name = family == nullptr ? "All families (mean per configuration)" : *family;
 
   svg::line_chart chart;
@@ -263,13 +279,16 @@ void add_faults_vs_budget(section& s, const tier2_document& tier2, const std::st
   if (wide) chart.height_px = 330;
   for (std::size_t p = 0; p < tier2.policies.size(); ++p)
     chart.lines.push_back({tier2.policies[p], colours(tier2.policies[p]), means[p]});
+  if (!optimum.empty()) chart.lines.push_back({std::string(optimum_line_name), std::string(optimum_colour), optimum});
   s.charts.push_back({svg::render(chart), wide});
 
   table t{name + ": mean faults_total by budget", {"budget"}, true};
   for (const auto& policy : tier2.policies) t.header.push_back(policy);
+  if (!optimum.empty()) t.header.emplace_back(optimum_line_name);
   for (std::size_t b = 0; b < tier2.budgets.size(); ++b) {
     std::vector<cell> row{number_cell(tier2.budget_labels[b])};
     for (std::size_t p = 0; p < tier2.policies.size(); ++p) row.push_back(number_cell(mean_text(means[p][b], 2)));
+    if (!optimum.empty()) row.push_back(number_cell(mean_text(optimum[b], 2)));
     t.rows.push_back(std::move(row));
   }
   s.tables.push_back(std::move(t));
@@ -342,7 +361,8 @@ void policies_section(section& s, const tier2_document& tier2, policy_colours& c
   add_faults_by_kind(s, tier2);
 
   table t{"Per policy (paper: brief \xC2\xA7" "5)",
-          {"policy", "mean faults", "paper mean faults", "total faults", "mean thrash", "paper thrash"}};
+          {"policy", "mean faults", "paper mean faults", "total faults", "mean optimum gap", "mean thrash",
+           "paper thrash"}};
   double retrieval_thrash = svg::missing_value;
   double clawvm_thrash = svg::missing_value;
   for (const auto& entry : by_policy) {
@@ -352,7 +372,8 @@ void policies_section(section& s, const tier2_document& tier2, policy_colours& c
     if (entry.policy == "clawvm") clawvm_thrash = thrash;
     t.rows.push_back({text_cell(entry.policy), value_cell(entry.mean_faults, 2),
                       number_cell(paper ? svg::fixed(paper->mean_faults, 1) : std::string(absent_value)),
-                      value_cell(entry.total_faults), value_cell(entry.mean_thrash, 3),
+                      value_cell(entry.total_faults), value_cell(entry.mean_optimum_gap, 2),
+                      value_cell(entry.mean_thrash, 3),
                       number_cell(paper ? svg::fixed(paper->thrash, 3) : std::string(absent_value))});
   }
   s.tables.push_back(std::move(t));
@@ -501,8 +522,8 @@ void tier2_table_section(section& s, const tier2_document& tier2) {
   table t{fmt::format("{} configurations", tier2.rows.size()), {"family", "workload", "budget", "policy", "faults"}};
   t.collapsed_in_html = true;
   for (const auto& kind : kind_names) t.header.push_back(kind);
-  for (const char* column : {"hits", "alerts", "thrash", "oracle gap", "tokens used", "physical insufficiency",
-                             "floor fits"})
+  for (const char* column : {"hits", "alerts", "thrash", "oracle gap", "optimum gap", "tokens used",
+                             "physical insufficiency", "floor fits"})
     t.header.emplace_back(column);
   for (const auto& row : tier2.rows) {
     std::vector<cell> r{text_cell(row.family), text_cell(row.workload.text()), value_cell(row.budget_value),
@@ -512,6 +533,7 @@ void tier2_table_section(section& s, const tier2_document& tier2) {
     r.push_back(value_cell(row.duplicate_signature_alerts));
     r.push_back(value_cell(row.thrash_index, 3));
     r.push_back(value_cell(row.oracle_gap));
+    r.push_back(value_cell(row.optimum_gap));
     r.push_back(value_cell(row.tokens_used_total));
     r.push_back(value_cell(row.physical_insufficiency));
     r.push_back(row.floor_set_fits.is_boolean() ? text_cell(row.floor_set_fits.text()) : value_cell(row.floor_set_fits));

@@ -182,6 +182,8 @@ tier2_document read_tier2(const json& j) {
           out.duplicate_signature_alerts = optional_value(row, "duplicate_signature_alerts");
           out.thrash_index = optional_value(row, "thrash_index");
           out.oracle_gap = optional_value(row, "oracle_gap");
+          out.optimum_faults = optional_value(row, "optimum_faults");
+          out.optimum_gap = optional_value(row, "optimum_gap");
           out.tokens_used_total = optional_value(row, "tokens_used_total");
           out.physical_insufficiency = optional_value(row, "physical_insufficiency");
           out.floor_set_fits = optional_value(row, "floor_set_fits");
@@ -189,7 +191,8 @@ tier2_document read_tier2(const json& j) {
         });
         d.by_policy = each_object(r, "by_policy", [](object_reader& entry) {
           return policy_means{label(entry, "policy"), optional_value(entry, "mean_faults"),
-                              optional_value(entry, "total_faults"), optional_value(entry, "mean_thrash")};
+                              optional_value(entry, "total_faults"), optional_value(entry, "mean_thrash"),
+                              optional_value(entry, "mean_optimum_gap")};
         });
         d.shape = each_object(r, "shape", [](object_reader& c) { return read_check(c, "check"); });
         d.shape_pass = r.boolean("shape_pass");

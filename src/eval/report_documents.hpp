@@ -93,6 +93,8 @@ struct tier2_row {
   value duplicate_signature_alerts;
   value thrash_index;
   value oracle_gap;
+  value optimum_faults;  // SW-15: the configuration's exact offline optimum
+  value optimum_gap;
   value tokens_used_total;
   value physical_insufficiency;
   value floor_set_fits;
@@ -103,6 +105,7 @@ struct policy_means {
   value mean_faults;
   value total_faults;
   value mean_thrash;
+  value mean_optimum_gap;
 };
 
 struct check {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "clawvm/eval/metrics_json.hpp"
+#include "clawvm/eval/optimum.hpp"
 #include "clawvm/eval/parallel.hpp"
 #include "clawvm/output_file.hpp"
 
@@ -131,6 +132,8 @@ json row_json(const sweep_row& r) {
          {"duplicate_signature_alerts", c.duplicate_signature_alerts},
          {"thrash_index", round_to_6_decimals(c.thrash_index())},
          {"oracle_gap", r.oracle_gap ? json(*r.oracle_gap) : json(nullptr)},
+         {"optimum_faults", r.optimum_faults ? json(*r.optimum_faults) : json(nullptr)},
+         {"optimum_gap", r.optimum_gap() ? json(*r.optimum_gap()) : json(nullptr)},
          {"tokens_used_total", r.metrics.tokens_used_total},
          {"physical_insufficiency", c.physical_insufficiency},
          {"floor_set_fits", r.floor_set_fits()},
@@ -139,6 +142,12 @@ json row_json(const sweep_row& r) {
          {"turns", r.metrics.turns}};
   if (r.trace.validated) j["trace_valid"] = !r.trace.divergence.has_value();
   return j;
+}
+
+// An optional number as text, or `absent` when it is empty.
+template <class Number>
+std::string optional_text(const std::optional<Number>& n, std::string_view absent) {
+  return n ? fmt::format("{}", *n) : std::string(absent);
 }
 
 std::string md_escape(const std::string& s) {
@@ -175,15 +184,16 @@ std::string checks_markdown(std::string_view title, const std::vector<shape_chec
 std::string rows_markdown(const std::vector<sweep_row>& rows) {
   std::string md = "| family | budget | policy | faults";
   for (auto f : all_fault_kinds) md += fmt::format(" | {}", to_string(f));
-  md += " | hits | alerts | thrash | oracle gap | tokens used | physical insufficiency | floor set fits |\n|---|---:|---|---:";
+  md += " | hits | alerts | thrash | oracle gap | optimum gap | tokens used | physical insufficiency | floor set fits |\n"
+        "|---|---:|---|---:";
   for (std::size_t i = 0; i < fault_kind_count; ++i) md += "|---:";
-  md += "|---:|---:|---:|---:|---:|---:|---|\n";
+  md += "|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const auto& r : rows) {
     const auto& c = r.metrics.counters;
     md += fmt::format("| {} | {} | {} | {}", r.family, r.tokens_budget, r.metrics.policy, c.total_faults());
     for (auto f : all_fault_kinds) md += fmt::format(" | {}", c[f]);
-    md += fmt::format(" | {} | {} | {:.3f} | {} | {} | {} | {} |\n", c.hits, c.duplicate_signature_alerts,
-                      c.thrash_index(), r.oracle_gap ? fmt::format("{}", *r.oracle_gap) : std::string("-"),
+    md += fmt::format(" | {} | {} | {:.3f} | {} | {} | {} | {} | {} |\n", c.hits, c.duplicate_signature_alerts,
+                      c.thrash_index(), optional_text(r.oracle_gap, "-"), optional_text(r.optimum_gap(), "-"),
                       r.metrics.tokens_used_total, c.physical_insufficiency, r.floor_set_fits() ? "yes" : "no");
   }
   return md;
@@ -219,6 +229,19 @@ grid_rows run_grid(const std::vector<std::pair<std::string, workload>>& workload
         return run_configuration(w, family, sweep_replay_options(policies[p], budgets[b], lookahead_turns), validate);
       },
       progress);
+  // SW-15: one optimum per (workload, budget) that this shard has a row of.
+  std::vector<std::size_t> pairs;  // workload index * budgets + budget index
+  for (const std::size_t i : out.indices) {
+    const std::size_t pair = i / policies.size();
+    if (pairs.empty() || pairs.back() != pair) pairs.push_back(pair);
+  }
+  const auto optima = parallel_map<optimum_result>(pairs.size(), jobs, [&](std::size_t k) {
+    return offline_optimum(workloads[pairs[k] / budgets.size()].second, budgets[pairs[k] % budgets.size()]);
+  });
+  for (std::size_t k = 0; k < out.rows.size(); ++k) {
+    const auto at = std::lower_bound(pairs.begin(), pairs.end(), out.indices[k] / policies.size());
+    out.rows[k].optimum_faults = optima[static_cast<std::size_t>(at - pairs.begin())].optimum_faults;
+  }
   return out;
 }
 
@@ -233,6 +256,28 @@ void fill_oracle_gaps(std::vector<sweep_row>& rows) {
       r.oracle_gap = static_cast<std::int64_t>(r.metrics.counters.total_faults()) - static_cast<std::int64_t>(it->second);
     }
   }
+}
+
+// SW-15 (OPT-5): no policy with ClawVM's structure has fewer faults than the optimum of
+// its configuration. Absent when no row has an optimum or such a policy.
+std::optional<shape_check> optimum_check(const std::vector<sweep_row>& rows) {
+  std::size_t checked = 0;
+  std::size_t below = 0;
+  std::string first;
+  for (const auto& r : rows) {
+    const auto policy = policy_named(r.metrics.policy);
+    const auto gap = r.optimum_gap();
+    if (!policy || !has_clawvm_structure(policy->id) || !gap) continue;
+    ++checked;
+    if (*gap >= 0) continue;
+    if (below++ == 0) first = fmt::format("; first: {} with {} faults, optimum {}", config_name(r),
+                                          r.metrics.counters.total_faults(), *r.optimum_faults);
+  }
+  if (checked == 0) return std::nullopt;
+  return shape_check{"optimum_gap_nonnegative", below == 0,
+                     fmt::format("{} of {} configurations of lru, clawvm and oracle have fewer faults than the "
+                                 "optimum{}",
+                                 below, checked, first)};
 }
 
 shape_check traces_check(const std::vector<sweep_row>& rows, std::uint64_t& divergences) {
@@ -258,16 +303,23 @@ std::vector<policy_summary> summarize_by_policy(const std::vector<sweep_row>& ro
     policy_summary s;
     s.policy = name;
     double thrash_sum = 0.0;
+    std::int64_t gap_sum = 0;
+    std::size_t with_optimum = 0;
     for (const auto& r : rows) {
       if (r.metrics.policy != name) continue;
       ++s.configurations;
       s.total_faults += r.metrics.counters.total_faults();
       thrash_sum += r.metrics.counters.thrash_index();
+      if (const auto gap = r.optimum_gap()) {
+        gap_sum += *gap;
+        ++with_optimum;
+      }
     }
     if (s.configurations > 0) {
       s.mean_faults = static_cast<double>(s.total_faults) / static_cast<double>(s.configurations);
       s.mean_thrash = thrash_sum / static_cast<double>(s.configurations);
     }
+    if (with_optimum > 0) s.mean_optimum_gap = static_cast<double>(gap_sum) / static_cast<double>(with_optimum);
     out.push_back(std::move(s));
   }
   return out;
@@ -332,6 +384,7 @@ void finish_sweep(sweep_result& r) {
   fill_oracle_gaps(r.rows);
   r.by_policy = summarize_by_policy(r.rows, r.policies);
   r.shape = check_shape(r.rows, r.by_policy);
+  if (auto optimum = optimum_check(r.rows)) r.shape.push_back(std::move(*optimum));
   if (r.traces_validated) r.shape.push_back(traces_check(r.rows, r.trace_divergences));
   r.shape_pass = std::all_of(r.shape.begin(), r.shape.end(), [](const shape_check& c) { return c.pass; });
 }
@@ -371,7 +424,9 @@ json to_json(const sweep_result& r) {
                          {"configurations", s.configurations},
                          {"total_faults", s.total_faults},
                          {"mean_faults", round_to_6_decimals(s.mean_faults)},
-                         {"mean_thrash", round_to_6_decimals(s.mean_thrash)}});
+                         {"mean_thrash", round_to_6_decimals(s.mean_thrash)},
+                         {"mean_optimum_gap",
+                          s.mean_optimum_gap ? json(round_to_6_decimals(*s.mean_optimum_gap)) : json(nullptr)}});
   }
   json shape = json::array();
   for (const auto& c : r.shape) shape.push_back({{"check", c.check}, {"pass", c.pass}, {"detail", c.detail}});
@@ -393,17 +448,18 @@ json to_json(const sweep_result& r) {
 std::string to_csv(const sweep_result& r) {
   std::string csv = "family,workload,budget,policy,faults_total";
   for (auto f : all_fault_kinds) csv += fmt::format(",{}", to_string(f));
-  csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,tokens_used_total,physical_insufficiency,"
-         "floor_set_fits\n";
+  csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,optimum_faults,optimum_gap,tokens_used_total,"
+         "physical_insufficiency,floor_set_fits\n";
   for (const auto& row : r.rows) {
     const auto& c = row.metrics.counters;
     // Names are generated identifiers (no commas or quotes), so no CSV quoting is needed.
     csv += fmt::format("{},{},{},{},{}", row.family, row.metrics.workload, row.tokens_budget, row.metrics.policy,
                        c.total_faults());
     for (auto f : all_fault_kinds) csv += fmt::format(",{}", c[f]);
-    csv += fmt::format(",{},{},{:.6f},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts, round_to_6_decimals(c.thrash_index()),
-                       row.oracle_gap ? fmt::format("{}", *row.oracle_gap) : std::string(), row.metrics.tokens_used_total,
-                       c.physical_insufficiency, row.floor_set_fits() ? "true" : "false");
+    csv += fmt::format(",{},{},{:.6f},{},{},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts,
+                       round_to_6_decimals(c.thrash_index()), optional_text(row.oracle_gap, ""),
+                       optional_text(row.optimum_faults, ""), optional_text(row.optimum_gap(), ""),
+                       row.metrics.tokens_used_total, c.physical_insufficiency, row.floor_set_fits() ? "true" : "false");
   }
   return csv;
 }
@@ -523,6 +579,7 @@ void finish_stress(stress_result& r) {
                         fmt::format("clawvm faults <= baseline faults in {} of {} comparisons{}", compared - worse,
                                     compared, first)});
   }
+  if (auto optimum = optimum_check(r.rows)) r.checks.push_back(std::move(*optimum));
   if (r.traces_validated) r.checks.push_back(traces_check(r.rows, r.trace_divergences));
   r.pass = std::all_of(r.checks.begin(), r.checks.end(), [](const shape_check& c) { return c.pass; });
 }
@@ -578,7 +635,7 @@ std::vector<std::filesystem::path> write_stress_outputs(const stress_result& r, 
 
 namespace {
 
-constexpr int shard_format_version = 1;
+constexpr int shard_format_version = 2;  // 2: rows carry optimum_faults (SW-15)
 
 json shard_rows_json(const std::vector<sweep_row>& rows, const std::vector<std::size_t>& indices) {
   json out = json::array();
@@ -590,7 +647,8 @@ json shard_rows_json(const std::vector<sweep_row>& rows, const std::vector<std::
       trace["divergence"] = {{"line", d.line}, {"event", d.event}, {"action", d.action}, {"message", d.message}};
     }
     out.push_back({{"index", indices[k]}, {"family", r.family}, {"tokens_budget", r.tokens_budget},
-                   {"metrics", clawvm::to_json(r.metrics)}, {"trace", std::move(trace)}});
+                   {"metrics", clawvm::to_json(r.metrics)}, {"trace", std::move(trace)},
+                   {"optimum_faults", r.optimum_faults ? json(*r.optimum_faults) : json(nullptr)}});
   }
   return out;
 }
@@ -600,6 +658,7 @@ sweep_row row_from_shard_json(const json& j) {
   r.family = j.at("family").get<std::string>();
   r.tokens_budget = j.at("tokens_budget").get<std::uint32_t>();
   r.metrics = metrics_from_json(j.at("metrics"));
+  if (!j.at("optimum_faults").is_null()) r.optimum_faults = j.at("optimum_faults").get<std::uint64_t>();
   const json& t = j.at("trace");
   r.trace.validated = t.at("validated").get<bool>();
   r.trace.steps = t.at("steps").get<std::uint64_t>();

@@ -137,6 +137,24 @@ TEST_CASE("each policy is in the legend of every faults-vs-budget chart", "[repo
   CHECK(charts.find("(log scale)") != std::string::npos);
 }
 
+TEST_CASE("the optimum is drawn beside the policies when the rows carry it", "[report][RPT-4][SW-15]") {
+  // Without optimum fields (an older document) there is no optimum line.
+  const auto without = section_html(eval::render_report_html(fixture_inputs()), "faults-vs-budget");
+  CHECK(count_of(without, ">optimum</text>") == 0);
+  auto in = fixture_inputs();
+  for (auto& row : (*in.tier2)["rows"]) {
+    row["optimum_faults"] = 1;
+    row["optimum_gap"] = row["faults_total"].get<std::int64_t>() - 1;
+  }
+  (*in.tier2)["by_policy"][0]["mean_optimum_gap"] = 12.5;
+  const auto html = eval::render_report_html(in);
+  // One legend entry per chart (the overall chart and one per family), and a table column.
+  CHECK(count_of(section_html(html, "faults-vs-budget"), ">optimum</text>") == 5);
+  CHECK(section_html(html, "policies").find("<th>mean optimum gap</th>") != std::string::npos);
+  CHECK(section_html(html, "policies").find("12.50") != std::string::npos);
+  CHECK(section_html(html, "tier2").find("<th>optimum gap</th>") != std::string::npos);
+}
+
 TEST_CASE("the tables carry the documents' numbers", "[report][RPT-8][RPT-10]") {
   const auto html = eval::render_report_html(fixture_inputs());
   const auto tier1 = section_html(html, "tier1");

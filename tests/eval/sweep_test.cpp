@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "clawvm/eval/optimum.hpp"
 #include "clawvm/eval/sweep.hpp"
 
 using namespace clawvm;
@@ -209,7 +210,8 @@ TEST_CASE("SW-10 the stress checks pass, and starvation is never silent", "[swee
     CHECK(check.pass);
   }
   CHECK(r.pass);
-  CHECK(r.checks.size() == 3);
+  CHECK(r.checks.size() == 4);
+  CHECK(find_check(r.checks, "optimum_gap_nonnegative") != nullptr);
   CHECK(to_json(r).at("format") == "clawvm-stress");
 }
 
@@ -224,4 +226,47 @@ TEST_CASE("SW-10 negative control: a stress run that starves nothing fails starv
   REQUIRE(starved != nullptr);
   CHECK_FALSE(starved->pass);
   CHECK_FALSE(r.pass);
+}
+
+TEST_CASE("SW-15 every row carries its configuration's optimum and its gap", "[sweep][optimum]") {
+  sweep_config c = reduced();
+  c.budgets_tokens = {120, 240};
+  const sweep_result r = run_sweep(c);
+  for (const auto& row : r.rows) {
+    CAPTURE(row.family, row.tokens_budget, row.metrics.policy);
+    REQUIRE(row.optimum_faults.has_value());
+    REQUIRE(row.optimum_gap().has_value());
+    CHECK(*row.optimum_gap() ==
+          static_cast<std::int64_t>(row.metrics.counters.total_faults()) - static_cast<std::int64_t>(*row.optimum_faults));
+  }
+  // Computed independently for one configuration.
+  const workload w = generate_workload(workload_family::long_plan, {c.seed, c.turns});
+  CHECK(r.rows.front().optimum_faults == offline_optimum(w, 120).optimum_faults);
+  const auto* check = find_check(r.shape, "optimum_gap_nonnegative");
+  REQUIRE(check != nullptr);
+  CAPTURE(check->detail);
+  CHECK(check->pass);
+  for (const auto& s : r.by_policy) CHECK(s.mean_optimum_gap.has_value());
+  const auto j = to_json(r);
+  for (const auto& row : j.at("rows")) {
+    CHECK(row.contains("optimum_faults"));
+    CHECK(row.contains("optimum_gap"));
+  }
+}
+
+TEST_CASE("SW-15 negative control: a 'ClawVM' that breaks a hard rule can beat the optimum, and the check says so",
+          "[sweep][optimum]") {
+  // A planted bug: the policy named clawvm does not install the hard-pinned floors, so its
+  // spare budget is larger than any sequence under the hard rules has (OPT-5).
+  engine_policy broken = policy_clawvm();
+  broken.selector.auto_pin = false;
+  sweep_config c = reduced();
+  c.policies = with_clawvm_replaced(broken);
+  c.budgets_tokens = {60, 120};
+  const sweep_result r = run_sweep(c);
+  const auto* check = find_check(r.shape, "optimum_gap_nonnegative");
+  REQUIRE(check != nullptr);
+  CAPTURE(check->detail);
+  CHECK_FALSE(check->pass);
+  CHECK_FALSE(r.shape_pass);
 }

@@ -56,7 +56,15 @@ struct sweep_row {
   std::uint32_t tokens_budget = 0;
   replay_metrics metrics;            // metrics.workload is the workload's name
   std::optional<std::int64_t> oracle_gap;  // SW-4; empty when the sweep has no oracle
+  // SW-15: the exact offline optimum of the row's workload and budget (spec/optimum.md);
+  // the optimum gap is faults_total minus it.
+  std::optional<std::uint64_t> optimum_faults;
   trace_check trace;
+
+  std::optional<std::int64_t> optimum_gap() const noexcept {
+    if (!optimum_faults) return std::nullopt;
+    return static_cast<std::int64_t>(metrics.counters.total_faults()) - static_cast<std::int64_t>(*optimum_faults);
+  }
 
   bool floor_set_fits() const noexcept { return metrics.floor_unfit_turns == 0; }
 };
@@ -67,6 +75,8 @@ struct policy_summary {
   std::uint64_t total_faults = 0;
   double mean_faults = 0.0;  // per configuration
   double mean_thrash = 0.0;  // mean of the per-configuration thrash indices
+  // SW-15: the mean optimum gap over the rows that have an optimum; empty when none has.
+  std::optional<double> mean_optimum_gap;
 };
 
 // SW-6: one property of the paper's shape, evaluated on the sweep.
