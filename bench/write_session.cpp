@@ -18,16 +18,10 @@
 #include <string>
 #include <string_view>
 
-#include <fmt/core.h>
-
 #include "clawvm/workload.hpp"
-#include "synthetic_session.hpp"
+#include "session_workload.hpp"
 
 namespace {
-
-using namespace clawvm;
-
-constexpr std::size_t warmup_turns = 64;  // as bench::start_session
 
 bool parse_count(const char* text, std::uint64_t& out) {
   const std::string_view s(text);
@@ -35,22 +29,12 @@ bool parse_count(const char* text, std::uint64_t& out) {
   return ec == std::errc{} && end == s.data() + s.size();
 }
 
-void append_turn(workload& w, const bench::session_script& sc, std::size_t t) {
-  const bench::turn_script& turn = sc.turns[t % bench::script_turns];
-  for (std::size_t d = 0; d < turn.demand_count; ++d) {
-    w.events.push_back(workload_events::demand{sc.ids[turn.demands[d].page], turn.demands[d].wanted});
-  }
-  const bench::tool_call& call = sc.tools[turn.tool];
-  w.events.push_back(workload_events::tool_call{call.tool, call.arguments_json, call.result});
-  w.events.push_back(workload_events::turn_end{});
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   std::uint64_t pages = 0;
   std::uint64_t turns = 200;
-  std::uint64_t seed = bench::default_seed;
+  std::uint64_t seed = clawvm::bench::default_seed;
   const char* out_path = nullptr;
   for (int i = 1; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
@@ -73,43 +57,15 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  const bench::session_script sc = bench::make_script(pages, seed);
-  workload w;
-  w.events.push_back(workload_events::session_start{"bench"});
-  std::uint64_t setup_turns = 0;
-  const std::size_t turn_every = std::max<std::size_t>(8, sc.setup.size() / 64);
-  for (std::size_t i = 0; i < sc.setup.size(); ++i) {
-    const auto [is_tool, k] = sc.setup[i];
-    if (is_tool) {
-      const bench::tool_call& call = sc.tools[k];
-      w.events.push_back(workload_events::tool_call{call.tool, call.arguments_json, call.result});
-    } else {
-      w.events.push_back(workload_events::ingest{sc.specs[k]});
-    }
-    if ((i + 1) % turn_every == 0) {
-      w.events.push_back(workload_events::turn_end{});
-      ++setup_turns;
-    }
-  }
-  w.events.push_back(workload_events::turn_end{});
-  ++setup_turns;
-  for (std::size_t t = 0; t < warmup_turns; ++t) append_turn(w, sc, t);
-  setup_turns += warmup_turns;
-  for (std::size_t t = 0; t < turns; ++t) append_turn(w, sc, warmup_turns + t);
-
-  w.header.name = fmt::format("synthetic-{}", pages);
-  w.header.family = "bench";
-  w.header.seed = seed;
-  w.header.generator = "bench/synthetic_session.hpp";
-  w.header.description = fmt::format("setup_turns={} timed_turns={}", setup_turns, turns);
+  const auto session = clawvm::bench::make_session_workload(pages, turns, seed);
   std::ofstream out(out_path, std::ios::binary);
-  write_workload(out, w);
+  clawvm::write_workload(out, session.w);
   out.close();
   if (!out) {
     std::fprintf(stderr, "clawvm_write_session: cannot write %s\n", out_path);
     return 1;
   }
-  std::printf("setup_turns=%llu timed_turns=%llu\n", static_cast<unsigned long long>(setup_turns),
+  std::printf("setup_turns=%llu timed_turns=%llu\n", static_cast<unsigned long long>(session.setup_turns),
               static_cast<unsigned long long>(turns));
   return 0;
 }

@@ -164,4 +164,11 @@ optimum_result offline_optimum(const workload& w, std::uint32_t tokens_budget, o
   return run.finish();
 }
 
+optimum_result offline_optimum(const workload_pull& pull, std::uint32_t tokens_budget, optimum_variant variant) {
+  optimum_run run(tokens_budget, variant);
+  workload_event e;
+  while (pull(e) == workload_reader::status::event) run.apply(e);
+  return run.finish();
+}
+
 }  // namespace clawvm::eval

@@ -15,6 +15,7 @@
 
 #include "clawvm/eval/digest.hpp"
 #include "clawvm/eval/metrics_json.hpp"
+#include "clawvm/eval/optimum.hpp"
 #include "clawvm/eval/parallel.hpp"
 #include "clawvm/eval/sweep.hpp"
 
@@ -354,6 +355,10 @@ std::vector<real_policy_summary> summarize_real(const std::vector<real_row>& row
           s.duplicate_signature_alerts += c.duplicate_signature_alerts;
           thrash_sum += c.thrash_index();
           if (r->oracle_gap) s.oracle_gap_total = s.oracle_gap_total.value_or(0) + *r->oracle_gap;
+          if (r->optimum_faults) {
+            s.optimum_faults_total = s.optimum_faults_total.value_or(0) + *r->optimum_faults;
+            s.optimum_gap_total = s.optimum_gap_total.value_or(0) + *r->optimum_gap();
+          }
           s.tokens_used_total += r->metrics.tokens_used_total;
           kept += r->metrics.prefix_tokens_kept;
           assembled += r->metrics.prefix_tokens_assembled;
@@ -541,6 +546,30 @@ std::vector<std::size_t> largest_first(const std::vector<std::uintmax_t>& cost) 
 
 namespace {
 
+// RL-14 (OPT-5): no replay of a policy with ClawVM's structure has fewer faults than the
+// optimum of its (session, cut, budget). Absent when no row has an optimum.
+std::optional<real_check> optimum_check(const std::vector<real_row>& rows) {
+  std::size_t checked = 0;
+  std::size_t below = 0;
+  std::uint64_t clawvm_gap = 0;
+  std::string first;
+  for (const auto& r : rows) {
+    const auto policy = policy_named(r.metrics.policy);
+    const auto gap = r.optimum_gap();
+    if (!policy || !has_clawvm_structure(policy->id) || !gap) continue;
+    ++checked;
+    if (policy->id == policy_id::clawvm && *gap > 0) clawvm_gap += static_cast<std::uint64_t>(*gap);
+    if (*gap >= 0) continue;
+    if (below++ == 0) first = fmt::format("; first: {} {} with {} faults, optimum {}", row_name(r), r.metrics.policy,
+                                          r.metrics.counters.total_faults(), *r.optimum_faults);
+  }
+  if (checked == 0) return std::nullopt;
+  return real_check{"optimum_gap_nonnegative", below == 0,
+                    fmt::format("{} of {} replays of lru, clawvm and oracle have fewer faults than the optimum; "
+                                "ClawVM is {} faults above it in all{}",
+                                below, checked, clawvm_gap, first)};
+}
+
 // RL-7, RL-8 and the replays_complete check over the whole run's rows: after run_real, and
 // after merge_real_shards.
 void finish_real(real_result& r) {
@@ -548,6 +577,7 @@ void finish_real(real_result& r) {
   const std::size_t tasks = r.rows.size();
   r.by_policy = summarize_real(r.rows, r.cuts, r.budgets, r.windows, r.policies);
   r.checks = check_real(r.rows, r.by_policy);
+  if (auto optimum = optimum_check(r.rows)) r.checks.push_back(std::move(*optimum));
   {
     // Every replay read its whole workload: the turns it assembled are the turns imported.
     std::size_t incomplete = 0;
@@ -713,6 +743,25 @@ replay_files import_sessions(const real_config& config, const std::vector<named_
   return files;
 }
 
+// RL-14: the optimum of every (session, cut, budget), streamed from the scratch file, for
+// every policy's row of it; costliest first.
+void add_optima(const real_config& config, const budget_grid& grid, const replay_files& files, real_result& r) {
+  const std::size_t tasks = r.replayed.size() * grid.size();
+  std::vector<std::uintmax_t> task_cost(tasks);
+  for (std::size_t t = 0; t < tasks; ++t) task_cost[t] = files.bytes[t / grid.size()];
+  const auto order = largest_first(task_cost);
+  const auto optima = parallel_map<optimum_result>(tasks, config.jobs, [&](std::size_t k) {
+    const std::size_t t = order[k];
+    workload_file_source source(files.paths[t / grid.size()]);
+    if (!source.header()) return optimum_result{};
+    return offline_optimum(source.pull(), grid[t % grid.size()].first, config.optimum);
+  });
+  const std::size_t policies = config.policies.size();
+  for (std::size_t k = 0; k < tasks; ++k) {
+    for (std::size_t p = 0; p < policies; ++p) r.rows[order[k] * policies + p].optimum_faults = optima[k].optimum_faults;
+  }
+}
+
 // Phase 2 (RL-6): every (session, cut) x budget x policy, streaming from the scratch
 // files, costliest first; r.rows in (session, cut, budget, policy) order.
 void replay_grid(const real_config& config, const budget_grid& grid, const replay_files& files, real_result& r) {
@@ -754,6 +803,7 @@ void replay_grid(const real_config& config, const budget_grid& grid, const repla
         if (config.progress) config.progress("replay", n, total);
       });
   for (std::size_t k = 0; k < done.size(); ++k) r.rows[replay_order[k]] = std::move(done[k]);
+  add_optima(config, grid, files, r);
 }
 
 // Oracle gap (RP-5) per (session, cut, budget): the policies of one are contiguous.
@@ -838,6 +888,8 @@ json row_json(const real_row& r) {
          {"duplicate_signature_alerts", c.duplicate_signature_alerts},
          {"thrash_index", round_to_6_decimals(c.thrash_index())},
          {"oracle_gap", r.oracle_gap ? json(*r.oracle_gap) : json(nullptr)},
+         {"optimum_faults", r.optimum_faults ? json(*r.optimum_faults) : json(nullptr)},
+         {"optimum_gap", r.optimum_gap() ? json(*r.optimum_gap()) : json(nullptr)},
          {"tokens_used_total", r.metrics.tokens_used_total},
          {"prefix_stability", round_to_6_decimals(r.metrics.prefix_stability())},
          {"physical_insufficiency", c.physical_insufficiency},
@@ -862,6 +914,8 @@ json summary_json(const real_policy_summary& s) {
           {"duplicate_signature_alerts", s.duplicate_signature_alerts},
           {"mean_thrash", round_to_6_decimals(s.mean_thrash)},
           {"oracle_gap_total", s.oracle_gap_total ? json(*s.oracle_gap_total) : json(nullptr)},
+          {"optimum_faults_total", s.optimum_faults_total ? json(*s.optimum_faults_total) : json(nullptr)},
+          {"optimum_gap_total", s.optimum_gap_total ? json(*s.optimum_gap_total) : json(nullptr)},
           {"tokens_used_total", s.tokens_used_total},
           {"prefix_stability", round_to_6_decimals(s.prefix_stability)},
           {"physical_insufficiency", s.physical_insufficiency},
@@ -982,7 +1036,8 @@ json to_json(const real_result& r) {
 std::string to_csv(const real_result& r) {
   std::string csv = "session,cut,budget,budget_kind,policy,turns,faults_total";
   for (auto f : all_fault_kinds) csv += fmt::format(",{}", to_string(f));
-  csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,tokens_used_total,prefix_stability,"
+  csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,optimum_faults,optimum_gap,tokens_used_total,"
+         "prefix_stability,"
          "physical_insufficiency,required_does_not_fit,floor_set_fits,capacity_sufficient,peak_footprint_tokens,"
          "assemblies_over_budget\n";
   for (const auto& row : r.rows) {
@@ -990,9 +1045,12 @@ std::string to_csv(const real_result& r) {
     csv += fmt::format("{},{},{},{},{},{},{}", csv_field(row.session), row.cut, row.budget, to_string(row.kind),
                        csv_field(row.metrics.policy), row.metrics.turns, c.total_faults());
     for (auto f : all_fault_kinds) csv += fmt::format(",{}", c[f]);
-    csv += fmt::format(",{},{},{:.6f},{},{},{:.6f},{},{},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts,
+    csv += fmt::format(",{},{},{:.6f},{},{},{},{},{:.6f},{},{},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts,
                        round_to_6_decimals(c.thrash_index()),
-                       row.oracle_gap ? fmt::format("{}", *row.oracle_gap) : std::string(), row.metrics.tokens_used_total,
+                       row.oracle_gap ? fmt::format("{}", *row.oracle_gap) : std::string(),
+                       row.optimum_faults ? fmt::format("{}", *row.optimum_faults) : std::string(),
+                       row.optimum_gap() ? fmt::format("{}", *row.optimum_gap()) : std::string(),
+                       row.metrics.tokens_used_total,
                        round_to_6_decimals(row.metrics.prefix_stability()), c.physical_insufficiency,
                        required_does_not_fit(row.metrics), row.floor_set_fits() ? "true" : "false",
                        row.capacity_sufficient() ? "true" : "false", row.peak_footprint_tokens,
@@ -1126,7 +1184,8 @@ std::vector<fs::path> write_real_outputs(const real_result& r, const fs::path& d
 
 namespace {
 
-constexpr shard_file_kind real_shard_kind{"clawvm-real-shard", 1, "", "sessions", "session"};
+// Version 2: rows carry the optimum (RL-14).
+constexpr shard_file_kind real_shard_kind{"clawvm-real-shard", 2, "", "sessions", "session"};
 
 // The counters of one import, every one (the report reads several; a merge must
 // reproduce them all).
@@ -1181,6 +1240,7 @@ json shard_row_json(const real_row& row) {
           {"budget_kind", to_string(row.kind)},
           {"metrics", clawvm::to_json(row.metrics)},
           {"oracle_gap", row.oracle_gap ? json(*row.oracle_gap) : json(nullptr)},
+          {"optimum_faults", row.optimum_faults ? json(*row.optimum_faults) : json(nullptr)},
           {"peak_footprint_tokens", row.peak_footprint_tokens},
           {"assemblies_over_budget", row.assemblies_over_budget},
           {"replay_error", row.replay_error}};
@@ -1198,6 +1258,7 @@ real_row shard_row_from_json(const json& j, const std::string& session, const st
   row.kind = kind == to_string(real_budget_kind::window) ? real_budget_kind::window : real_budget_kind::budget;
   row.metrics = metrics_from_json(j.at("metrics"));
   if (!j.at("oracle_gap").is_null()) row.oracle_gap = j.at("oracle_gap").get<std::int64_t>();
+  if (!j.at("optimum_faults").is_null()) row.optimum_faults = j.at("optimum_faults").get<std::uint64_t>();
   row.peak_footprint_tokens = j.at("peak_footprint_tokens").get<std::uint64_t>();
   row.assemblies_over_budget = j.at("assemblies_over_budget").get<std::uint64_t>();
   row.replay_error = j.at("replay_error").get<std::string>();

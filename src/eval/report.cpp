@@ -756,6 +756,33 @@ void add_real_capacity_table(section& s, const real_view& v) {
   s.tables.push_back(std::move(capacity));
 }
 
+// RL-14: every policy's faults above the exact optimum, summed over the sessions, per cut
+// and budget; absent for a document without optima.
+void add_real_optimum_table(section& s, const real_view& v) {
+  const bool any = std::any_of(v.doc.by_policy.begin(), v.doc.by_policy.end(),
+                               [](const real_summary& e) { return e.optimum_faults_total.is_number(); });
+  if (!any) return;
+  table t{"Faults above the exact optimum (spec/optimum.md), total over the sessions", {"cut", "budget", "optimum"}};
+  t.collapsed_in_html = true;
+  for (const auto& policy : v.doc.policies) t.header.push_back(policy);
+  for (const auto& cut : v.doc.cuts) {
+    for (const auto& g : v.grid) {
+      std::vector<cell> row{text_cell(cut), number_cell(real_view::grid_label(g))};
+      const real_summary* first = nullptr;
+      for (const auto& policy : v.doc.policies)
+        if (first == nullptr) first = v.entry(cut, g.first, g.second, policy);
+      if (first == nullptr) continue;
+      row.push_back(value_cell(first->optimum_faults_total));
+      for (const auto& policy : v.doc.policies) {
+        const real_summary* entry = v.entry(cut, g.first, g.second, policy);
+        row.push_back(entry == nullptr ? absent_cell() : value_cell(entry->optimum_gap_total));
+      }
+      t.rows.push_back(std::move(row));
+    }
+  }
+  s.tables.push_back(std::move(t));
+}
+
 // Thrash and prefix stability at full length: the reference budget and the windows.
 void add_real_stability_table(section& s, const real_view& v) {
   const std::string last_cut = v.doc.cuts.empty() ? std::string("full") : v.doc.cuts.back();
@@ -808,6 +835,7 @@ void real_section(section& s, const real_document& real) {
   add_real_paper_comparison(s, v);
   add_real_budget_curves(s, v);
   add_real_capacity_table(s, v);
+  add_real_optimum_table(s, v);
   add_real_stability_table(s, v);
   add_real_sessions_table(s, v, real.rows);
 }

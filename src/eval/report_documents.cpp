@@ -305,6 +305,8 @@ real_summary read_real_summary(object_reader& e) {
   s.faults_where_capacity_sufficient = optional_value(e, "faults_where_capacity_sufficient");
   s.mean_thrash = optional_value(e, "mean_thrash");
   s.prefix_stability = optional_value(e, "prefix_stability");
+  s.optimum_faults_total = optional_value(e, "optimum_faults_total");
+  s.optimum_gap_total = optional_value(e, "optimum_gap_total");
   return s;
 }
 

@@ -202,6 +202,8 @@ struct real_summary {
   value faults_where_capacity_sufficient;
   value mean_thrash;
   value prefix_stability;
+  value optimum_faults_total;  // RL-14
+  value optimum_gap_total;
 };
 
 struct paper_median {

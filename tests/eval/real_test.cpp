@@ -238,6 +238,46 @@ TEST_CASE("RL-8 planted bug: a policy without ClawVM's structure under ClawVM's 
   CHECK_FALSE(r.pass);
 }
 
+TEST_CASE("RL-14 every replay carries its optimum, and no policy with ClawVM's structure is below it",
+          "[real][RL-14][optimum]") {
+  three_sessions data;
+  const auto r = eval::run_real(small_config({data.dir.path()}));
+  REQUIRE_FALSE(r.bad_input);
+  for (const auto& row : r.rows) {
+    INFO(row.session << " " << row.cut << " " << row.budget << " " << row.metrics.policy);
+    REQUIRE(row.optimum_faults.has_value());
+    CHECK(*row.optimum_gap() ==
+          static_cast<std::int64_t>(row.metrics.counters.total_faults()) - static_cast<std::int64_t>(*row.optimum_faults));
+  }
+  // The policies of one (session, cut, budget) share its optimum.
+  for (std::size_t block = 0; block < r.rows.size(); block += r.policies.size())
+    for (std::size_t p = 1; p < r.policies.size(); ++p) CHECK(r.rows[block + p].optimum_faults == r.rows[block].optimum_faults);
+  const auto* check = find_check(r, "optimum_gap_nonnegative");
+  REQUIRE(check != nullptr);
+  CAPTURE(check->detail);
+  CHECK(check->pass);
+  CHECK_FALSE(check->informative);
+  for (const auto& s : r.by_policy) CHECK(s.optimum_gap_total.has_value());
+  const auto j = eval::to_json(r);
+  CHECK(j.at("rows").at(0).contains("optimum_gap"));
+  CHECK(j.at("by_policy").at(0).contains("optimum_faults_total"));
+}
+
+TEST_CASE("RL-14 planted bug: an optimum that keeps nothing is beaten by ClawVM and the check fails",
+          "[real][RL-14][optimum][planted]") {
+  three_sessions data;
+  auto config = small_config({data.dir.path()});
+  config.optimum = eval::optimum_variant::keeps_nothing;  // K_t = 0: the "optimum" is the required-only replay
+  const auto r = eval::run_real(config);
+  REQUIRE_FALSE(r.bad_input);
+  const auto* check = find_check(r, "optimum_gap_nonnegative");
+  REQUIRE(check != nullptr);
+  CAPTURE(check->detail);
+  CHECK_FALSE(check->pass);
+  CHECK_THAT(check->detail, Catch::Contains("first:"));
+  CHECK_FALSE(r.pass);
+}
+
 TEST_CASE("RL-8 a run where no configuration has sufficient capacity shows nothing and fails", "[real][RL-8]") {
   three_sessions data;
   auto config = small_config({data.dir.path()});

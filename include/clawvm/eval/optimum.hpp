@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "clawvm/replay.hpp"
 #include "clawvm/workload.hpp"
 
 namespace clawvm::eval {
@@ -29,6 +30,10 @@ enum class optimum_variant {
 // OPT for `w` at `tokens_budget`: one required-only replay of `w` (OPT-3), events the
 // engine refuses count as they do in any replay (RP-3).
 optimum_result offline_optimum(const workload& w, std::uint32_t tokens_budget,
+                               optimum_variant variant = optimum_variant::none);
+// The same over events pulled one at a time (a workload file, as replay streams it): the
+// events up to the first that does not read are counted.
+optimum_result offline_optimum(const workload_pull& pull, std::uint32_t tokens_budget,
                                optimum_variant variant = optimum_variant::none);
 
 // The optimum gap of a run (OPT-5): its faults minus the optimum, negative only for a

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clawvm/eval/generators.hpp"
+#include "clawvm/eval/optimum.hpp"
 #include "clawvm/eval/shard.hpp"
 #include "clawvm/import/import.hpp"
 #include "clawvm/replay.hpp"
@@ -65,6 +66,8 @@ struct real_config {
   std::vector<engine_policy> policies = all_policies();
   std::uint32_t lookahead_turns = oracle_lookahead_turns_default;
   unsigned jobs = 1;
+  // Planted bugs for the tests only (RL-14): how the optimum is computed.
+  optimum_variant optimum = optimum_variant::none;
   // Where the imported workloads stream through (a fresh subdirectory is created and
   // removed); empty: the system's temporary directory.
   std::filesystem::path scratch_dir;
@@ -107,6 +110,8 @@ struct real_row {
   real_budget_kind kind = real_budget_kind::budget;
   replay_metrics metrics;
   std::optional<std::int64_t> oracle_gap;  // empty when the run has no oracle
+  // RL-14: the exact offline optimum of this (session, cut) at this budget (spec/optimum.md).
+  std::optional<std::uint64_t> optimum_faults;
   std::uint64_t peak_footprint_tokens = 0;
   std::uint64_t assemblies_over_budget = 0;
   std::string replay_error;  // the workload did not read back (an importer bug); empty: none
@@ -115,6 +120,10 @@ struct real_row {
   // live page at this budget.
   bool capacity_sufficient() const noexcept { return peak_footprint_tokens <= budget; }
   bool floor_set_fits() const noexcept { return metrics.floor_unfit_turns == 0; }
+  std::optional<std::int64_t> optimum_gap() const noexcept {
+    if (!optimum_faults) return std::nullopt;
+    return static_cast<std::int64_t>(metrics.counters.total_faults()) - static_cast<std::int64_t>(*optimum_faults);
+  }
 };
 
 // RL-7: one (cut, budget, policy) over the sessions of that cut.
@@ -130,6 +139,8 @@ struct real_policy_summary {
   std::uint64_t duplicate_signature_alerts = 0;
   double mean_thrash = 0.0;
   std::optional<std::int64_t> oracle_gap_total;
+  std::optional<std::uint64_t> optimum_faults_total;  // RL-14: over the sessions
+  std::optional<std::int64_t> optimum_gap_total;
   std::uint64_t tokens_used_total = 0;
   double prefix_stability = 1.0;  // pooled: kept / assembled tokens over the sessions
   std::uint64_t physical_insufficiency = 0;
