@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include <fmt/core.h>
 
@@ -17,6 +20,14 @@ namespace clawvm::bench {
 
 inline constexpr std::size_t warmup_turns = 64;  // as start_session
 
+// Constructs the variant in place: moving a whole workload_event trips g++ 12's
+// -Wmaybe-uninitialized at -O3 (a false positive on std::variant's storage, as in
+// src/eval/generators.cpp).
+template <class Event>
+void emit(workload& w, Event&& e) {
+  w.events.emplace_back(std::in_place_type<std::decay_t<Event>>, std::forward<Event>(e));
+}
+
 struct session_workload {
   workload w;
   std::uint64_t setup_turns = 0;  // turn_end events before the timed turns
@@ -25,11 +36,11 @@ struct session_workload {
 inline void append_scripted_turn(workload& w, const session_script& sc, std::size_t t) {
   const turn_script& turn = sc.turns[t % script_turns];
   for (std::size_t d = 0; d < turn.demand_count; ++d) {
-    w.events.push_back(workload_events::demand{sc.ids[turn.demands[d].page], turn.demands[d].wanted});
+    emit(w, workload_events::demand{sc.ids[turn.demands[d].page], turn.demands[d].wanted});
   }
   const tool_call& call = sc.tools[turn.tool];
-  w.events.push_back(workload_events::tool_call{call.tool, call.arguments_json, call.result});
-  w.events.push_back(workload_events::turn_end{});
+  emit(w, workload_events::tool_call{call.tool, call.arguments_json, call.result});
+  emit(w, workload_events::turn_end{});
 }
 
 inline session_workload make_session_workload(std::size_t pages, std::size_t timed_turns,
@@ -37,22 +48,22 @@ inline session_workload make_session_workload(std::size_t pages, std::size_t tim
   const session_script sc = make_script(pages, seed);
   session_workload out;
   workload& w = out.w;
-  w.events.push_back(workload_events::session_start{"bench"});
+  emit(w, workload_events::session_start{"bench"});
   const std::size_t turn_every = std::max<std::size_t>(8, sc.setup.size() / 64);
   for (std::size_t i = 0; i < sc.setup.size(); ++i) {
     const auto [is_tool, k] = sc.setup[i];
     if (is_tool) {
       const tool_call& call = sc.tools[k];
-      w.events.push_back(workload_events::tool_call{call.tool, call.arguments_json, call.result});
+      emit(w, workload_events::tool_call{call.tool, call.arguments_json, call.result});
     } else {
-      w.events.push_back(workload_events::ingest{sc.specs[k]});
+      emit(w, workload_events::ingest{sc.specs[k]});
     }
     if ((i + 1) % turn_every == 0) {
-      w.events.push_back(workload_events::turn_end{});
+      emit(w, workload_events::turn_end{});
       ++out.setup_turns;
     }
   }
-  w.events.push_back(workload_events::turn_end{});
+  emit(w, workload_events::turn_end{});
   ++out.setup_turns;
   for (std::size_t t = 0; t < warmup_turns; ++t) append_scripted_turn(w, sc, t);
   out.setup_turns += warmup_turns;
