@@ -549,25 +549,18 @@ namespace {
 // RL-14 (OPT-5): no replay of a policy with ClawVM's structure has fewer faults than the
 // optimum of its (session, cut, budget). Absent when no row has an optimum.
 std::optional<real_check> optimum_check(const std::vector<real_row>& rows) {
-  std::size_t checked = 0;
-  std::size_t below = 0;
-  std::uint64_t clawvm_gap = 0;
+  const optimum_bound_tally t = tally_optimum_bound(rows);
+  if (t.checked == 0) return std::nullopt;
   std::string first;
-  for (const auto& r : rows) {
-    const auto policy = policy_named(r.metrics.policy);
-    const auto gap = r.optimum_gap();
-    if (!policy || !has_clawvm_structure(policy->id) || !gap) continue;
-    ++checked;
-    if (policy->id == policy_id::clawvm && *gap > 0) clawvm_gap += static_cast<std::uint64_t>(*gap);
-    if (*gap >= 0) continue;
-    if (below++ == 0) first = fmt::format("; first: {} {} with {} faults, optimum {}", row_name(r), r.metrics.policy,
-                                          r.metrics.counters.total_faults(), *r.optimum_faults);
+  if (t.first) {
+    const real_row& r = rows[*t.first];
+    first = fmt::format("; first: {} {} with {} faults, optimum {}", row_name(r), r.metrics.policy,
+                        r.metrics.counters.total_faults(), *r.optimum_faults);
   }
-  if (checked == 0) return std::nullopt;
-  return real_check{"optimum_gap_nonnegative", below == 0,
+  return real_check{"optimum_gap_nonnegative", t.below == 0,
                     fmt::format("{} of {} replays of lru, clawvm and oracle have fewer faults than the optimum; "
                                 "ClawVM is {} faults above it in all{}",
-                                below, checked, clawvm_gap, first)};
+                                t.below, t.checked, t.clawvm_above, first)};
 }
 
 // RL-7, RL-8 and the replays_complete check over the whole run's rows: after run_real, and

@@ -4,9 +4,12 @@
 // budget, knowing the whole future. Computed from one required-only replay and one small
 // knapsack per selection; exact at every size.
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "clawvm/policy.hpp"
 #include "clawvm/replay.hpp"
 #include "clawvm/workload.hpp"
 
@@ -40,6 +43,31 @@ optimum_result offline_optimum(const workload_pull& pull, std::uint32_t tokens_b
 // policy that breaks a hard rule.
 inline std::int64_t optimum_gap(std::uint64_t total_faults, const optimum_result& optimum) noexcept {
   return static_cast<std::int64_t>(total_faults) - static_cast<std::int64_t>(optimum.optimum_faults);
+}
+
+// OPT-5 over a run's rows (the sweep's SW-15, the real sessions' RL-14): the rows of
+// policies with ClawVM's structure that have an optimum, and those below it. A row has
+// `metrics` (replay_metrics) and `optimum_gap()` (an optional signed gap).
+struct optimum_bound_tally {
+  std::size_t checked = 0;           // rows of lru, clawvm or oracle with an optimum
+  std::size_t below = 0;             // of them, with fewer faults than the optimum
+  std::uint64_t clawvm_above = 0;    // ClawVM's faults above the optimum, summed
+  std::optional<std::size_t> first;  // the index of the first row below
+};
+
+template <class Rows>
+optimum_bound_tally tally_optimum_bound(const Rows& rows) {
+  optimum_bound_tally t;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto policy = policy_named(rows[i].metrics.policy);
+    const auto gap = rows[i].optimum_gap();
+    if (!policy || !has_clawvm_structure(policy->id) || !gap) continue;
+    ++t.checked;
+    if (policy->id == policy_id::clawvm && *gap > 0) t.clawvm_above += static_cast<std::uint64_t>(*gap);
+    if (*gap >= 0) continue;
+    if (t.below++ == 0) t.first = i;
+  }
+  return t;
 }
 
 }  // namespace clawvm::eval
