@@ -181,6 +181,43 @@ void bm_select_after_removal(benchmark::State& st, case_args a, bool follow) {
   st.counters["removals_followed"] = static_cast<double>(followed);
 }
 
+// The first selection after a batch of new pages (a tenth of the session, appended as new
+// evidence): `merge` keeps the scratch's orders and merges the batch in, `rebuild` starts
+// from an empty scratch (every id sorted again). Untimed per iteration: a copy of the
+// table, a selection to warm the scratch, the appends.
+void bm_select_after_append(benchmark::State& st, case_args a, bool merge) {
+  live_session& s = session_for(a.pages, a.budget, clawvm::policy_clawvm);
+  const clawvm::selector_policy policy = s.eng->config().policy.selector;
+  const clawvm::bench::session_script& sc = *s.script;
+  clawvm::selection out;
+  std::uint64_t merged = 0;
+  std::optional<clawvm::page_table> table;
+  std::optional<clawvm::selector_scratch> scratch;
+  for (auto _ : st) {
+    st.PauseTiming();
+    table.reset();
+    scratch.reset();
+    table.emplace(s.eng->pages());
+    scratch.emplace();
+    clawvm::select_representations({table->pages(), a.budget, {}, {}, table->generation()}, policy, out, *scratch,
+                                   false);
+    for (std::size_t k = 0; k < a.pages / 10; ++k) {
+      clawvm::page_spec spec = sc.tools[k % sc.tools.size()].result;
+      spec.id = "appended/" + std::to_string(k);
+      table->ingest(spec);
+    }
+    if (!merge) scratch.emplace();
+    const clawvm::selection_request request{table->pages(), a.budget, {}, {}, table->generation()};
+    st.ResumeTiming();
+    clawvm::select_representations(request, policy, out, *scratch, /*record_decisions=*/false);
+    benchmark::DoNotOptimize(out.tokens_used);
+    st.PauseTiming();
+    merged += scratch->batches_merged;
+    st.ResumeTiming();
+  }
+  st.counters["batches_merged"] = static_cast<double>(merged);
+}
+
 // The canonical tool signature computed by every on_tool_call (JSON parse + dump).
 void bm_tool_signature(benchmark::State& st) {
   const session_script& sc = script_for(100);
@@ -226,6 +263,16 @@ int main(int argc, char** argv) {
                                            clawvm::policy_clawvm, false));
     configure(benchmark::RegisterBenchmark(case_name("select", a).c_str(), bm_select, a));
     configure(benchmark::RegisterBenchmark(case_name("turn_latency", a).c_str(), bm_turn_latency, a));
+  }
+
+  // The cache after a batch of new pages (issue 14): rebuilt vs merged, same run.
+  for (const case_args a : {case_args{10'000, 500}, case_args{100'000, 500}}) {
+    for (const bool merge : {false, true}) {
+      const std::string kind = std::string("select_after_append/") + (merge ? "merge" : "rebuild");
+      auto* b = benchmark::RegisterBenchmark(case_name(kind.c_str(), a).c_str(), bm_select_after_append, a, merge);
+      configure(b);
+      b->Iterations(20);
+    }
   }
 
   // The cache after a removal (issue 14): rebuilt vs followed, same run.

@@ -150,6 +150,9 @@ struct selector_scratch {
   // How many removals the orders followed by filtering rather than a rebuild (a count
   // for tests and benchmarks; the selection does not depend on it).
   std::uint64_t removals_followed = 0;
+  // How many batches of appended pages were merged into the orders rather than rebuilt
+  // (a count for tests and benchmarks, like removals_followed).
+  std::uint64_t batches_merged = 0;
 };
 
 // The level a demand for `wanted` is served at (SEL-3): the lowest present level at or
