@@ -33,6 +33,7 @@ class replayer {
     metrics_.workload = header.name;
     metrics_.policy = o.policy.name;
     metrics_.tokens_budget = o.tokens_budget;
+    metrics_.cache = o.cache;
   }
 
   replay_outcome run() {
@@ -87,13 +88,39 @@ class replayer {
     }
     if (have_previous_prompt_) {
       metrics_.prefix_tokens_assembled += prompt_tokens;
-      for (std::size_t i = 0; i < prompt.size() && i < previous_prompt_.size(); ++i) {
-        if (!(prompt[i] == previous_prompt_[i])) break;
-        metrics_.prefix_tokens_kept += prompt[i].tokens;
-      }
+      metrics_.prefix_tokens_kept += common_prefix_tokens(prompt, previous_prompt_);
     }
+    bill_prompt(prompt, prompt_tokens);
     previous_prompt_ = std::move(prompt);
     have_previous_prompt_ = true;
+  }
+
+  static std::uint64_t common_prefix_tokens(const std::vector<prompt_piece>& a, const std::vector<prompt_piece>& b) {
+    std::uint64_t tokens = 0;
+    for (std::size_t i = 0; i < a.size() && i < b.size() && a[i] == b[i]; ++i) tokens += a[i].tokens;
+    return tokens;
+  }
+
+  // RP-10: what the provider's prompt cache reads, writes and leaves uncached of this
+  // turn's prompt.
+  void bill_prompt(const std::vector<prompt_piece>& prompt, std::uint64_t prompt_tokens) {
+    const prompt_cache_model& model = options_.cache;
+    ++cache_turn_;
+    const bool alive = cache_entry_turn_ != 0 && cache_turn_ - cache_entry_turn_ <= model.ttl_turns;
+    std::uint64_t read = alive ? common_prefix_tokens(prompt, cache_entry_) : 0;
+    if (alive && read < cache_entry_tokens_) ++metrics_.prefix_breaks;
+    if (read < model.min_cacheable_tokens) read = 0;
+    metrics_.cache_read_tokens += read;
+    metrics_.prompt_tokens_total += prompt_tokens;
+    if (prompt_tokens >= model.min_cacheable_tokens) {
+      metrics_.cache_write_tokens += prompt_tokens - read;
+      cache_entry_ = prompt;
+      cache_entry_tokens_ = prompt_tokens;
+      cache_entry_turn_ = cache_turn_;
+    } else {
+      metrics_.cache_uncached_tokens += prompt_tokens - read;
+      if (read > 0) cache_entry_turn_ = cache_turn_;
+    }
   }
 
   // The outcomes of the boundary just crossed (journal::outcomes holds one boundary's).
@@ -157,6 +184,11 @@ class replayer {
   const replay_options& options_;
   bool oracle_;
   memory_store own_state_;
+  // RP-10: the cache's one entry, and turn assemblies counted from 1.
+  std::vector<prompt_piece> cache_entry_;
+  std::uint64_t cache_entry_tokens_ = 0;
+  std::uint64_t cache_entry_turn_ = 0;  // 0: no entry
+  std::uint64_t cache_turn_ = 0;
   engine engine_;
   replay_metrics metrics_;
   std::optional<workload_error> error_;
@@ -259,6 +291,18 @@ nlohmann::json to_json(const replay_metrics& m) {
       {"reasons", m.reasons},
       {"prefix_tokens_kept", m.prefix_tokens_kept},
       {"prefix_tokens_assembled", m.prefix_tokens_assembled},
+      {"prompt_cache",
+       {{"min_cacheable_tokens", m.cache.min_cacheable_tokens},
+        {"ttl_turns", m.cache.ttl_turns},
+        {"write_price", m.cache.write_price},
+        {"read_price", m.cache.read_price}}},
+      {"prompt_tokens_total", m.prompt_tokens_total},
+      {"cache_read_tokens", m.cache_read_tokens},
+      {"cache_write_tokens", m.cache_write_tokens},
+      {"cache_uncached_tokens", m.cache_uncached_tokens},
+      {"prefix_breaks", m.prefix_breaks},
+      {"cache_read_share", m.cache_read_share()},
+      {"relative_cost", m.relative_cost()},
       {"prefix_stability", m.prefix_stability()},
   });
   return out;

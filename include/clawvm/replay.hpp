@@ -24,6 +24,15 @@ namespace clawvm {
 
 inline constexpr std::uint32_t oracle_lookahead_turns_default = 3;  // h (brief §5)
 
+// RP-10: a provider's prompt cache. Prices are relative to an uncached input token.
+struct prompt_cache_model {
+  std::uint32_t min_cacheable_tokens = 1024;
+  std::uint32_t ttl_turns = 5;
+  double write_price = 1.25;
+  double read_price = 0.1;
+  friend bool operator==(const prompt_cache_model&, const prompt_cache_model&) = default;
+};
+
 struct replay_options {
   engine_policy policy = policy_clawvm();
   std::uint32_t tokens_budget = 500;
@@ -33,6 +42,7 @@ struct replay_options {
   principal writer{true, true};
   trace_sink* trace = nullptr;         // decision trace; null: none
   durable_store* state = nullptr;    // durable tier; null: a fresh in-memory one per run
+  prompt_cache_model cache;          // RP-10
 };
 
 // Everything a report needs from one run (RP-6). Deterministic: no times, no addresses.
@@ -61,6 +71,24 @@ struct replay_metrics {
   // page-table order.
   std::uint64_t prefix_tokens_kept = 0;
   std::uint64_t prefix_tokens_assembled = 0;
+  // RP-10: the prompt cache, under `cache`.
+  prompt_cache_model cache;
+  std::uint64_t prompt_tokens_total = 0;
+  std::uint64_t cache_read_tokens = 0;
+  std::uint64_t cache_write_tokens = 0;
+  std::uint64_t cache_uncached_tokens = 0;
+  std::uint64_t prefix_breaks = 0;
+
+  double cache_read_share() const noexcept {
+    return prompt_tokens_total == 0 ? 0.0
+                                    : static_cast<double>(cache_read_tokens) / static_cast<double>(prompt_tokens_total);
+  }
+  double relative_cost() const noexcept {
+    if (prompt_tokens_total == 0) return 1.0;
+    return (cache.read_price * static_cast<double>(cache_read_tokens) +
+            cache.write_price * static_cast<double>(cache_write_tokens) + static_cast<double>(cache_uncached_tokens)) /
+           static_cast<double>(prompt_tokens_total);
+  }
 
   double prefix_stability() const noexcept {
     return prefix_tokens_assembled == 0 ? 1.0

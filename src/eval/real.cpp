@@ -346,6 +346,7 @@ std::vector<real_policy_summary> summarize_real(const std::vector<real_row>& row
         double thrash_sum = 0.0;
         std::uint64_t kept = 0;
         std::uint64_t assembled = 0;
+        double cost = 0.0;
         for (const real_row* r : it->second) {
           const auto& c = r->metrics.counters;
           ++s.sessions;
@@ -362,6 +363,11 @@ std::vector<real_policy_summary> summarize_real(const std::vector<real_row>& row
           s.tokens_used_total += r->metrics.tokens_used_total;
           kept += r->metrics.prefix_tokens_kept;
           assembled += r->metrics.prefix_tokens_assembled;
+          s.prompt_tokens_total += r->metrics.prompt_tokens_total;
+          s.cache_read_tokens += r->metrics.cache_read_tokens;
+          s.prefix_breaks += r->metrics.prefix_breaks;
+          s.turns += r->metrics.turns;
+          cost += r->metrics.relative_cost() * static_cast<double>(r->metrics.prompt_tokens_total);
           s.physical_insufficiency += c.physical_insufficiency;
           if (r->capacity_sufficient()) {
             ++s.sessions_capacity_sufficient;
@@ -371,6 +377,11 @@ std::vector<real_policy_summary> summarize_real(const std::vector<real_row>& row
         s.median_faults = median_of(std::move(faults));
         s.mean_thrash = thrash_sum / static_cast<double>(s.sessions);
         s.prefix_stability = assembled == 0 ? 1.0 : static_cast<double>(kept) / static_cast<double>(assembled);
+        if (s.prompt_tokens_total > 0) {
+          const auto total = static_cast<double>(s.prompt_tokens_total);
+          s.cache_read_share = static_cast<double>(s.cache_read_tokens) / total;
+          s.relative_cost = cost / total;
+        }
         out.push_back(std::move(s));
       }
     }
@@ -775,6 +786,7 @@ void replay_grid(const real_config& config, const budget_grid& grid, const repla
     o.policy = config.policies[p];
     o.tokens_budget = grid[b].first;
     o.lookahead_turns = config.lookahead_turns;
+    o.cache = config.cache;
     replay_outcome out = replay_workload_file(files.paths[c], o);
     real_row row;
     row.session = r.sessions[r.replayed[c].session].name;
@@ -885,6 +897,9 @@ json row_json(const real_row& r) {
          {"optimum_gap", r.optimum_gap() ? json(*r.optimum_gap()) : json(nullptr)},
          {"tokens_used_total", r.metrics.tokens_used_total},
          {"prefix_stability", round_to_6_decimals(r.metrics.prefix_stability())},
+         {"cache_read_share", round_to_6_decimals(r.metrics.cache_read_share())},
+         {"relative_cost", round_to_6_decimals(r.metrics.relative_cost())},
+         {"prefix_breaks", r.metrics.prefix_breaks},
          {"physical_insufficiency", c.physical_insufficiency},
          {"required_does_not_fit", required_does_not_fit(r.metrics)},
          {"floor_set_fits", r.floor_set_fits()},
@@ -911,6 +926,10 @@ json summary_json(const real_policy_summary& s) {
           {"optimum_gap_total", s.optimum_gap_total ? json(*s.optimum_gap_total) : json(nullptr)},
           {"tokens_used_total", s.tokens_used_total},
           {"prefix_stability", round_to_6_decimals(s.prefix_stability)},
+          {"cache_read_share", round_to_6_decimals(s.cache_read_share)},
+          {"relative_cost", round_to_6_decimals(s.relative_cost)},
+          {"prefix_breaks", s.prefix_breaks},
+          {"turns", s.turns},
           {"physical_insufficiency", s.physical_insufficiency},
           {"sessions_capacity_sufficient", s.sessions_capacity_sufficient},
           {"faults_where_capacity_sufficient", s.faults_where_capacity_sufficient}};

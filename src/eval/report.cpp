@@ -783,22 +783,24 @@ void add_real_optimum_table(section& s, const real_view& v) {
   s.tables.push_back(std::move(t));
 }
 
-// Thrash and prefix stability at full length: the reference budget and the windows.
+// Thrash, prefix stability and the prompt cache (RP-10) at full length: the reference
+// budget and the windows.
 void add_real_stability_table(section& s, const real_view& v) {
   const std::string last_cut = v.doc.cuts.empty() ? std::string("full") : v.doc.cuts.back();
-  table stability{fmt::format("Cut {}: mean thrash and prefix stability", last_cut), {"policy"}};
+  table stability{fmt::format("Cut {}: mean thrash, prefix stability and the prompt cache", last_cut), {"policy"}};
   std::vector<std::pair<value, std::string>> shown{{v.doc.reference_budget, "budget"}};
   for (const auto& w : v.doc.windows) shown.emplace_back(w, "window");
   for (const auto& g : shown) {
-    stability.header.push_back("thrash " + real_view::grid_label(g));
-    stability.header.push_back("prefix stability " + real_view::grid_label(g));
+    for (const char* metric : {"thrash", "prefix stability", "cache-read share", "relative cost"})
+      stability.header.push_back(fmt::format("{} {}", metric, real_view::grid_label(g)));
   }
   for (const auto& policy : v.doc.policies) {
     std::vector<cell> row{text_cell(policy)};
     for (const auto& g : shown) {
       const real_summary* entry = v.entry(last_cut, g.first, g.second, policy);
-      row.push_back(entry == nullptr ? absent_cell() : value_cell(entry->mean_thrash, 3));
-      row.push_back(entry == nullptr ? absent_cell() : value_cell(entry->prefix_stability, 3));
+      for (const value real_summary::*metric : {&real_summary::mean_thrash, &real_summary::prefix_stability,
+                                                &real_summary::cache_read_share, &real_summary::relative_cost})
+        row.push_back(entry == nullptr ? absent_cell() : value_cell(entry->*metric, 3));
     }
     stability.rows.push_back(std::move(row));
   }

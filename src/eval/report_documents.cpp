@@ -307,6 +307,8 @@ real_summary read_real_summary(object_reader& e) {
   s.prefix_stability = optional_value(e, "prefix_stability");
   s.optimum_faults_total = optional_value(e, "optimum_faults_total");
   s.optimum_gap_total = optional_value(e, "optimum_gap_total");
+  s.cache_read_share = optional_value(e, "cache_read_share");
+  s.relative_cost = optional_value(e, "relative_cost");
   return s;
 }
 

@@ -204,6 +204,8 @@ struct real_summary {
   value prefix_stability;
   value optimum_faults_total;  // RL-14
   value optimum_gap_total;
+  value cache_read_share;  // RL-15 (RP-10)
+  value relative_cost;
 };
 
 struct paper_median {

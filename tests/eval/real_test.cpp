@@ -263,6 +263,38 @@ TEST_CASE("RL-14 every replay carries its optimum, and no policy with ClawVM's s
   CHECK(j.at("by_policy").at(0).contains("optimum_faults_total"));
 }
 
+TEST_CASE("RL-15 the prompt cache is measured per replay and pooled per summary", "[real][RL-15]") {
+  three_sessions data;
+  const auto r = eval::run_real(small_config({data.dir.path()}));
+  REQUIRE_FALSE(r.bad_input);
+  bool window_reads = false;
+  for (const auto& s : r.by_policy) {
+    CAPTURE(s.cut, s.budget, s.policy);
+    CHECK(s.prompt_tokens_total > 0);
+    CHECK(s.cache_read_share >= 0.0);
+    CHECK(s.cache_read_share <= 1.0);
+    // At budgets of a few hundred tokens no prompt reaches the 1 024-token minimum.
+    if (s.kind == eval::real_budget_kind::budget) CHECK(s.cache_read_tokens == 0);
+    if (s.kind == eval::real_budget_kind::window && s.cache_read_share > 0.0) window_reads = true;
+  }
+  // These sessions' prompts stay under the default 1 024-token minimum (a few hundred
+  // tokens per turn): nothing is cached.
+  CHECK_FALSE(window_reads);
+  // With a 256-token minimum the window's prompts are cached, and cheaper for it.
+  auto config = small_config({data.dir.path()});
+  config.cache.min_cacheable_tokens = 256;
+  const auto cached = eval::run_real(config);
+  for (const auto& s : cached.by_policy) {
+    if (s.kind != eval::real_budget_kind::window || s.cache_read_share == 0.0) continue;
+    window_reads = true;
+    CHECK(s.relative_cost < 1.0);
+  }
+  CHECK(window_reads);
+  const auto j = eval::to_json(r);
+  CHECK(j.at("rows").at(0).contains("cache_read_share"));
+  CHECK(j.at("by_policy").at(0).contains("relative_cost"));
+}
+
 TEST_CASE("RL-14 planted bug: an optimum that keeps nothing is beaten by ClawVM and the check fails",
           "[real][RL-14][optimum][planted]") {
   three_sessions data;

@@ -163,6 +163,56 @@ TEST_CASE("RP-7: prefix stability is 1 for an unchanging prompt and drops when t
   CHECK(changed.prefix_stability() < 1.0);
 }
 
+TEST_CASE("RP-10: the prompt cache reads a repeated prompt, writes a new one, and expires", "[replay][RP-10]") {
+  workload w;
+  w.header.name = "cache";
+  auto boot = test::ladder("boot", page_type::bootstrap, 40, 4, 9);
+  boot.pin = pin_class::hard;
+  w.events.emplace_back(workload_events::ingest{boot});
+  for (int i = 0; i < 5; ++i) w.events.emplace_back(workload_events::turn_end{});
+  replay_options o;
+  o.tokens_budget = 500;
+  o.cache.min_cacheable_tokens = 10;
+  const auto steady = replay(w, o).metrics;
+  // Five identical prompts of T tokens: the first is written, the other four are read.
+  const std::uint64_t T = steady.tokens_used_total / 5;
+  REQUIRE(T >= 10);
+  CHECK(steady.prompt_tokens_total == 5 * T);
+  CHECK(steady.cache_write_tokens == T);
+  CHECK(steady.cache_read_tokens == 4 * T);
+  CHECK(steady.cache_uncached_tokens == 0);
+  CHECK(steady.prefix_breaks == 0);
+  CHECK(steady.cache_read_share() == Approx(0.8));
+  CHECK(steady.relative_cost() == Approx((0.1 * 4 + 1.25) / 5));
+
+  // The page changes: the sixth prompt shares nothing with the cached one (a break), and
+  // is written again.
+  w.events.emplace_back(workload_events::update{test::ladder("boot", page_type::bootstrap, 41, 4, 9),
+                                                update{"boot", "b", journal_op::append, "1", scope::session, "boot", 0}});
+  w.events.emplace_back(workload_events::turn_end{});
+  const auto changed = replay(w, o).metrics;
+  CHECK(changed.prefix_breaks == 1);
+  CHECK(changed.cache_read_tokens == 4 * T);
+  CHECK(changed.cache_write_tokens == T + (changed.prompt_tokens_total - 5 * T));
+
+  // TTL 0: an entry is never alive at the next turn, so nothing is read.
+  o.cache.ttl_turns = 0;
+  const auto expired = replay(w, o).metrics;
+  CHECK(expired.cache_read_tokens == 0);
+  CHECK(expired.prefix_breaks == 0);
+  CHECK(expired.relative_cost() == Approx(1.25));
+
+  // Prompts below the minimum are never cached: every token is billed as uncached input.
+  o = replay_options{};
+  o.tokens_budget = 500;
+  const auto small = replay(w, o).metrics;
+  CHECK(small.cache_read_tokens == 0);
+  CHECK(small.cache_write_tokens == 0);
+  CHECK(small.cache_uncached_tokens == small.prompt_tokens_total);
+  CHECK(small.cache_read_share() == 0.0);
+  CHECK(small.relative_cost() == 1.0);
+}
+
 TEST_CASE("RP-5: the oracle counts the demands of exactly the next h turns", "[replay][oracle]") {
   const auto evidence = [](const std::string& id) { return test::ladder(id, page_type::evidence, 60, 8, 5); };
   // The events after the current turn_end: turn t+1, t+2, t+3, t+4.

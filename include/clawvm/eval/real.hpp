@@ -66,6 +66,7 @@ struct real_config {
   std::vector<engine_policy> policies = all_policies();
   std::uint32_t lookahead_turns = oracle_lookahead_turns_default;
   unsigned jobs = 1;
+  prompt_cache_model cache;  // RL-15: the provider's prompt cache (RP-10)
   // Planted bugs for the tests only (RL-14): how the optimum is computed.
   optimum_variant optimum = optimum_variant::none;
   // Where the imported workloads stream through (a fresh subdirectory is created and
@@ -143,6 +144,13 @@ struct real_policy_summary {
   std::optional<std::int64_t> optimum_gap_total;
   std::uint64_t tokens_used_total = 0;
   double prefix_stability = 1.0;  // pooled: kept / assembled tokens over the sessions
+  // RL-15 (RP-10), pooled over the sessions: the provider's prompt cache.
+  std::uint64_t prompt_tokens_total = 0;
+  std::uint64_t cache_read_tokens = 0;
+  std::uint64_t prefix_breaks = 0;
+  double cache_read_share = 0.0;
+  double relative_cost = 1.0;
+  std::uint64_t turns = 0;
   std::uint64_t physical_insufficiency = 0;
   std::size_t sessions_capacity_sufficient = 0;
   std::uint64_t faults_where_capacity_sufficient = 0;
