@@ -150,23 +150,29 @@ void bm_select(benchmark::State& st, case_args a) {
 // table's last_removal (the orders are filtered), `rebuild` does not (they are re-sorted).
 // Untimed per iteration: a copy of the session's table, a selection to warm the scratch,
 // and the removal of every tenth page.
+// Untimed set-up of the cache benchmarks: a fresh copy of the session's table and a
+// scratch warmed by one selection of it. The previous iteration's table and scratch are
+// freed here, while the timer is paused (several ms at 100 000 pages).
+void warm_copy(const live_session& s, case_args a, const clawvm::selector_policy& policy,
+               std::optional<clawvm::page_table>& table, std::optional<clawvm::selector_scratch>& scratch,
+               clawvm::selection& out) {
+  table.reset();
+  scratch.reset();
+  table.emplace(s.eng->pages());
+  scratch.emplace();
+  clawvm::select_representations({table->pages(), a.budget, {}, {}, table->generation()}, policy, out, *scratch, false);
+}
+
 void bm_select_after_removal(benchmark::State& st, case_args a, bool follow) {
   live_session& s = session_for(a.pages, a.budget, clawvm::policy_clawvm);
   const clawvm::selector_policy policy = s.eng->config().policy.selector;
   clawvm::selection out;
   std::uint64_t followed = 0;
-  // Outside the loop, so that freeing the last iteration's table and scratch (several ms
-  // at 100 000 pages) happens while the timer is paused.
   std::optional<clawvm::page_table> table;
   std::optional<clawvm::selector_scratch> scratch;
   for (auto _ : st) {
     st.PauseTiming();
-    table.reset();
-    scratch.reset();
-    table.emplace(s.eng->pages());
-    scratch.emplace();
-    clawvm::select_representations({table->pages(), a.budget, {}, {}, table->generation()}, policy, out, *scratch,
-                                   false);
+    warm_copy(s, a, policy, table, scratch, out);
     std::size_t k = 0;
     table->remove_if([&](const clawvm::page&) { return ++k % 10 == 0; });
     const clawvm::selection_request request{table->pages(), a.budget, {}, {}, table->generation(),
@@ -195,12 +201,7 @@ void bm_select_after_append(benchmark::State& st, case_args a, bool merge) {
   std::optional<clawvm::selector_scratch> scratch;
   for (auto _ : st) {
     st.PauseTiming();
-    table.reset();
-    scratch.reset();
-    table.emplace(s.eng->pages());
-    scratch.emplace();
-    clawvm::select_representations({table->pages(), a.budget, {}, {}, table->generation()}, policy, out, *scratch,
-                                   false);
+    warm_copy(s, a, policy, table, scratch, out);
     for (std::size_t k = 0; k < a.pages / 10; ++k) {
       clawvm::page_spec spec = sc.tools[k % sc.tools.size()].result;
       spec.id = "appended/" + std::to_string(k);

@@ -144,13 +144,19 @@ TEST_CASE("RP-8: bad input part-way stops the replay after the last good event",
   CHECK(out.metrics.turns == 1);
 }
 
-TEST_CASE("RP-7: prefix stability is 1 for an unchanging prompt and drops when the prompt changes", "[replay]") {
+// One hard-pinned bootstrap page and five turns: the same prompt five times (RP-7, RP-10).
+workload steady_prompt_workload() {
   workload w;
-  w.header.name = "prefix";
+  w.header.name = "steady-prompt";
   auto boot = test::ladder("boot", page_type::bootstrap, 40, 4, 9);
   boot.pin = pin_class::hard;
   w.events.emplace_back(workload_events::ingest{boot});
   for (int i = 0; i < 5; ++i) w.events.emplace_back(workload_events::turn_end{});
+  return w;
+}
+
+TEST_CASE("RP-7: prefix stability is 1 for an unchanging prompt and drops when the prompt changes", "[replay]") {
+  workload w = steady_prompt_workload();
   replay_options o;
   o.tokens_budget = 500;
   const auto steady = replay(w, o).metrics;
@@ -164,12 +170,7 @@ TEST_CASE("RP-7: prefix stability is 1 for an unchanging prompt and drops when t
 }
 
 TEST_CASE("RP-10: the prompt cache reads a repeated prompt, writes a new one, and expires", "[replay][RP-10]") {
-  workload w;
-  w.header.name = "cache";
-  auto boot = test::ladder("boot", page_type::bootstrap, 40, 4, 9);
-  boot.pin = pin_class::hard;
-  w.events.emplace_back(workload_events::ingest{boot});
-  for (int i = 0; i < 5; ++i) w.events.emplace_back(workload_events::turn_end{});
+  workload w = steady_prompt_workload();
   replay_options o;
   o.tokens_budget = 500;
   o.cache.min_cacheable_tokens = 10;
