@@ -756,6 +756,57 @@ void add_real_capacity_table(section& s, const real_view& v) {
   s.tables.push_back(std::move(capacity));
 }
 
+// RL-15: the prompt cache per policy at each window of the last cut: two charts (the
+// cache-read share, and the input cost relative to no caching) and the faults beside
+// them, so that a policy's cache behaviour is read next to what it costs in faults.
+void add_real_cache_charts(section& s, const real_view& v) {
+  const std::string last_cut = v.doc.cuts.empty() ? std::string("full") : v.doc.cuts.back();
+  const bool any = std::any_of(v.doc.by_policy.begin(), v.doc.by_policy.end(),
+                               [](const real_summary& e) { return e.cache_read_share.is_number(); });
+  if (!any || v.doc.windows.empty()) return;
+  constexpr std::array<std::string_view, 3> window_colours{"#0072B2", "#56B4E9", "#999999"};
+  const auto chart_of = [&](std::string title, std::string y_label, const value real_summary::*metric) {
+    svg::grouped_bar_chart chart;
+    chart.title = std::move(title);
+    chart.y_label = std::move(y_label);
+    chart.categories = v.doc.policies;
+    chart.value_decimals = 2;
+    chart.width_px = narrow_chart_px;
+    for (std::size_t w = 0; w < v.doc.windows.size(); ++w) {
+      std::vector<double> values;
+      for (const auto& policy : v.doc.policies) {
+        const real_summary* e = v.entry(last_cut, v.doc.windows[w], "window", policy);
+        values.push_back(e == nullptr ? svg::missing_value : (e->*metric).number_or_missing());
+      }
+      chart.groups.push_back({"window " + v.doc.windows[w].text(0),
+                              std::string(window_colours[w % window_colours.size()]), values});
+    }
+    return svg::render(chart);
+  };
+  s.charts.push_back({chart_of(fmt::format("Prompt-cache read share per policy: cut {}", last_cut), "cache-read share",
+                               &real_summary::cache_read_share),
+                      false});
+  s.charts.push_back({chart_of(fmt::format("Input cost relative to no caching: cut {}", last_cut), "relative cost",
+                               &real_summary::relative_cost),
+                      false});
+  table t{fmt::format("Cut {}: faults, cache-read share and relative cost at each window", last_cut), {"policy"}};
+  for (const auto& w : v.doc.windows) {
+    for (const char* metric : {"faults", "cache-read share", "relative cost"})
+      t.header.push_back(fmt::format("{} window {}", metric, w.text(0)));
+  }
+  for (const auto& policy : v.doc.policies) {
+    std::vector<cell> row{text_cell(policy)};
+    for (const auto& w : v.doc.windows) {
+      const real_summary* e = v.entry(last_cut, w, "window", policy);
+      row.push_back(e == nullptr ? absent_cell() : value_cell(e->total_faults));
+      row.push_back(e == nullptr ? absent_cell() : value_cell(e->cache_read_share, 3));
+      row.push_back(e == nullptr ? absent_cell() : value_cell(e->relative_cost, 3));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  s.tables.push_back(std::move(t));
+}
+
 // RL-14: every policy's faults above the exact optimum, summed over the sessions, per cut
 // and budget; absent for a document without optima.
 void add_real_optimum_table(section& s, const real_view& v) {
@@ -839,6 +890,7 @@ void real_section(section& s, const real_document& real) {
   add_real_capacity_table(s, v);
   add_real_optimum_table(s, v);
   add_real_stability_table(s, v);
+  add_real_cache_charts(s, v);
   add_real_sessions_table(s, v, real.rows);
 }
 

@@ -290,6 +290,13 @@ TEST_CASE("RL-15 the prompt cache is measured per replay and pooled per summary"
     CHECK(s.relative_cost < 1.0);
   }
   CHECK(window_reads);
+  // The report charts both per policy at the windows, with the faults beside them.
+  eval::report_inputs in;
+  in.real = eval::to_json(cached);
+  const std::string html = eval::render_report_html(in);
+  CHECK(html.find("Prompt-cache read share per policy: cut full") != std::string::npos);
+  CHECK(html.find("Input cost relative to no caching: cut full") != std::string::npos);
+  CHECK(html.find("faults window 8192") != std::string::npos);
   const auto j = eval::to_json(r);
   CHECK(j.at("rows").at(0).contains("cache_read_share"));
   CHECK(j.at("by_policy").at(0).contains("relative_cost"));
