@@ -28,19 +28,8 @@ using namespace clawvm::props;
 
 // ---- generators -------------------------------------------------------------------------
 
-// Page ids name their type, so an update usually keeps the page's type (a few updates
-// name another type on purpose: page_type_mismatch).
-struct pool_page {
-  const char* id;
-  page_type type;
-};
-constexpr std::array<pool_page, 9> page_pool{{
-    {"boot", page_type::bootstrap},    {"rule-a", page_type::constraint},
-    {"rule-b", page_type::constraint}, {"plan", page_type::plan},
-    {"pref", page_type::preference},   {"ev-a", page_type::evidence},
-    {"ev-b", page_type::evidence},     {"conv-a", page_type::conversation},
-    {"conv-b", page_type::conversation}}};
-
+// Page ids name their type (generators.hpp page_pool), so an update usually keeps the
+// page's type (a few updates name another type on purpose: page_type_mismatch).
 rc::Gen<pool_page> gen_pool_page() { return rc::gen::elementOf(page_pool); }
 
 rc::Gen<update> gen_pending(std::string page_id) {

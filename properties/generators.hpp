@@ -4,6 +4,7 @@
 // levels missing, the floor always present), page sets, demands, budgets (including
 // budgets below the hard-pinned floor set) and selector policies.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -20,6 +21,19 @@
 #include "show.hpp"
 
 namespace clawvm::props {
+
+// A small pool of page ids, each naming its type, that random event sequences draw from
+// so that events meet the same pages again (engine_props, optimum_props).
+struct pool_page {
+  const char* id;
+  page_type type;
+};
+inline constexpr std::array<pool_page, 9> page_pool{{
+    {"boot", page_type::bootstrap},    {"rule-a", page_type::constraint},
+    {"rule-b", page_type::constraint}, {"plan", page_type::plan},
+    {"pref", page_type::preference},   {"ev-a", page_type::evidence},
+    {"ev-b", page_type::evidence},     {"conv-a", page_type::conversation},
+    {"conv-b", page_type::conversation}}};
 
 inline rc::Gen<page_type> gen_page_type() {
   return rc::gen::elementOf(all_page_types);

@@ -26,18 +26,6 @@ namespace {
 using namespace clawvm;
 using namespace clawvm::props;
 
-struct pool_page {
-  const char* id;
-  page_type type;
-};
-constexpr std::array<pool_page, 7> page_pool{{{"boot", page_type::bootstrap},
-                                              {"rule", page_type::constraint},
-                                              {"plan", page_type::plan},
-                                              {"pref", page_type::preference},
-                                              {"ev-a", page_type::evidence},
-                                              {"ev-b", page_type::evidence},
-                                              {"conv", page_type::conversation}}};
-
 constexpr std::array<const char*, 6> call_paths{"a", "b", "c", "d", "e", "f"};
 
 struct scenario {
@@ -76,7 +64,7 @@ rc::Gen<scenario> gen_scenario() {
         u.value_json = *rc::gen::element<std::string>("{\"step\":1}", "{\"step\":2}");
         s.w.events.push_back(workload_events::update{*gen_valid_page_spec(p.id, p.type), u});
       } else if (kind < 47) {
-        const std::string id = *rc::gen::element<std::string>("ev-a", "ev-b", "t-a", "t-b", "t-c", "t-d", "t-e", "t-f", "conv");
+        const std::string id = *rc::gen::element<std::string>("ev-a", "ev-b", "t-a", "t-b", "t-c", "t-d", "t-e", "t-f", "conv-a");
         s.w.events.push_back(workload_events::demand{id, *rc::gen::element(level::pointer, level::structured, level::full)});
       } else if (kind < 70) {
         const auto k = *rc::gen::inRange<std::size_t>(0, call_paths.size());

@@ -71,7 +71,7 @@ class replayer {
   }
 
   std::vector<std::pair<std::string, std::uint32_t>> lookahead() const {
-    return oracle_future_demands(buffer_, options_.lookahead_turns, result_page_by_signature_);
+    return oracle_future_demands(buffer_, options_.lookahead_turns, engine_.tool_results());
   }
 
   void record_prompt() {
@@ -150,12 +150,11 @@ class replayer {
     count_reason(rc);
   }
   void account(const workload_events::demand&, const event_outcome&) { ++metrics_.demands; }
-  void account(const workload_events::tool_call& e, const event_outcome& o) {
+  void account(const workload_events::tool_call&, const event_outcome& o) {
     const tool_result& r = std::get<tool_result>(o);
     ++metrics_.tool_calls;
     if (r.outcome == tool_outcome::rejected) ++metrics_.tool_rejected;
     count_reason(r.reason);
-    if (r.outcome == tool_outcome::new_call) result_page_by_signature_.emplace(r.signature, e.result.id);
   }
   void account(const workload_events::recall&, const event_outcome& o) {
     const recall_result& r = std::get<recall_result>(o);
@@ -169,15 +168,9 @@ class replayer {
     for (const auto& u : sel.unmet) count_reason(u.reason);
     record_prompt();
   }
-  void account(const workload_events::lifecycle& e, const event_outcome&) {
+  void account(const workload_events::lifecycle&, const event_outcome&) {
     ++metrics_.boundaries;
     count_new_rejections();
-    if (boundary_ends_session(e.kind)) {
-      // Results of destroyed pages are gone from the engine's signature map too.
-      for (auto it = result_page_by_signature_.begin(); it != result_page_by_signature_.end();) {
-        it = engine_.pages().find(it->second) ? std::next(it) : result_page_by_signature_.erase(it);
-      }
-    }
   }
 
   const workload_pull& pull_;
@@ -195,7 +188,6 @@ class replayer {
   std::deque<workload_event> buffer_;
   std::uint32_t turn_ends_buffered_ = 0;
   bool source_done_ = false;
-  std::map<std::string, std::string> result_page_by_signature_;
   std::vector<prompt_piece> previous_prompt_;
   bool have_previous_prompt_ = false;
 };

@@ -99,12 +99,9 @@ class engine {
   const engine_config& config() const noexcept { return config_; }
   std::uint64_t turn() const noexcept { return turn_; }
   std::size_t pending_updates() const noexcept;
-  // The id of the page holding the result of the call with this canonical signature
-  // (FT-3), or null when the signature is unknown: what a repeated call would reuse.
-  const std::string* tool_result_page(const std::string& signature) const noexcept {
-    const auto it = tool_results_.find(signature);
-    return it == tool_results_.end() ? nullptr : &it->second;
-  }
+  // Canonical signature -> the id of the page holding that call's result (FT-3): what a
+  // repeated call would reuse (the oracle's lookahead and the optimum read it).
+  const std::map<std::string, std::string>& tool_results() const noexcept { return tool_results_; }
 
  private:
   boundary_report cross_boundary(boundary b);

@@ -20,6 +20,14 @@ namespace clawvm::eval {
 
 namespace {
 
+// OPT-2: the one boundary that does not restore destroys nothing, so a window's served
+// pages stay served until the next selection.
+static_assert([] {
+  for (const page_type t : all_page_types)
+    if (boundary_destroys(boundary::memory_flush, t)) return false;
+  return true;
+}());
+
 // OPT-3: ClawVM's structure, every selection exactly the required step.
 engine_policy required_only_policy() {
   engine_policy p = make_policy(policy_id::clawvm);
@@ -71,16 +79,11 @@ class optimum_run {
     const std::uint64_t faults_before = controllable_faults();
     const event_outcome outcome = apply_event(engine_, event);
     if (const std::uint64_t faults = controllable_faults() - faults_before; faults > 0) add_faults(faulting_page, faults);
-    if (std::holds_alternative<turn_outcome>(outcome)) {
+    // A turn and a boundary that restores are selections (EN-7, EN-8); a memory flush
+    // neither restores nor destroys (static_assert below), so its window goes on.
+    const auto* b = std::get_if<workload_events::lifecycle>(&event);
+    if (std::holds_alternative<turn_outcome>(outcome) || (b != nullptr && b->kind != boundary::memory_flush)) {
       start_window();
-    } else if (const auto* b = std::get_if<workload_events::lifecycle>(&event)) {
-      // A boundary that restores is a selection (EN-7); a memory flush is not, and what
-      // it destroys stays unserved until the next selection (OPT-2).
-      if (engine_.config().policy.restore_after_boundary && b->kind != boundary::memory_flush) {
-        start_window();
-      } else {
-        flushed_.push_back(b->kind);
-      }
     }
   }
 
@@ -106,7 +109,8 @@ class optimum_run {
     if (const auto* d = std::get_if<workload_events::demand>(&event)) return d->page;
     if (const auto* t = std::get_if<workload_events::tool_call>(&event)) {
       if (const auto signature = canonical_tool_signature(t->tool, t->arguments_json)) {
-        if (const std::string* page_id = engine_.tool_result_page(*signature)) return *page_id;
+        if (const auto known = engine_.tool_results().find(*signature); known != engine_.tool_results().end())
+          return known->second;
       }
     }
     return {};
@@ -114,12 +118,8 @@ class optimum_run {
 
   void add_faults(const std::string& page_id, std::uint64_t faults) {
     const auto index = engine_.pages().find(page_id);
-    // Unavoidable: before any selection, a page the selection did not know, or a page a
-    // memory flush destroyed since the selection (OPT-3).
+    // Unavoidable: before any selection, or a page the selection did not know (OPT-3).
     if (!in_window_ || !index || *index >= weights_.size()) return;
-    const page_type type = engine_.pages().pages()[*index].type;
-    for (const boundary b : flushed_)
-      if (boundary_destroys(b, type)) return;
     auto& item = items_[*index];
     item.first += faults;
     item.second = weights_[*index];
@@ -131,7 +131,6 @@ class optimum_run {
     if (!items_.empty()) ++result_.selections_with_choice;
     if (variant_ != optimum_variant::keeps_nothing) result_.avoidable_faults += knapsack(items_, spare_);
     items_.clear();
-    flushed_.clear();
   }
 
   // A selection just ran: its window starts, with the weights as the pages are now.
@@ -153,7 +152,6 @@ class optimum_run {
   std::uint64_t spare_ = 0;
   std::vector<std::uint32_t> weights_;  // c_t by page index, at the window's selection
   std::map<page_index, std::pair<std::uint64_t, std::uint32_t>> items_;  // page -> (v_t, c_t)
-  std::vector<boundary> flushed_;       // boundaries without a restore in this window
 };
 
 }  // namespace

@@ -754,15 +754,17 @@ void add_optima(const real_config& config, const budget_grid& grid, const replay
   std::vector<std::uintmax_t> task_cost(tasks);
   for (std::size_t t = 0; t < tasks; ++t) task_cost[t] = files.bytes[t / grid.size()];
   const auto order = largest_first(task_cost);
-  const auto optima = parallel_map<optimum_result>(tasks, config.jobs, [&](std::size_t k) {
+  // A scratch file that does not read has no optimum (its replays report replay_error).
+  const auto optima = parallel_map<std::optional<std::uint64_t>>(tasks, config.jobs, [&](std::size_t k) {
     const std::size_t t = order[k];
     workload_file_source source(files.paths[t / grid.size()]);
-    if (!source.header()) return optimum_result{};
-    return offline_optimum(source.pull(), grid[t % grid.size()].first, config.optimum);
+    if (!source.header()) return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>{
+        offline_optimum(source.pull(), grid[t % grid.size()].first, config.optimum).optimum_faults};
   });
   const std::size_t policies = config.policies.size();
   for (std::size_t k = 0; k < tasks; ++k) {
-    for (std::size_t p = 0; p < policies; ++p) r.rows[order[k] * policies + p].optimum_faults = optima[k].optimum_faults;
+    for (std::size_t p = 0; p < policies; ++p) r.rows[order[k] * policies + p].optimum_faults = optima[k];
   }
 }
 

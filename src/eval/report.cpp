@@ -83,7 +83,7 @@ struct section {
 };
 
 constexpr std::string_view not_run_text = "not run";
-constexpr std::string_view absent_value = "\xE2\x80\x94";  // em dash: no value in the document
+constexpr std::string_view absent_value = report_documents::absent_text;  // em dash: no value in the document
 
 cell text_cell(std::string text) { return {std::move(text), cell_style::text}; }
 cell number_cell(std::string text) { return {std::move(text), cell_style::number}; }

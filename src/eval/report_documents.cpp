@@ -1,7 +1,7 @@
 // Reading the suite's documents for the report (report_documents.hpp, spec/report.md RPT-6).
 #include "report_documents.hpp"
 
-#include <cmath>
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 
@@ -17,8 +17,6 @@ namespace {
 using json = nlohmann::json;
 using json_fields::field_error;
 using json_fields::object_reader;
-
-constexpr std::string_view em_dash = "\xE2\x80\x94";
 
 [[noreturn]] void fail(std::string_view document, std::string_view what) {
   throw std::runtime_error(fmt::format("{}: {}", document, what));
@@ -429,7 +427,7 @@ double value::number_or_missing() const noexcept { return is_number() ? number_ 
 std::string value::text(int decimals) const {
   switch (kind_) {
     case kind::absent:
-    case kind::null: return std::string(em_dash);
+    case kind::null: return std::string(absent_text);
     case kind::boolean: return flag_ ? "yes" : "no";
     case kind::integer: return text_;
     case kind::real: return svg::fixed(number_, decimals);

@@ -19,6 +19,9 @@
 
 namespace clawvm::eval::report_documents {
 
+// How the report prints a value the document does not have (absent or null): an em dash.
+inline constexpr std::string_view absent_text = "\xE2\x80\x94";
+
 // One scalar as the document wrote it (RPT-10): absent, null, a boolean, an integer
 // (printed exactly), a float (printed with the column's decimals) or a string. A
 // compound value (only where a document may hold anything) is kept as its text.
