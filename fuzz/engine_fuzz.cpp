@@ -107,6 +107,7 @@ engine_policy decode_policy(fuzz::byte_reader& r) {
     case 2: return policy_retrieval();
     case 3: return policy_retrieval_cache();
     case 4: return policy_compaction_hybrid();
+    case 5: return policy_cache_aware();
     default: return policy_clawvm();
   }
 }

@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t knobs = r.u8();
   policy.auto_pin = (knobs & 1U) != 0U;
   policy.prefetch_pointers = (knobs & 2U) != 0U;
-  policy.upgrades = static_cast<upgrade_mode>((knobs >> 2U) % 5U);
+  policy.upgrades = static_cast<upgrade_mode>((knobs >> 2U) % 6U);
 
   page_table table;
   const std::size_t n = r.below(25);
@@ -38,6 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t count = r.below(49);
     for (std::size_t k = 0; k < count; ++k) {
       demands.push_back({static_cast<page_index>(r.below(n)), fuzz::decode_level(r)});
+    }
+  }
+  if (policy.upgrades == upgrade_mode::cache_aware) {
+    // The last assembly's levels (SEL-11), present on the page or not.
+    for (std::size_t i = 0; i < n; ++i) {
+      table.at(static_cast<page_index>(i)).resident = r.flag() ? level::none : fuzz::decode_level(r);
     }
   }
   std::vector<std::uint32_t> future;

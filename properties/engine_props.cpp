@@ -184,11 +184,23 @@ TEST_CASE("engine: LRU ranking gives ClawVM's fault counts", "[engine][props][lr
   });
 }
 
+// The same holds for the cache-aware ranking (SEL-11: its steps 1 and 2 are ClawVM's), and
+// it keeps ClawVM's invariants after every event.
+TEST_CASE("engine: the cache-aware ranking gives ClawVM's fault counts", "[engine][props][cache_aware]") {
+  rc::prop("policy_cache_aware() and policy_clawvm() count the same faults on the same events", [] {
+    const auto s = *gen_scenario({true});
+    const run_result claw = run_scenario(s, policy_clawvm(), false);
+    const run_result aware = run_scenario(s, policy_cache_aware(), true);
+    RC_ASSERT(aware.violation == std::string{});
+    RC_ASSERT(claw.counters.faults == aware.counters.faults);
+  });
+}
+
 TEST_CASE("engine: replay is byte-identical", "[engine][props][determinism]") {
   rc::prop("the same events give the same decision trace, byte for byte", [] {
     const auto s = *gen_scenario();
     const engine_policy policy = *rc::gen::element(policy_clawvm(), policy_lru(), policy_oracle(),
-                                                   policy_retrieval(), policy_compaction_hybrid());
+                                                   policy_retrieval(), policy_compaction_hybrid(), policy_cache_aware());
     const run_result first = run_scenario(s, policy, false);
     const run_result second = run_scenario(s, policy, false);
     RC_ASSERT(first.trace == second.trace);
@@ -200,7 +212,8 @@ TEST_CASE("engine: every trace follows the model", "[engine][props][trace]") {
   rc::prop("random event sequences under every policy pass trace validation (DT-6)", [] {
     const auto s = *gen_scenario();
     const engine_policy policy = *rc::gen::element(policy_clawvm(), policy_lru(), policy_oracle(), policy_retrieval(),
-                                                   policy_retrieval_cache(), policy_compaction_hybrid());
+                                                   policy_retrieval_cache(), policy_compaction_hybrid(),
+                                                   policy_cache_aware());
     const run_result r = run_scenario(s, policy, false);
     const auto verdict = validate_trace(r.trace);
     RC_ASSERT(verdict.first_divergence.message == std::string{});

@@ -173,9 +173,16 @@ inline rc::Gen<selector_case> gen_selector_case(int max_pages = 14) {
     c.policy.auto_pin = *rc::gen::arbitrary<bool>();
     c.policy.prefetch_pointers = *rc::gen::arbitrary<bool>();
     c.policy.upgrades = *rc::gen::element(upgrade_mode::none, upgrade_mode::lru, upgrade_mode::recency,
-                                          upgrade_mode::clawvm, upgrade_mode::oracle);
+                                          upgrade_mode::clawvm, upgrade_mode::oracle, upgrade_mode::cache_aware);
     if (c.policy.upgrades == upgrade_mode::oracle) {
       for (std::size_t i = 0; i < n; ++i) c.future.push_back(*rc::gen::inRange<std::uint32_t>(0, 4));
+    }
+    if (c.policy.upgrades == upgrade_mode::cache_aware) {
+      // The last assembly's levels (SEL-11 reads them): any level, present or not (a level
+      // the page no longer has is kept as none).
+      for (std::size_t i = 0; i < n; ++i) {
+        c.table.at(static_cast<page_index>(i)).resident = *rc::gen::element(level::none, level::pointer, level::structured, level::compressed, level::full);
+      }
     }
     return c;
   });

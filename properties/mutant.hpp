@@ -18,6 +18,9 @@ enum class mutant {
                        // paper's ablation), so dirty state can be destroyed uncommitted
   optimum_keeps_nothing,  // optimum_props: the optimum never keeps a page beyond the
                           // required step (K_t = 0), so ClawVM can beat it
+  cache_aware_without_prefetch,  // cache_aware_props: the cache-aware policy under test
+                                 // skips pointer prefetch (step 2), so evidence it should
+                                 // hold at its pointer can be refetched
 };
 
 #ifdef CLAWVM_PROPERTY_MUTANT

@@ -24,6 +24,7 @@ engine_policy policy_compaction_hybrid() { return make_policy(policy_id::compact
 engine_policy policy_lru() { return make_policy(policy_id::lru); }
 engine_policy policy_clawvm() { return make_policy(policy_id::clawvm); }
 engine_policy policy_oracle() { return make_policy(policy_id::oracle); }
+engine_policy policy_cache_aware() { return make_policy(policy_id::cache_aware); }
 
 std::vector<engine_policy> all_policies() {
   std::vector<engine_policy> out;

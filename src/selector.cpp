@@ -300,9 +300,7 @@ void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation
 level serving_level(const page& p, level wanted) noexcept {
   const level target = std::max(wanted, p.floor());
   if (auto l = p.lowest_present_at_least(target)) return *l;
-  level best = p.floor();
-  for (auto l = p.next_up_level(best); l; l = p.next_up_level(*l)) best = *l;
-  return best;
+  return p.top_level();
 }
 
 double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
@@ -316,6 +314,7 @@ double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
     case upgrade_mode::recency:
       return p.base_utility + w.hybrid_recency * p.recency + w.hybrid_recompute * p.recompute_cost;
     case upgrade_mode::clawvm:
+    case upgrade_mode::cache_aware:
       return p.base_utility + pin_boost + w.recency * p.recency + w.recompute * p.recompute_cost;
     case upgrade_mode::oracle:
       return p.base_utility + pin_boost + w.recency * p.recency + w.recompute * p.recompute_cost +
@@ -355,7 +354,11 @@ class selection_run {
     measure_floor_set();
     install_required_set();
     if (policy_.prefetch_pointers) prefetch_pointers();
-    if (policy_.upgrades != upgrade_mode::none && remaining_ > 0) upgrade_by_utility();
+    if (policy_.upgrades == upgrade_mode::cache_aware && remaining_ > 0) {
+      upgrade_cache_aware();
+    } else if (policy_.upgrades != upgrade_mode::none && remaining_ > 0) {
+      upgrade_by_utility(0);
+    }
     Ensures(out_.tokens_used <= request_.tokens_budget);
   }
 
@@ -507,12 +510,13 @@ class selection_run {
   //    the page stops there, as it would in the single pass.
   // Same installs in the same order (tests/selector_equivalence_test.cpp checks it
   // against the sort-and-single-pass form, tests/selector_reference.hpp).
-  void upgrade_by_utility() {
+  // Pages before `first_page` get no step.
+  void upgrade_by_utility(std::size_t first_page) {
     auto heap_less = [this](const candidate& a, const candidate& b) { return before(b, a); };
     auto& heap = scratch_.candidates;
     heap.clear();
     candidate c{};
-    for (std::size_t i = 0; i < pages_.size(); ++i) {
+    for (std::size_t i = first_page; i < pages_.size(); ++i) {
       // Cached: a page at none whose first step is larger than what is left has no step
       // (next_step would say so after reading the page).
       if (cached_ && out_.levels[i] == level::none && scratch_.first_step_tokens[i] > remaining_) continue;
@@ -536,6 +540,60 @@ class selection_run {
         smallest_extra = std::min(smallest_extra, c.tokens_extra);
       }
     }
+  }
+
+  // The level a page keeps: its last one, if the page still has it (an update may have
+  // changed its representations).
+  static level kept_level(const page& p) noexcept {
+    return p.resident != level::none && p.has(p.resident) ? p.resident : level::none;
+  }
+
+  // Raises page i one step at a time (install_step::upgrade) to `to`, a present level.
+  void raise_to(page_index i, level to) {
+    const page& p = pages_[i];
+    while (out_.levels[i] < to) install(i, *p.next_up_level(out_.levels[i]), install_step::upgrade);
+  }
+
+  // Step 3 of the cache-aware mode (SEL-12). The prompt is the resident pages in table
+  // order (RP-7), so a provider's cache keeps the prefix up to the first page whose level
+  // changed. Keeping every page at its last level and appending the new pages (those after
+  // the last page resident in the last assembly) at their top level changes nothing that
+  // was cached. It is done while it leaves a reserve of the upgrade budget; when it no
+  // longer does, one rebalance ranks all pages as clawvm does but spends only part of the
+  // budget, so that the following turns can append again (hysteresis: levels change at
+  // rebalances, not every turn).
+  void upgrade_cache_aware() {
+    const std::size_t n = pages_.size();
+    std::size_t appended_from = 0;
+    std::uint64_t keep_tokens = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const page& p = pages_[i];
+      if (p.resident == level::none) continue;
+      appended_from = i + 1;
+      if (kept_level(p) > out_.levels[i]) {
+        keep_tokens += p.tokens_at(kept_level(p)) - p.tokens_at(out_.levels[i]);
+      }
+    }
+    std::uint64_t append_tokens = 0;
+    for (std::size_t i = appended_from; i < n; ++i) {
+      const page& p = pages_[i];
+      append_tokens += p.tokens_at(p.top_level()) - p.tokens_at(out_.levels[i]);
+    }
+    const cache_hysteresis& h = policy_.hysteresis;
+    const std::uint64_t upgrade_budget = remaining_;
+    if (keep_tokens + append_tokens <= upgrade_budget * (100U - h.reserve_percent) / 100U) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const page& p = pages_[i];
+        const level to = i < appended_from ? kept_level(p) : p.top_level();
+        raise_to(gsl::narrow_cast<page_index>(i), to);
+      }
+      return;
+    }
+    const auto spend = gsl::narrow_cast<std::uint32_t>(upgrade_budget * h.refill_percent / 100U);
+    const std::uint32_t held_back = remaining_ - spend;
+    remaining_ = spend;
+    upgrade_by_utility(0);
+    remaining_ += held_back;
   }
 
   const selection_request& request_;

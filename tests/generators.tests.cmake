@@ -61,7 +61,7 @@ target_link_libraries(optimum_test PRIVATE clawvm::eval)
 add_test(NAME cli.optimum
   COMMAND clawvm_cli optimum ${_clawvm_sweep_work}/drift.workload.jsonl --budget 120 --json)
 set_tests_properties(cli.optimum PROPERTIES FIXTURES_REQUIRED clawvm_generated_workload
-  PASS_REGULAR_EXPRESSION "\"optimum_faults\":[0-9]+,\"policies\":\\[\\{\"faults_total\":[0-9]+,\"optimum_gap\":[0-9]+,\"policy\":\"retrieval\"\\}.*\"policy\":\"oracle\"\\}\\],\"required_only_faults\":[0-9]+,\"selections\":[0-9]+")
+  PASS_REGULAR_EXPRESSION "\"optimum_faults\":[0-9]+,\"policies\":\\[\\{\"faults_total\":[0-9]+,\"optimum_gap\":[0-9]+,\"policy\":\"retrieval\"\\}.*\"policy\":\"cache_aware\"\\}\\],\"required_only_faults\":[0-9]+,\"selections\":[0-9]+")
 add_test(NAME cli.optimum_bad_workload
   COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:clawvm_cli>;optimum;${CMAKE_CURRENT_SOURCE_DIR}/CMakeLists.txt;--budget;120"
           -DEXPECT_CODE=2 "-DEXPECT_OUTPUT=CMakeLists.txt:1:" -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake)

@@ -73,7 +73,7 @@ add_test(NAME suite.real
   COMMAND clawvm_cli suite --turns 12 --quiet --out ${_clawvm_real_work}/suite
           --real ${_clawvm_real_fixtures}/openclaw)
 set_tests_properties(suite.real PROPERTIES FIXTURES_SETUP clawvm_real_suite LABELS "real;suite" TIMEOUT 900
-  PASS_REGULAR_EXPRESSION "real.sessions +PASS +1 sessions, 48 replays")
+  PASS_REGULAR_EXPRESSION "real.sessions +PASS +1 sessions, 56 replays")
 foreach(_expect "## Real sessions" "Median faults per session at budget 180" "clawvm_zero_where_capacity_sufficient")
   string(MAKE_C_IDENTIFIER "${_expect}" _id)
   add_test(NAME suite.real_report_${_id}

@@ -177,3 +177,76 @@ TEST_CASE("selector guarantees on a mixed session", "[selector][SEL-9]") {
     }
   }
 }
+
+// SEL-11: the cache-aware mode keeps the last assembly's levels and appends new pages at
+// their top level while that leaves the reserve; otherwise it rebalances.
+namespace {
+// Three conversation pages (full 90, compressed 30, structured 10, pointer 3): c0 and c1
+// were in the last prompt (c0 at full, c1 at its pointer), c2 is new.
+std::vector<page> last_prompt_and_one_new() {
+  page_table t;
+  for (const char* id : {"c0", "c1", "c2"}) REQUIRE(t.ingest(ladder(id, page_type::conversation, 90)) == reason_code::ok);
+  std::vector<page> pages(t.pages().begin(), t.pages().end());
+  REQUIRE(pages[0].tokens_at(level::pointer) == 3);
+  pages[0].resident = level::full;
+  pages[1].resident = level::pointer;
+  return pages;
+}
+selection run_pages(const std::vector<page>& pages, std::uint32_t budget, upgrade_mode mode) {
+  selector_policy policy;
+  policy.upgrades = mode;
+  return select_representations({pages, budget, {}, {}}, policy);
+}
+}  // namespace
+
+TEST_CASE("cache-aware: keeps the last levels and appends while the reserve is left", "[selector][SEL-11]") {
+  const auto pages = last_prompt_and_one_new();
+  // Steps 1-2: three pointers (9), R = 291. K = 87 (c0 back to full), N = 87 (c2 to
+  // full): 174 <= floor(291 * 90 / 100) = 261.
+  const selection s = run_pages(pages, 300, upgrade_mode::cache_aware);
+  CHECK(s.levels == std::vector<level>{level::full, level::pointer, level::full});
+  CHECK(s.tokens_used == 183);
+  // clawvm re-decides: everything fits, so c1 flips up and the cached prompt changes at c1.
+  const selection c = run_pages(pages, 300, upgrade_mode::clawvm);
+  CHECK(c.levels == std::vector<level>{level::full, level::full, level::full});
+  // Every kept or appended level is reached one upgrade step at a time.
+  std::size_t upgrades = 0;
+  for (const auto& d : s.decisions) upgrades += d.step == install_step::upgrade ? 1U : 0U;
+  CHECK(upgrades == 6);
+}
+
+TEST_CASE("cache-aware: the reserve boundary is inclusive", "[selector][SEL-11]") {
+  const auto pages = last_prompt_and_one_new();
+  // R = 194: floor(194 * 90 / 100) = 174 = K + N, so it keeps.
+  CHECK(run_pages(pages, 203, upgrade_mode::cache_aware).levels ==
+        std::vector<level>{level::full, level::pointer, level::full});
+  // R = 193: floor(193 * 90 / 100) = 173 < 174, so it rebalances.
+  CHECK(run_pages(pages, 202, upgrade_mode::cache_aware).levels !=
+        std::vector<level>{level::full, level::pointer, level::full});
+}
+
+TEST_CASE("cache-aware: a rebalance is clawvm's step 3 on refill_percent of the upgrade budget", "[selector][SEL-11]") {
+  const auto pages = last_prompt_and_one_new();
+  // R = 191, K + N = 174 > 171: rebalance with S = floor(191 * 40 / 100) = 76. All
+  // utilities are 0, so steps rank by page id, then target level: c0 and c1 reach
+  // compressed (7 + 20 each), c2 structured (7); c2's next step (20) exceeds the 8 left.
+  const selection s = run_pages(pages, 200, upgrade_mode::cache_aware);
+  CHECK(s.levels == std::vector<level>{level::compressed, level::compressed, level::structured});
+  CHECK(s.tokens_used == 70);
+  // The same as clawvm whose step 3 gets exactly S: the pointers (9) plus 76.
+  CHECK(run_pages(pages, 9 + 76, upgrade_mode::clawvm).levels == s.levels);
+}
+
+TEST_CASE("cache-aware: the first assembly appends every page", "[selector][SEL-11]") {
+  auto pages = last_prompt_and_one_new();
+  for (auto& p : pages) p.resident = level::none;
+  // Nothing was resident, so every page is appended: N = 3 x 87 = 261. Budget 300:
+  // R = 291, floor(291 * 90 / 100) = 261, so all three go to full.
+  const selection s = run_pages(pages, 300, upgrade_mode::cache_aware);
+  CHECK(s.levels == std::vector<level>{level::full, level::full, level::full});
+  CHECK(s.tokens_used == 270);
+  // Budget 298: R = 289, floor(289 * 90 / 100) = 260 < 261: a rebalance spends 115.
+  const selection r = run_pages(pages, 298, upgrade_mode::cache_aware);
+  CHECK(r.tokens_used <= 9 + 115);
+  CHECK(run_pages(pages, 9 + 115, upgrade_mode::clawvm).levels == r.levels);
+}

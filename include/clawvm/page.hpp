@@ -106,6 +106,12 @@ struct page {
     }
     return std::nullopt;
   }
+  // The highest level this page has a representation for (none: it has none).
+  level top_level() const noexcept {
+    level top = level::none;
+    for (auto l = next_up_level(level::none); l; l = next_up_level(*l)) top = *l;
+    return top;
+  }
   // The lowest present level at or above `wanted` (a demand is served at or above it).
   std::optional<level> lowest_present_at_least(level wanted) const noexcept {
     for (auto l = std::optional<level>{floor()}; l; l = next_up(type, *l)) {

@@ -16,8 +16,10 @@ namespace clawvm {
 
 
 // The six policies of the paper's evaluation, in the paper's order (brief §5, EN-9).
-enum class policy_id : std::uint8_t { retrieval = 0, retrieval_cache = 1, compaction_hybrid = 2, lru = 3, clawvm = 4, oracle = 5 };
-inline constexpr std::size_t policy_count = 6;
+// A seventh, beyond the paper, comes last: ClawVM with a prompt-cache-aware ranking
+// (SEL-12, issue 15).
+enum class policy_id : std::uint8_t { retrieval = 0, retrieval_cache = 1, compaction_hybrid = 2, lru = 3, clawvm = 4, oracle = 5, cache_aware = 6 };
+inline constexpr std::size_t policy_count = 7;
 
 // A policy's knobs (EN-9): the one table every policy is built from. No policy has its
 // own code path; the evaluation, the conformance kit and the reports refer to policies
@@ -49,6 +51,7 @@ inline constexpr std::array<policy_knobs, policy_count> policy_table{{
     {policy_id::lru, "lru", true, true, upgrade_mode::lru, true, detail::writeback_always, true, true, true, 1.0},
     {policy_id::clawvm, "clawvm", true, true, upgrade_mode::clawvm, true, detail::writeback_always, true, true, true, 1.0},
     {policy_id::oracle, "oracle", true, true, upgrade_mode::oracle, true, detail::writeback_always, true, true, true, 1.0},
+    {policy_id::cache_aware, "cache_aware", true, true, upgrade_mode::cache_aware, true, detail::writeback_always, true, true, true, 1.0},
 }};
 
 constexpr const policy_knobs& knobs_of(policy_id id) noexcept { return policy_table[static_cast<std::size_t>(id)]; }
@@ -67,6 +70,9 @@ static_assert(same_structure(knobs_of(policy_id::lru), knobs_of(policy_id::clawv
               knobs_of(policy_id::lru).upgrades != knobs_of(policy_id::clawvm).upgrades);
 static_assert(same_structure(knobs_of(policy_id::oracle), knobs_of(policy_id::clawvm)) &&
               knobs_of(policy_id::oracle).upgrades != knobs_of(policy_id::clawvm).upgrades);
+// The cache-aware policy is ClawVM with another ranking (SEL-12), nothing else.
+static_assert(same_structure(knobs_of(policy_id::cache_aware), knobs_of(policy_id::clawvm)) &&
+              knobs_of(policy_id::cache_aware).upgrades != knobs_of(policy_id::clawvm).upgrades);
 // Retrieval+Cache is Retrieval whose pointers resolve evidence, and nothing else.
 static_assert(!same_structure(knobs_of(policy_id::retrieval), knobs_of(policy_id::retrieval_cache)) &&
               knobs_of(policy_id::retrieval).upgrades == knobs_of(policy_id::retrieval_cache).upgrades);
@@ -98,15 +104,17 @@ struct engine_policy {
   bool writes_back_at(boundary b) const noexcept { return writeback_at[static_cast<std::size_t>(b)]; }
 };
 
-// The six policies of the paper's evaluation.
+// The six policies of the paper's evaluation, and the cache-aware one.
 engine_policy policy_retrieval();
 engine_policy policy_retrieval_cache();
 engine_policy policy_compaction_hybrid();
 engine_policy policy_lru();
 engine_policy policy_clawvm();
 engine_policy policy_oracle();
+engine_policy policy_cache_aware();
 
-// The six in the paper's order (Retrieval first, Oracle last): reports use this order.
+// All seven: the paper's six in its order (Retrieval first, Oracle last), then the
+// cache-aware one. Reports use this order.
 std::vector<engine_policy> all_policies();
 // By wire name ("retrieval", ..., "oracle"); nullopt for an unknown name.
 std::optional<engine_policy> policy_named(std::string_view name);

@@ -21,6 +21,7 @@ enum class upgrade_mode : std::uint8_t {
   recency = 2,  // compaction-hybrid: base + 0.9 recency + 0.1 recompute
   clawvm = 3,   // base + pin boost + 0.6 recency + 0.4 recompute
   oracle = 4,   // clawvm + 2.2 x demands in the next h turns
+  cache_aware = 5,  // clawvm's utility; keeps last assembly's levels, appends, rebalances (SEL-12)
 };
 constexpr std::string_view to_string(upgrade_mode m) noexcept {
   switch (m) {
@@ -29,6 +30,7 @@ constexpr std::string_view to_string(upgrade_mode m) noexcept {
     case upgrade_mode::recency: return "recency";
     case upgrade_mode::clawvm: return "clawvm";
     case upgrade_mode::oracle: return "oracle";
+    case upgrade_mode::cache_aware: return "cache_aware";
   }
   return "?";
 }
@@ -45,11 +47,22 @@ struct utility_weights {
   double hybrid_recompute = 0.1;
 };
 
+// The cache-aware mode's hysteresis (SEL-12), in percent of the upgrade budget (what is
+// left after steps 1 and 2). Integers, so every implementation rounds alike.
+struct cache_hysteresis {
+  // Keep the last assembly's levels and append new pages at their top level while both
+  // fit in all but this share of the upgrade budget; otherwise rebalance.
+  std::uint32_t reserve_percent = 10;
+  // A rebalance spends at most this share of the upgrade budget, leaving room to append.
+  std::uint32_t refill_percent = 40;
+};
+
 struct selector_policy {
   bool auto_pin = true;           // hard-pinned pages are required at their floor
   bool prefetch_pointers = true;  // step 2
   upgrade_mode upgrades = upgrade_mode::clawvm;
   utility_weights weights{};
+  cache_hysteresis hysteresis{};  // upgrade_mode::cache_aware only
 };
 
 struct demand {

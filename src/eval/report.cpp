@@ -175,8 +175,9 @@ class policy_colours {
   std::string operator()(const std::string& policy) {
     static const std::map<std::string, std::string, std::less<>> known{
         {"retrieval", "#D55E00"}, {"retrieval_cache", "#E69F00"}, {"compaction_hybrid", "#CC79A7"},
-        {"lru", "#56B4E9"},       {"clawvm", "#0072B2"},          {"oracle", "#009E73"}};
-    static constexpr std::array<std::string_view, 5> spare{"#332288", "#999999", "#8C564B", "#7F7F00", "#17BECF"};
+        {"lru", "#56B4E9"},       {"clawvm", "#0072B2"},          {"oracle", "#009E73"},
+        {"cache_aware", "#332288"}};
+    static constexpr std::array<std::string_view, 4> spare{"#999999", "#8C564B", "#7F7F00", "#17BECF"};
     if (const auto it = known.find(policy); it != known.end()) return it->second;
     return assigned_.try_emplace(policy, std::string(spare[assigned_.size() % spare.size()])).first->second;
   }

@@ -45,13 +45,14 @@ def make_policy(name: str) -> Policy:
     if name == "compaction_hybrid":
         return Policy(name, SelectorPolicy(False, True, "recency"), True,
                       frozenset(["compaction"]), False, False, False)
-    if name in ("lru", "clawvm", "oracle"):
+    if name in ("lru", "clawvm", "oracle", "cache_aware"):
         return Policy(name, SelectorPolicy(True, True, name), True, ALL_BOUNDARIES,
                       True, True, True)
     raise ValueError("unknown policy " + name)
 
 
-POLICY_NAMES = ["retrieval", "retrieval_cache", "compaction_hybrid", "lru", "clawvm", "oracle"]
+POLICY_NAMES = ["retrieval", "retrieval_cache", "compaction_hybrid", "lru", "clawvm", "oracle",
+                "cache_aware"]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The representation selector (spec/selector.md SEL-1..SEL-10)."""
+"""The representation selector (spec/selector.md SEL-1..SEL-11)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ W_FUTURE = 2.2
 W_HYBRID_RECENCY = 0.9
 W_HYBRID_RECOMPUTE = 0.1
 
-UPGRADE_MODES = ("none", "lru", "recency", "clawvm", "oracle")
+UPGRADE_MODES = ("none", "lru", "recency", "clawvm", "oracle", "cache_aware")
+
+# SEL-11 hysteresis (clawvm::cache_hysteresis reference values), percent
+RESERVE_PERCENT = 10
+REFILL_PERCENT = 40
 
 
 @dataclass
@@ -172,14 +176,15 @@ def select(pages: list, budget: int, demands: list, future: list,
                 install(i, POINTER, "prefetch")
 
     # step 3: upgrades
-    if policy.upgrades != "none" and remaining > 0:
+    def upgrade_by_utility(first_page, mode):
+        """SEL-7, SEL-8 over the pages from first_page on."""
         R = remaining
         slack = 1 if bugs.active("budget_overrun_by_one") else 0
         cands = []
-        for i in range(n):
+        for i in range(first_page, n):
             p = pages[i]
             fut = future[i] if future else 0
-            u = page_utility(p, policy.upgrades, fut)
+            u = page_utility(p, mode, fut)
             frm = level[i]
             while True:
                 to = p.next_up_level(frm)
@@ -199,6 +204,40 @@ def select(pages: list, budget: int, demands: list, future: list,
             if level[i] != frm or extra > remaining + slack:
                 continue
             install(i, to, "upgrade")
+
+    def raise_to(i, to):
+        while level[i] < to:
+            install(i, pages[i].next_up_level(level[i]), "upgrade")
+
+    def upgrade_cache_aware():
+        """SEL-11: keep the last levels and append, or rebalance."""
+        nonlocal remaining
+
+        def kept(p):
+            return p.resident if p.resident != NONE and p.resident in p.reps else NONE
+
+        appended_from = 0
+        for i in range(n):
+            if pages[i].resident != NONE:
+                appended_from = i + 1
+        keep = sum(pages[i].tokens_at(kept(pages[i])) - pages[i].tokens_at(level[i])
+                   for i in range(appended_from) if kept(pages[i]) > level[i])
+        append = sum(pages[i].tokens_at(pages[i].highest_present()) - pages[i].tokens_at(level[i])
+                     for i in range(appended_from, n))
+        R = remaining
+        if keep + append <= R * (100 - RESERVE_PERCENT) // 100:
+            for i in range(n):
+                raise_to(i, kept(pages[i]) if i < appended_from else pages[i].highest_present())
+            return
+        spend = R * REFILL_PERCENT // 100
+        remaining = spend
+        upgrade_by_utility(0, "clawvm")
+        remaining += R - spend
+
+    if policy.upgrades == "cache_aware" and remaining > 0:
+        upgrade_cache_aware()
+    elif policy.upgrades != "none" and remaining > 0:
+        upgrade_by_utility(0, policy.upgrades)
 
     used = sum(pages[i].tokens_at(level[i]) for i in range(n))
     fs = floor_set(pages)

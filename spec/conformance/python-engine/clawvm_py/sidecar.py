@@ -25,7 +25,7 @@ OPS_MESSAGE = "hello, lookahead, counters, shutdown"
 # hello "capabilities" (spec/conformance.md CF-2, draft): tiers and policies claimed
 CAPABILITIES = {"tiers": ["must", "should", "may"],
                 "policies": ["retrieval", "retrieval_cache", "compaction_hybrid", "lru",
-                             "clawvm", "oracle"],
+                             "clawvm", "oracle", "cache_aware"],
                 "features": ["turn_demands"]}
 
 
