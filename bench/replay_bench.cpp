@@ -64,6 +64,6 @@ void read_case(benchmark::State& state) {
 }  // namespace
 
 // family x policy (0 retrieval .. 5 oracle) x traced
-BENCHMARK(replay_case)->ArgsProduct({{0, 1, 2, 3}, {0, 4, 5}, {0, 1}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(replay_case)->ArgsProduct({{0, 1, 2, 3}, {0, 4, 5, 6}, {0, 1}})->Unit(benchmark::kMicrosecond);
 BENCHMARK(read_case)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

@@ -554,7 +554,7 @@ class selection_run {
     while (out_.levels[i] < to) install(i, *p.next_up_level(out_.levels[i]), install_step::upgrade);
   }
 
-  // Step 3 of the cache-aware mode (SEL-12). The prompt is the resident pages in table
+  // Step 3 of the cache-aware mode (SEL-11). The prompt is the resident pages in table
   // order (RP-7), so a provider's cache keeps the prefix up to the first page whose level
   // changed. Keeping every page at its last level and appending the new pages (those after
   // the last page resident in the last assembly) at their top level changes nothing that

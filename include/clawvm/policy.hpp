@@ -17,7 +17,7 @@ namespace clawvm {
 
 // The six policies of the paper's evaluation, in the paper's order (brief §5, EN-9).
 // A seventh, beyond the paper, comes last: ClawVM with a prompt-cache-aware ranking
-// (SEL-12, issue 15).
+// (SEL-11, issue 15).
 enum class policy_id : std::uint8_t { retrieval = 0, retrieval_cache = 1, compaction_hybrid = 2, lru = 3, clawvm = 4, oracle = 5, cache_aware = 6 };
 inline constexpr std::size_t policy_count = 7;
 
@@ -70,7 +70,7 @@ static_assert(same_structure(knobs_of(policy_id::lru), knobs_of(policy_id::clawv
               knobs_of(policy_id::lru).upgrades != knobs_of(policy_id::clawvm).upgrades);
 static_assert(same_structure(knobs_of(policy_id::oracle), knobs_of(policy_id::clawvm)) &&
               knobs_of(policy_id::oracle).upgrades != knobs_of(policy_id::clawvm).upgrades);
-// The cache-aware policy is ClawVM with another ranking (SEL-12), nothing else.
+// The cache-aware policy is ClawVM with another ranking (SEL-11), nothing else.
 static_assert(same_structure(knobs_of(policy_id::cache_aware), knobs_of(policy_id::clawvm)) &&
               knobs_of(policy_id::cache_aware).upgrades != knobs_of(policy_id::clawvm).upgrades);
 // Retrieval+Cache is Retrieval whose pointers resolve evidence, and nothing else.

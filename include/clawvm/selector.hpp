@@ -21,7 +21,7 @@ enum class upgrade_mode : std::uint8_t {
   recency = 2,  // compaction-hybrid: base + 0.9 recency + 0.1 recompute
   clawvm = 3,   // base + pin boost + 0.6 recency + 0.4 recompute
   oracle = 4,   // clawvm + 2.2 x demands in the next h turns
-  cache_aware = 5,  // clawvm's utility; keeps last assembly's levels, appends, rebalances (SEL-12)
+  cache_aware = 5,  // clawvm's utility; keeps last assembly's levels, appends, rebalances (SEL-11)
 };
 constexpr std::string_view to_string(upgrade_mode m) noexcept {
   switch (m) {
@@ -47,7 +47,7 @@ struct utility_weights {
   double hybrid_recompute = 0.1;
 };
 
-// The cache-aware mode's hysteresis (SEL-12), in percent of the upgrade budget (what is
+// The cache-aware mode's hysteresis (SEL-11), in percent of the upgrade budget (what is
 // left after steps 1 and 2). Integers, so every implementation rounds alike.
 struct cache_hysteresis {
   // Keep the last assembly's levels and append new pages at their top level while both

@@ -790,6 +790,26 @@ void add_real_cache_charts(section& s, const real_view& v) {
   s.charts.push_back({chart_of(fmt::format("Input cost relative to no caching: cut {}", last_cut), "relative cost",
                                &real_summary::relative_cost),
                       false});
+  // The trade-off in one picture: a policy up and to the left reads more of its prompt
+  // from the cache with fewer faults.
+  svg::scatter_chart trade_off;
+  trade_off.title = fmt::format("Cache-read share against faults, one point per window: cut {}", last_cut);
+  trade_off.x_label = "faults, total over the sessions";
+  trade_off.y_label = "cache-read share";
+  trade_off.width_px = narrow_chart_px;
+  policy_colours colour_of;
+  for (const auto& policy : v.doc.policies) {
+    svg::scatter_series set{policy, colour_of(policy), {}, {}, {}};
+    for (const auto& w : v.doc.windows) {
+      const real_summary* e = v.entry(last_cut, w, "window", policy);
+      if (e == nullptr) continue;
+      set.x.push_back(e->total_faults.number_or_missing());
+      set.y.push_back(e->cache_read_share.number_or_missing());
+      set.point_labels.push_back(w.text(0));
+    }
+    trade_off.sets.push_back(std::move(set));
+  }
+  s.charts.push_back({svg::render(trade_off), false});
   table t{fmt::format("Cut {}: faults, cache-read share and relative cost at each window", last_cut), {"policy"}};
   for (const auto& w : v.doc.windows) {
     for (const char* metric : {"faults", "cache-read share", "relative cost"})

@@ -268,6 +268,71 @@ std::string render(const line_chart& chart) {
   return out;
 }
 
+std::string render(const scatter_chart& chart) {
+  constexpr double margin_left = 58.0;
+  constexpr double margin_right = 18.0;
+  constexpr double margin_top = 34.0;
+  constexpr double axis_area = 44.0;
+  constexpr std::size_t legend_columns = 3;
+  constexpr double inset = 14.0;  // keep markers off the axis lines
+  const double plot_width = static_cast<double>(chart.width_px) - margin_left - margin_right;
+  const double frame_height = static_cast<double>(chart.height_px);
+  const double plot_height = frame_height - margin_top - axis_area;
+  const double plot_bottom = margin_top + plot_height;
+
+  double x_max = 0.0;
+  double y_max = 0.0;
+  for (const auto& set : chart.sets) {
+    for (const double v : set.x)
+      if (is_present(v)) x_max = std::max(x_max, v);
+    for (const double v : set.y)
+      if (is_present(v)) y_max = std::max(y_max, v);
+  }
+  const std::vector<double> x_ticks = log1p_ticks(x_max);
+  const std::vector<double> y_ticks = linear_ticks(y_max);
+  const double x_top = std::log10(1.0 + x_ticks.back());
+  const auto x_of = [&](double v) {
+    return margin_left + inset + std::log10(1.0 + std::max(0.0, v)) / x_top * (plot_width - 2.0 * inset);
+  };
+  const auto y_of = [&](double v) { return plot_bottom - std::max(0.0, v) / y_ticks.back() * (plot_height - inset); };
+
+  std::vector<series> keys;
+  for (const auto& set : chart.sets) keys.push_back({set.name, set.colour, {}});
+  std::string out = open_svg(chart.width_px, frame_height + legend_height(keys.size(), legend_columns), chart.title);
+  const int y_decimals = tick_decimals(y_ticks);
+  for (const double t : y_ticks) {
+    const double y = y_of(t);
+    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(margin_left), px(y),
+                       px(margin_left + plot_width), px(y), grid_colour);
+    out += text_element(margin_left - 6.0, y + 4.0, "end", 11, fixed(t, y_decimals));
+  }
+  for (const double t : x_ticks) {
+    const double x = x_of(t);
+    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(x), px(margin_top), px(x),
+                       px(plot_bottom), grid_colour);
+    out += text_element(x, plot_bottom + 17.0, "middle", 11, x_value_label(t));
+  }
+  out += fmt::format(R"(<path d="M{} {}V{}H{}" fill="none" stroke="{}"/>)", px(margin_left), px(margin_top),
+                     px(plot_bottom), px(margin_left + plot_width), axis_colour);
+  out += text_element(margin_left + plot_width / 2.0, plot_bottom + 36.0, "middle", 12, chart.x_label + " (log scale)");
+  out += y_axis_label(chart.y_label, margin_top + plot_height / 2.0);
+  for (std::size_t si = 0; si < chart.sets.size(); ++si) {
+    const scatter_series& set = chart.sets[si];
+    const marker_shape shape = marker_shapes[si % marker_shapes.size()];
+    for (std::size_t i = 0; i < std::min(set.x.size(), set.y.size()); ++i) {
+      if (!is_present(set.x[i]) || !is_present(set.y[i])) continue;
+      out += marker(shape, x_of(set.x[i]), y_of(set.y[i]), set.colour);
+      if (i < set.point_labels.size())
+        out += text_element(x_of(set.x[i]) + 7.0, y_of(set.y[i]) - 5.0, "start", 10, set.point_labels[i]);
+    }
+  }
+  out += legend(keys, margin_left, frame_height, plot_width, legend_columns, [&](std::size_t i, double x, double y) {
+    return marker(marker_shapes[i % marker_shapes.size()], x + 12.0, y, keys[i].colour);
+  });
+  out += "</svg>";
+  return out;
+}
+
 std::string render(const grouped_bar_chart& chart) {
   constexpr double margin_left = 58.0;
   constexpr double margin_right = 12.0;

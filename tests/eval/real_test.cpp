@@ -161,15 +161,15 @@ TEST_CASE("RL-6, RL-7, RL-10: sessions x cuts x budgets x policies, the same byt
   for (const auto& c : one.replayed) {
     if (c.cut != eval::real_cut_full) CHECK(c.turns == c.cut);
   }
-  // 6 (session, cut) x 3 budgets x 6 policies, every replay complete.
-  REQUIRE(one.rows.size() == 6 * 3 * 6);
+  // 6 (session, cut) x 3 budgets x 7 policies, every replay complete.
+  REQUIRE(one.rows.size() == 6 * 3 * 7);
   for (const auto& row : one.rows) {
     INFO(row.session << " " << row.cut << " " << row.budget << " " << row.metrics.policy);
     CHECK(row.replay_error.empty());
     CHECK(row.oracle_gap.has_value());
   }
-  // 3 cuts x 3 budgets x 6 policies.
-  CHECK(one.by_policy.size() == 3 * 3 * 6);
+  // 3 cuts x 3 budgets x 7 policies.
+  CHECK(one.by_policy.size() == 3 * 3 * 7);
 
   // RL-7: the median of an even number of sessions is the mean of the two middle ones.
   std::vector<std::uint64_t> retrieval_180;
@@ -296,6 +296,7 @@ TEST_CASE("RL-15 the prompt cache is measured per replay and pooled per summary"
   const std::string html = eval::render_report_html(in);
   CHECK(html.find("Prompt-cache read share per policy: cut full") != std::string::npos);
   CHECK(html.find("Input cost relative to no caching: cut full") != std::string::npos);
+  CHECK(html.find("Cache-read share against faults, one point per window: cut full") != std::string::npos);
   CHECK(html.find("faults window 8192") != std::string::npos);
   const auto j = eval::to_json(r);
   CHECK(j.at("rows").at(0).contains("cache_read_share"));

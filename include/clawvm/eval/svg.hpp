@@ -64,7 +64,27 @@ struct horizontal_bar_chart {
   bool show_legend = true;  // off when one series is self-explanatory
 };
 
+// Points in a plane: each series is one policy, each of its (x, y) pairs one marker with
+// an optional label beside it (e.g. faults against cache-read share, one point per
+// window). The x axis is log1p (faults: 0, 1 and 3 000 stay apart), the y axis linear.
+struct scatter_series {
+  std::string name;
+  std::string colour;
+  std::vector<double> x;
+  std::vector<double> y;                    // same length as x
+  std::vector<std::string> point_labels;    // empty, or one per point
+};
+struct scatter_chart {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<scatter_series> sets;
+  int width_px = 558;
+  int height_px = 300;
+};
+
 std::string render(const line_chart& chart);
+std::string render(const scatter_chart& chart);
 std::string render(const grouped_bar_chart& chart);
 std::string render(const horizontal_bar_chart& chart);
 
