@@ -569,7 +569,7 @@ std::optional<real_check> optimum_check(const std::vector<real_row>& rows) {
                         r.metrics.counters.total_faults(), *r.optimum_faults);
   }
   return real_check{"optimum_gap_nonnegative", t.below == 0,
-                    fmt::format("{} of {} replays of lru, clawvm and oracle have fewer faults than the optimum; "
+                    fmt::format("{} of {} replays of the policies with ClawVM's structure have fewer faults than the optimum; "
                                 "ClawVM is {} faults above it in all{}",
                                 t.below, t.checked, t.clawvm_above, first)};
 }

@@ -270,7 +270,7 @@ std::optional<shape_check> optimum_check(const std::vector<sweep_row>& rows) {
                         *r.optimum_faults);
   }
   return shape_check{"optimum_gap_nonnegative", t.below == 0,
-                     fmt::format("{} of {} configurations of lru, clawvm and oracle have fewer faults than the "
+                     fmt::format("{} of {} configurations of the policies with ClawVM's structure have fewer faults than the "
                                  "optimum; ClawVM is {} faults above it in all{}",
                                  t.below, t.checked, t.clawvm_above, first)};
 }
