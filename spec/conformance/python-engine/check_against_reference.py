@@ -45,7 +45,7 @@ from clawvm_py.pages import check_spec, id_is_valid  # noqa: E402
 from clawvm_py.reasons import OK  # noqa: E402
 from clawvm_py.workload import read_page, ReadError  # noqa: E402
 
-POLICIES = ["retrieval", "retrieval_cache", "compaction_hybrid", "lru", "clawvm", "oracle"]
+POLICIES = ["retrieval", "retrieval_cache", "compaction_hybrid", "lru", "clawvm", "oracle", "cache_aware"]
 FAMILIES = ["long_plan", "evidence_churn", "preference_drift", "project_memory",
             "starvation", "churn", "cascade_reset"]
 SESSION_ENDING = {"reset", "session_end", "shutdown"}
