@@ -171,17 +171,51 @@ std::vector<double> log1p_ticks(double max_value) {
   }
 }
 
+// The frame shared by the line and scatter charts: the y axis on the left, the x axis
+// with its labels and title below the plot, the legend under the frame.
+struct xy_frame {
+  static constexpr double left = 58.0;
+  static constexpr double right_margin = 18.0;
+  static constexpr double top = 34.0;
+  static constexpr double axis_area = 44.0;
+  static constexpr std::size_t legend_columns = 3;
+  double height;  // of the frame, without the legend
+  double plot_width;
+  double plot_height;
+  double plot_bottom;
+
+  xy_frame(int width_px, int height_px)
+      : height(static_cast<double>(height_px)),
+        plot_width(static_cast<double>(width_px) - left - right_margin),
+        plot_height(height - top - axis_area),
+        plot_bottom(top + plot_height) {}
+
+  // A horizontal grid line and its label at every tick, drawn at y_of(tick).
+  template <class YOf>
+  std::string y_grid(const std::vector<double>& ticks, YOf y_of) const {
+    std::string out;
+    const int decimals = tick_decimals(ticks);
+    for (const double t : ticks) {
+      const double y = y_of(t);
+      out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(left), px(y),
+                         px(left + plot_width), px(y), grid_colour);
+      out += text_element(left - 6.0, y + 4.0, "end", 11, fixed(t, decimals));
+    }
+    return out;
+  }
+
+  // Both axis lines and both axis titles.
+  std::string axes(std::string_view x_label, std::string_view y_label) const {
+    std::string out = fmt::format(R"(<path d="M{} {}V{}H{}" fill="none" stroke="{}"/>)", px(left), px(top),
+                                  px(plot_bottom), px(left + plot_width), axis_colour);
+    out += text_element(left + plot_width / 2.0, plot_bottom + 36.0, "middle", 12, x_label);
+    out += y_axis_label(y_label, top + plot_height / 2.0);
+    return out;
+  }
+};
+
 std::string render(const line_chart& chart) {
-  constexpr double margin_left = 58.0;
-  constexpr double margin_right = 18.0;
-  constexpr double margin_top = 34.0;
-  constexpr double axis_area = 44.0;
-  constexpr std::size_t legend_columns = 3;
-  const double width = static_cast<double>(chart.width_px);
-  const double frame_height = static_cast<double>(chart.height_px);
-  const double plot_width = width - margin_left - margin_right;
-  const double plot_height = frame_height - margin_top - axis_area;
-  const double plot_bottom = margin_top + plot_height;
+  const xy_frame f(chart.width_px, chart.height_px);
 
   double max_value = 0.0;
   for (const auto& line : chart.lines)
@@ -192,38 +226,29 @@ std::string render(const line_chart& chart) {
   // Negative values are drawn at 0: the charted metrics (faults, thrash) are never negative.
   const auto transform = [&](double v) { return log_scale ? std::log10(1.0 + std::max(0.0, v)) : std::max(0.0, v); };
   const double top = transform(ticks.back());
-  const auto y_of = [&](double v) { return plot_bottom - transform(v) / top * plot_height; };
+  const auto y_of = [&](double v) { return f.plot_bottom - transform(v) / top * f.plot_height; };
 
   double x_min = chart.x.empty() ? 0.0 : chart.x.front();
   double x_max = chart.x.empty() ? 1.0 : chart.x.back();
   constexpr double x_inset = 14.0;  // keep the first and last markers off the axis line
   const auto x_of = [&](double v) {
-    if (x_max <= x_min) return margin_left + plot_width / 2.0;
-    return margin_left + x_inset + (v - x_min) / (x_max - x_min) * (plot_width - 2.0 * x_inset);
+    if (x_max <= x_min) return xy_frame::left + f.plot_width / 2.0;
+    return xy_frame::left + x_inset + (v - x_min) / (x_max - x_min) * (f.plot_width - 2.0 * x_inset);
   };
 
-  const double total_height = frame_height + legend_height(chart.lines.size(), legend_columns);
+  const double total_height = f.height + legend_height(chart.lines.size(), xy_frame::legend_columns);
   std::string out = open_svg(chart.width_px, total_height, chart.title);
 
-  const int decimals = tick_decimals(ticks);
-  for (const double t : ticks) {
-    const double y = y_of(t);
-    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(margin_left), px(y),
-                       px(margin_left + plot_width), px(y), grid_colour);
-    out += text_element(margin_left - 6.0, y + 4.0, "end", 11, fixed(t, decimals));
-  }
+  out += f.y_grid(ticks, y_of);
   // Label every x when they fit (budgets: 6 values), otherwise every k-th.
   const std::size_t label_every = std::max<std::size_t>(1, (chart.x.size() + 11) / 12);
   for (std::size_t i = 0; i < chart.x.size(); i += label_every) {
     const double x = x_of(chart.x[i]);
-    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(x), px(plot_bottom), px(x),
-                       px(plot_bottom + 4.0), axis_colour);
-    out += text_element(x, plot_bottom + 17.0, "middle", 11, x_value_label(chart.x[i]));
+    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(x), px(f.plot_bottom), px(x),
+                       px(f.plot_bottom + 4.0), axis_colour);
+    out += text_element(x, f.plot_bottom + 17.0, "middle", 11, x_value_label(chart.x[i]));
   }
-  out += fmt::format(R"(<path d="M{} {}V{}H{}" fill="none" stroke="{}"/>)", px(margin_left), px(margin_top),
-                     px(plot_bottom), px(margin_left + plot_width), axis_colour);
-  out += text_element(margin_left + plot_width / 2.0, plot_bottom + 36.0, "middle", 12, chart.x_label);
-  out += y_axis_label(chart.y_label + (log_scale ? " (log scale)" : ""), margin_top + plot_height / 2.0);
+  out += f.axes(chart.x_label, chart.y_label + (log_scale ? " (log scale)" : ""));
 
   for (std::size_t li = 0; li < chart.lines.size(); ++li) {
     const series& line = chart.lines[li];
@@ -255,7 +280,7 @@ std::string render(const line_chart& chart) {
         out += marker(marker_shapes[li % marker_shapes.size()], x_of(chart.x[i]), y_of(line.values[i]), line.colour);
   }
 
-  out += legend(chart.lines, margin_left, frame_height, plot_width, legend_columns,
+  out += legend(chart.lines, xy_frame::left, f.height, f.plot_width, xy_frame::legend_columns,
                 [&](std::size_t i, double x, double y) {
                   const series& line = chart.lines[i];
                   const std::string_view dash = dash_patterns[i % dash_patterns.size()];
@@ -269,17 +294,8 @@ std::string render(const line_chart& chart) {
 }
 
 std::string render(const scatter_chart& chart) {
-  constexpr double margin_left = 58.0;
-  constexpr double margin_right = 18.0;
-  constexpr double margin_top = 34.0;
-  constexpr double axis_area = 44.0;
-  constexpr std::size_t legend_columns = 3;
+  const xy_frame f(chart.width_px, chart.height_px);
   constexpr double inset = 14.0;  // keep markers off the axis lines
-  const double plot_width = static_cast<double>(chart.width_px) - margin_left - margin_right;
-  const double frame_height = static_cast<double>(chart.height_px);
-  const double plot_height = frame_height - margin_top - axis_area;
-  const double plot_bottom = margin_top + plot_height;
-
   double x_max = 0.0;
   double y_max = 0.0;
   for (const auto& set : chart.sets) {
@@ -292,30 +308,22 @@ std::string render(const scatter_chart& chart) {
   const std::vector<double> y_ticks = linear_ticks(y_max);
   const double x_top = std::log10(1.0 + x_ticks.back());
   const auto x_of = [&](double v) {
-    return margin_left + inset + std::log10(1.0 + std::max(0.0, v)) / x_top * (plot_width - 2.0 * inset);
+    return xy_frame::left + inset + std::log10(1.0 + std::max(0.0, v)) / x_top * (f.plot_width - 2.0 * inset);
   };
-  const auto y_of = [&](double v) { return plot_bottom - std::max(0.0, v) / y_ticks.back() * (plot_height - inset); };
+  const auto y_of = [&](double v) { return f.plot_bottom - std::max(0.0, v) / y_ticks.back() * (f.plot_height - inset); };
 
   std::vector<series> keys;
   for (const auto& set : chart.sets) keys.push_back({set.name, set.colour, {}});
-  std::string out = open_svg(chart.width_px, frame_height + legend_height(keys.size(), legend_columns), chart.title);
-  const int y_decimals = tick_decimals(y_ticks);
-  for (const double t : y_ticks) {
-    const double y = y_of(t);
-    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(margin_left), px(y),
-                       px(margin_left + plot_width), px(y), grid_colour);
-    out += text_element(margin_left - 6.0, y + 4.0, "end", 11, fixed(t, y_decimals));
-  }
+  std::string out =
+      open_svg(chart.width_px, f.height + legend_height(keys.size(), xy_frame::legend_columns), chart.title);
+  out += f.y_grid(y_ticks, y_of);
   for (const double t : x_ticks) {
     const double x = x_of(t);
-    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(x), px(margin_top), px(x),
-                       px(plot_bottom), grid_colour);
-    out += text_element(x, plot_bottom + 17.0, "middle", 11, x_value_label(t));
+    out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>)", px(x), px(xy_frame::top), px(x),
+                       px(f.plot_bottom), grid_colour);
+    out += text_element(x, f.plot_bottom + 17.0, "middle", 11, x_value_label(t));
   }
-  out += fmt::format(R"(<path d="M{} {}V{}H{}" fill="none" stroke="{}"/>)", px(margin_left), px(margin_top),
-                     px(plot_bottom), px(margin_left + plot_width), axis_colour);
-  out += text_element(margin_left + plot_width / 2.0, plot_bottom + 36.0, "middle", 12, chart.x_label + " (log scale)");
-  out += y_axis_label(chart.y_label, margin_top + plot_height / 2.0);
+  out += f.axes(chart.x_label + " (log scale)", chart.y_label);
   for (std::size_t si = 0; si < chart.sets.size(); ++si) {
     const scatter_series& set = chart.sets[si];
     const marker_shape shape = marker_shapes[si % marker_shapes.size()];
@@ -326,9 +334,10 @@ std::string render(const scatter_chart& chart) {
         out += text_element(x_of(set.x[i]) + 7.0, y_of(set.y[i]) - 5.0, "start", 10, set.point_labels[i]);
     }
   }
-  out += legend(keys, margin_left, frame_height, plot_width, legend_columns, [&](std::size_t i, double x, double y) {
-    return marker(marker_shapes[i % marker_shapes.size()], x + 12.0, y, keys[i].colour);
-  });
+  out += legend(keys, xy_frame::left, f.height, f.plot_width, xy_frame::legend_columns,
+                [&](std::size_t i, double x, double y) {
+                  return marker(marker_shapes[i % marker_shapes.size()], x + 12.0, y, keys[i].colour);
+                });
   out += "</svg>";
   return out;
 }
