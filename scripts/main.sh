@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: the evaluation suite (spec/suite.md) on its embedded defaults: the six
-# Tier-1 gates, the Tier-2 sweep (4 workload families x 6 budgets x 6 policies), the
+# Tier-1 gates, the Tier-2 sweep (4 workload families x 6 budgets x 7 policies), the
 # stress runs, the ablations and the weight sweep (and the real OpenClaw sessions when
 # ../shared has them), with report.html / report.md and a
 # manifest of every output in suite-out/ (CLAWVM_SUITE_OUT to change it). Extra

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <tuple>
 
 #include <fmt/core.h>
 
@@ -324,14 +325,24 @@ std::string render(const scatter_chart& chart) {
     out += text_element(x, f.plot_bottom + 17.0, "middle", 11, x_value_label(t));
   }
   out += f.axes(chart.x_label + " (log scale)", chart.y_label);
+  // Policies that coincide share a point: its label is written once.
+  std::vector<std::tuple<std::string, double, double>> labelled;
+  const auto already_labelled = [&](const std::string& label, double x, double y) {
+    return std::any_of(labelled.begin(), labelled.end(), [&](const auto& l) {
+      return std::get<0>(l) == label && std::abs(std::get<1>(l) - x) < 4.0 && std::abs(std::get<2>(l) - y) < 4.0;
+    });
+  };
   for (std::size_t si = 0; si < chart.sets.size(); ++si) {
     const scatter_series& set = chart.sets[si];
     const marker_shape shape = marker_shapes[si % marker_shapes.size()];
     for (std::size_t i = 0; i < std::min(set.x.size(), set.y.size()); ++i) {
       if (!is_present(set.x[i]) || !is_present(set.y[i])) continue;
-      out += marker(shape, x_of(set.x[i]), y_of(set.y[i]), set.colour);
-      if (i < set.point_labels.size())
-        out += text_element(x_of(set.x[i]) + 7.0, y_of(set.y[i]) - 5.0, "start", 10, set.point_labels[i]);
+      const double x = x_of(set.x[i]);
+      const double y = y_of(set.y[i]);
+      out += marker(shape, x, y, set.colour);
+      if (i >= set.point_labels.size() || already_labelled(set.point_labels[i], x, y)) continue;
+      out += text_element(x + 7.0, y - 5.0, "start", 10, set.point_labels[i]);
+      labelled.emplace_back(set.point_labels[i], x, y);
     }
   }
   out += legend(keys, xy_frame::left, f.height, f.plot_width, xy_frame::legend_columns,
