@@ -320,6 +320,28 @@ std::vector<policy_summary> summarize_by_policy(const std::vector<sweep_row>& ro
   return out;
 }
 
+// `<other>_equals_clawvm`: in every configuration, `other`'s fault counts equal clawvm's,
+// kind by kind (a ranking with ClawVM's structure: EN-9, SEL-11).
+shape_check equals_clawvm(const std::vector<sweep_row>& rows, policy_id other) {
+  std::size_t configurations = 0;
+  std::size_t differing = 0;
+  std::string first;
+  for (const auto& [name, by_name] : by_configuration(rows)) {
+    auto o = by_name.find(name_of(other));
+    auto c = by_name.find(name_of(policy_id::clawvm));
+    if (o == by_name.end() || c == by_name.end()) continue;
+    ++configurations;
+    if (o->second->metrics.counters.faults == c->second->metrics.counters.faults) continue;
+    if (differing++ == 0) {
+      first = fmt::format("; first: {} {} {} vs clawvm {}", name, name_of(other),
+                          o->second->metrics.counters.total_faults(), c->second->metrics.counters.total_faults());
+    }
+  }
+  return {fmt::format("{}_equals_clawvm", name_of(other)), differing == 0,
+          fmt::format("fault counts by kind equal in {} of {} configurations{}", configurations - differing,
+                      configurations, first)};
+}
+
 std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const std::vector<policy_summary>& by_policy) {
   std::vector<shape_check> out;
   const auto* retrieval = summary_for(by_policy, name_of(policy_id::retrieval));
@@ -328,6 +350,7 @@ std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const s
   const auto* lru = summary_for(by_policy, name_of(policy_id::lru));
   const auto* clawvm = summary_for(by_policy, name_of(policy_id::clawvm));
   const auto* oracle = summary_for(by_policy, name_of(policy_id::oracle));
+  const auto* cache_aware = summary_for(by_policy, name_of(policy_id::cache_aware));
 
   // (1) Mean faults strictly ordered Retrieval > Retrieval+Cache > Compaction-Hybrid > ClawVM.
   if (retrieval && cache && hybrid && clawvm) {
@@ -340,26 +363,10 @@ std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const s
   // (2), (3) ClawVM = 0 = Oracle wherever the floor set fits.
   if (clawvm) out.push_back(zero_where_floor_fits(rows, name_of(policy_id::clawvm)));
   if (oracle) out.push_back(zero_where_floor_fits(rows, name_of(policy_id::oracle)));
-  // (4) LRU with ClawVM's structure: the same fault counts, kind by kind, per configuration.
-  if (lru && clawvm) {
-    std::size_t configurations = 0;
-    std::size_t differing = 0;
-    std::string first;
-    for (const auto& [name, by_name] : by_configuration(rows)) {
-      auto l = by_name.find(name_of(policy_id::lru));
-      auto c = by_name.find(name_of(policy_id::clawvm));
-      if (l == by_name.end() || c == by_name.end()) continue;
-      ++configurations;
-      if (l->second->metrics.counters.faults == c->second->metrics.counters.faults) continue;
-      if (differing++ == 0) {
-        first = fmt::format("; first: {} lru {} vs clawvm {}", name, l->second->metrics.counters.total_faults(),
-                            c->second->metrics.counters.total_faults());
-      }
-    }
-    out.push_back({"lru_equals_clawvm", differing == 0,
-                   fmt::format("fault counts by kind equal in {} of {} configurations{}", configurations - differing,
-                               configurations, first)});
-  }
+  // (4) LRU and the cache-aware ranking with ClawVM's structure: the same fault counts,
+  // kind by kind, per configuration.
+  if (lru && clawvm) out.push_back(equals_clawvm(rows, policy_id::lru));
+  if (cache_aware && clawvm) out.push_back(equals_clawvm(rows, policy_id::cache_aware));
   // (5) ClawVM's mean thrash index at least 70% below Retrieval's.
   if (retrieval && clawvm) {
     const double reduction = retrieval->mean_thrash > 0.0 ? 1.0 - clawvm->mean_thrash / retrieval->mean_thrash : 0.0;

@@ -47,7 +47,7 @@ TEST_CASE("SW-6 the paper's shape holds on a reduced sweep", "[sweep]") {
   }
   CHECK(r.shape_pass);
   for (const auto* name : {"mean_faults_ordered", "clawvm_zero_where_floor_fits", "oracle_zero_where_floor_fits",
-                           "lru_equals_clawvm", "thrash_reduction"}) {
+                           "lru_equals_clawvm", "cache_aware_equals_clawvm", "thrash_reduction"}) {
     CAPTURE(name);
     CHECK(find_check(r.shape, name) != nullptr);
   }
@@ -65,8 +65,25 @@ TEST_CASE("SW-6 negative control: ClawVM without writeback must fail the shape c
   REQUIRE(find_check(r.shape, "clawvm_zero_where_floor_fits") != nullptr);
   CHECK_FALSE(find_check(r.shape, "clawvm_zero_where_floor_fits")->pass);
   CHECK_FALSE(find_check(r.shape, "lru_equals_clawvm")->pass);
+  CHECK_FALSE(find_check(r.shape, "cache_aware_equals_clawvm")->pass);
   // The oracle is untouched and still clean.
   CHECK(find_check(r.shape, "oracle_zero_where_floor_fits")->pass);
+}
+
+TEST_CASE("SW-6 negative control: a cache-aware policy that never writes back fails cache_aware_equals_clawvm",
+          "[sweep]") {
+  // A planted bug: the policy named cache_aware loses ClawVM's writeback (its structure is
+  // ClawVM's, EN-9), so dirty state is destroyed uncommitted. Its equality check must
+  // notice. (Without pointer prefetch it would not: on these families step 3 installs
+  // every page anyway; cache_aware_props_mutant catches that one on tight budgets.)
+  sweep_config c = reduced();
+  for (auto& p : c.policies) {
+    if (p.id == policy_id::cache_aware) p.writeback_at = {false, false, false, false, false, false};
+  }
+  const sweep_result r = run_sweep(c);
+  REQUIRE(find_check(r.shape, "cache_aware_equals_clawvm") != nullptr);
+  CHECK_FALSE(find_check(r.shape, "cache_aware_equals_clawvm")->pass);
+  CHECK(find_check(r.shape, "lru_equals_clawvm")->pass);
 }
 
 TEST_CASE("SW-6 negative control: ClawVM whose pointers do not resolve fails the shape check", "[sweep]") {
