@@ -357,7 +357,7 @@ class selection_run {
     if (policy_.upgrades == upgrade_mode::cache_aware && remaining_ > 0) {
       upgrade_cache_aware();
     } else if (policy_.upgrades != upgrade_mode::none && remaining_ > 0) {
-      upgrade_by_utility(0);
+      upgrade_by_utility();
     }
     Ensures(out_.tokens_used <= request_.tokens_budget);
   }
@@ -510,13 +510,12 @@ class selection_run {
   //    the page stops there, as it would in the single pass.
   // Same installs in the same order (tests/selector_equivalence_test.cpp checks it
   // against the sort-and-single-pass form, tests/selector_reference.hpp).
-  // Pages before `first_page` get no step.
-  void upgrade_by_utility(std::size_t first_page) {
+  void upgrade_by_utility() {
     auto heap_less = [this](const candidate& a, const candidate& b) { return before(b, a); };
     auto& heap = scratch_.candidates;
     heap.clear();
     candidate c{};
-    for (std::size_t i = first_page; i < pages_.size(); ++i) {
+    for (std::size_t i = 0; i < pages_.size(); ++i) {
       // Cached: a page at none whose first step is larger than what is left has no step
       // (next_step would say so after reading the page).
       if (cached_ && out_.levels[i] == level::none && scratch_.first_step_tokens[i] > remaining_) continue;
@@ -580,6 +579,7 @@ class selection_run {
       append_tokens += p.tokens_at(p.top_level()) - p.tokens_at(out_.levels[i]);
     }
     const cache_hysteresis& h = policy_.hysteresis;
+    Expects(h.reserve_percent <= 100U && h.refill_percent <= 100U);
     const std::uint64_t upgrade_budget = remaining_;
     if (keep_tokens + append_tokens <= upgrade_budget * (100U - h.reserve_percent) / 100U) {
       for (std::size_t i = 0; i < n; ++i) {
@@ -592,7 +592,7 @@ class selection_run {
     const auto spend = gsl::narrow_cast<std::uint32_t>(upgrade_budget * h.refill_percent / 100U);
     const std::uint32_t held_back = remaining_ - spend;
     remaining_ = spend;
-    upgrade_by_utility(0);
+    upgrade_by_utility();
     remaining_ += held_back;
   }
 

@@ -176,12 +176,12 @@ def select(pages: list, budget: int, demands: list, future: list,
                 install(i, POINTER, "prefetch")
 
     # step 3: upgrades
-    def upgrade_by_utility(first_page, mode):
-        """SEL-7, SEL-8 over the pages from first_page on."""
+    def upgrade_by_utility(mode):
+        """SEL-7, SEL-8."""
         R = remaining
         slack = 1 if bugs.active("budget_overrun_by_one") else 0
         cands = []
-        for i in range(first_page, n):
+        for i in range(n):
             p = pages[i]
             fut = future[i] if future else 0
             u = page_utility(p, mode, fut)
@@ -231,13 +231,13 @@ def select(pages: list, budget: int, demands: list, future: list,
             return
         spend = R * REFILL_PERCENT // 100
         remaining = spend
-        upgrade_by_utility(0, "clawvm")
+        upgrade_by_utility("clawvm")
         remaining += R - spend
 
     if policy.upgrades == "cache_aware" and remaining > 0:
         upgrade_cache_aware()
     elif policy.upgrades != "none" and remaining > 0:
-        upgrade_by_utility(0, policy.upgrades)
+        upgrade_by_utility(policy.upgrades)
 
     used = sum(pages[i].tokens_at(level[i]) for i in range(n))
     fs = floor_set(pages)
