@@ -11,7 +11,7 @@ vectors=$here/spec/vectors
 mkdir -p "$vectors/workloads" "$vectors/replay"
 rm -f "$vectors"/workloads/*.workload.jsonl "$vectors"/replay/*.expected.jsonl
 # Small workloads of every family (seed 7, 40 turns): quick to replay, every event kind.
-for family in long_plan evidence_churn preference_drift project_memory starvation churn cascade_reset; do
+for family in long_plan evidence_churn preference_drift project_memory cross_reference starvation churn cascade_reset; do
   "$cli" generate --family "$family" --seed 7 --turns 40 --out "$vectors/workloads/$family-s7-t40.workload.jsonl"
 done
 for workload in "$vectors"/gates/*.workload.jsonl "$vectors"/workloads/*.workload.jsonl; do

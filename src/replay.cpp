@@ -220,14 +220,16 @@ replay_outcome replay(const workload_header& header, const workload_pull& pull, 
   return replayer(header, pull, options).run();
 }
 
-replay_outcome replay(const workload& w, const replay_options& options) {
-  std::size_t next = 0;
-  const workload_pull pull = [&](workload_event& out) {
-    if (next == w.events.size()) return workload_reader::status::end;
-    out = w.events[next++];
+workload_pull pull_events(const std::vector<workload_event>& events) {
+  return [&events, next = std::size_t{0}](workload_event& out) mutable {
+    if (next == events.size()) return workload_reader::status::end;
+    out = events[next++];
     return workload_reader::status::event;
   };
-  return replay(w.header, pull, options);
+}
+
+replay_outcome replay(const workload& w, const replay_options& options) {
+  return replay(w.header, pull_events(w.events), options);
 }
 
 replay_outcome replay_file(std::istream& in, const std::string& source_name, const replay_options& options) {

@@ -99,6 +99,9 @@ struct replay_metrics {
 
 // A pull source of events (a reader over a file, or a vector in memory).
 using workload_pull = std::function<workload_reader::status(workload_event&)>;
+// A pull over events held in memory, from the first; `events` must outlive it. Each copy
+// of the pull has its own position.
+workload_pull pull_events(const std::vector<workload_event>& events);
 
 struct replay_outcome {
   replay_metrics metrics;

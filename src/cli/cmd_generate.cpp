@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <string>
 
 #include <fmt/core.h>
 
@@ -17,6 +18,16 @@ namespace {
 // Generated workloads are held in memory before they are written: bound their size.
 constexpr std::uint32_t generate_turns_max = 100000;
 
+// "long_plan, evidence_churn, ... or cross_reference": every family's wire name (GEN-1).
+std::string family_names_text() {
+  std::string out;
+  for (std::size_t i = 0; i < eval::workload_family_count; ++i) {
+    if (i > 0) out += i + 1 == eval::workload_family_count ? " or " : ", ";
+    out += eval::to_string(static_cast<eval::workload_family>(i));
+  }
+  return out;
+}
+
 struct generate_options {
   std::string family;
   std::uint64_t seed = 42;
@@ -27,8 +38,7 @@ struct generate_options {
 int run_generate(const generate_options& o) {
   const auto family = eval::parse_workload_family(o.family);
   if (!family) {
-    fmt::print(stderr, "clawvm generate: --family: unknown family '{}' (long_plan, evidence_churn, preference_drift, "
-                       "project_memory, starvation, churn or cascade_reset)\n", o.family);
+    fmt::print(stderr, "clawvm generate: --family: unknown family '{}' ({})\n", o.family, family_names_text());
     return exit_bad_input;
   }
   const workload w = eval::generate_workload(*family, {o.seed, o.turns});
@@ -54,9 +64,7 @@ int run_generate(const generate_options& o) {
 command add_generate(CLI::App& app) {
   auto o = std::make_shared<generate_options>();
   auto* sub = app.add_subcommand("generate", "Write a seeded synthetic workload (JSON Lines) of one generator family");
-  sub->add_option("--family", o->family,
-                  "long_plan, evidence_churn, preference_drift, project_memory, starvation, churn or cascade_reset")
-      ->required();
+  sub->add_option("--family", o->family, family_names_text())->required();
   sub->add_option("--seed", o->seed, "generator seed")->capture_default_str();
   sub->add_option("--turns", o->turns, "turns to generate (0: the family's default; raised to its minimum)")
       ->capture_default_str()

@@ -224,7 +224,7 @@ int run_merge_command(const merge_cli_options& o) {
 
 command add_sweep(CLI::App& app) {
   auto o = std::make_shared<sweep_cli_options>();
-  auto* sub = app.add_subcommand("sweep", "Run the Tier-2 sweep (4 workload families x budgets x policies) and the "
+  auto* sub = app.add_subcommand("sweep", "Run the Tier-2 sweep (5 workload families x budgets x policies) and the "
                                           "stress tests; check the paper's shape (exit 1 when it does not hold)");
   sub->add_option("--out", o->out_dir, "output directory (created if missing)")->required();
   sub->add_option("--seed", o->seed, "generator seed")->capture_default_str();

@@ -1,4 +1,4 @@
-// Synthetic workload generators: spec/generators.md GEN-1..GEN-12.
+// Synthetic workload generators: spec/generators.md GEN-1..GEN-13.
 #include "clawvm/eval/generators.hpp"
 
 #include <algorithm>
@@ -825,6 +825,53 @@ workload project_memory(std::uint64_t seed, std::uint32_t turns) {
   return b.finish();
 }
 
+// ---- GEN-13 cross_reference ----
+// An agent surveying a codebase: many results stay live, several are read side by side at
+// full, cold ones come back. No working-set bound: the footprint (floors + the turn's
+// demands + a pointer for every live result) crosses the sweep's 120-500 token range, so
+// at the small budgets pointers must be left out and the budget binds.
+workload cross_reference(std::uint64_t seed, std::uint32_t turns) {
+  builder b(workload_family::cross_reference, seed, turns, false);
+  b.describe(
+      "sessions of 32 turns ended by session_end; up to 40 live tool results per session, 1-3 of the cited ones "
+      "read side by side at full in most turns, cold results re-read and their calls repeated; the footprint "
+      "crosses the sweep's budgets, so at the small ones pointers must be left out");
+  agent_mix mix;
+  mix.cited_max = 4;
+  mix.new_call_percent = 90;
+  mix.cite_new_percent = 70;
+  mix.open_cited_percent = 0;  // the side-by-side reading below opens cited results
+  mix.cold_redemand_percent = 30;
+  mix.repeat_cited_percent = 8;
+  mix.repeat_cold_percent = 15;
+  mix.full_tokens_min = 20;
+  mix.full_tokens_max = 60;
+  constexpr std::uint32_t session_turns = 32;
+  constexpr std::uint32_t compare_percent = 60;
+  constexpr std::uint32_t compare_max = 3;
+  b.start_session();
+  ingest_bootstrap(b);
+  while (!b.done()) {
+    if (b.turn() > 0) b.start_session();
+    ingest_constraints(b, 2, 15);
+    const std::uint32_t session_end_turn = std::min(b.turns(), b.turn() + session_turns);
+    while (b.turn() < session_end_turn) {
+      const std::vector<std::string> cited = b.cited();
+      if (!cited.empty() && b.rng().chance_percent(compare_percent)) {
+        // k consecutive cited results (oldest first, wrapping), all read at full.
+        const auto count = static_cast<std::uint32_t>(cited.size());
+        const std::uint32_t k = b.rng().between(1, std::min(compare_max, count));
+        const auto first = static_cast<std::uint32_t>(b.rng().below(count));
+        for (std::uint32_t i = 0; i < k; ++i) b.demand(cited[(first + i) % count], level::full);
+      }
+      b.agent_step(mix, clawvm::scope::project);
+      b.end_turn();
+    }
+    b.boundary(boundary::session_end);
+  }
+  return b.finish();
+}
+
 // ---- GEN-9 starvation ----
 workload starvation(std::uint64_t seed, std::uint32_t turns) {
   builder b(workload_family::starvation, seed, turns, false);
@@ -857,6 +904,7 @@ std::uint32_t default_turns(workload_family f) noexcept {
     case workload_family::starvation: return 48;
     case workload_family::churn: return 128;
     case workload_family::cascade_reset: return 48;
+    case workload_family::cross_reference: return 96;
   }
   return 96;
 }
@@ -870,6 +918,7 @@ std::uint32_t min_turns(workload_family f) noexcept {
     case workload_family::starvation: return 9;       // at least one compaction
     case workload_family::churn: return 8;
     case workload_family::cascade_reset: return 4;
+    case workload_family::cross_reference: return 8;
   }
   return 16;
 }
@@ -884,6 +933,7 @@ workload generate_workload(workload_family f, const generator_options& options) 
     case workload_family::starvation: return starvation(options.seed, turns);
     case workload_family::churn: return evidence_churn(f, options.seed, turns);
     case workload_family::cascade_reset: return cascade_reset(options.seed, turns);
+    case workload_family::cross_reference: return cross_reference(options.seed, turns);
   }
   Expects(false);
   return {};

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "clawvm/eval/capacity.hpp"
 #include "clawvm/eval/metrics_json.hpp"
 #include "clawvm/eval/optimum.hpp"
 #include "clawvm/eval/parallel.hpp"
@@ -94,22 +95,23 @@ const policy_summary* summary_for(const std::vector<policy_summary>& by_policy, 
   return nullptr;
 }
 
-// SW-6 (2), (3): `policy` has no fault in any configuration whose floor set fits.
-shape_check zero_where_floor_fits(const std::vector<sweep_row>& rows, const std::string& policy) {
-  shape_check c{policy + "_zero_where_floor_fits", true, ""};
-  std::size_t fitting = 0;
+// SW-6 (2), (3): `policy` has no fault in any configuration with sufficient capacity
+// (SW-16). A sweep without such a configuration shows nothing and fails.
+shape_check zero_where_capacity_sufficient(const std::vector<sweep_row>& rows, const std::string& policy) {
+  shape_check c{policy + "_zero_where_capacity_sufficient", true, ""};
+  std::size_t sufficient = 0;
   std::size_t with_faults = 0;
   std::string first;
   for (const auto& r : rows) {
-    if (r.metrics.policy != policy || !r.floor_set_fits()) continue;
-    ++fitting;
+    if (r.metrics.policy != policy || !r.capacity_sufficient()) continue;
+    ++sufficient;
     if (r.metrics.counters.total_faults() == 0) continue;
     if (with_faults++ == 0) first = fmt::format("; first: {} with {} faults", config_name(r), r.metrics.counters.total_faults());
   }
-  c.pass = with_faults == 0;
-  c.detail = fitting == 0 ? "no configuration where the floor set fits"
-                          : fmt::format("{} of {} configurations where the floor set fits have faults{}", with_faults,
-                                        fitting, first);
+  c.pass = sufficient > 0 && with_faults == 0;
+  c.detail = sufficient == 0 ? "no configuration has sufficient capacity: nothing was shown"
+                             : fmt::format("{} of {} configurations with sufficient capacity have faults{}", with_faults,
+                                           sufficient, first);
   return c;
 }
 
@@ -137,6 +139,8 @@ json row_json(const sweep_row& r) {
          {"tokens_used_total", r.metrics.tokens_used_total},
          {"physical_insufficiency", c.physical_insufficiency},
          {"floor_set_fits", r.floor_set_fits()},
+         {"peak_footprint_tokens", r.peak_footprint_tokens ? json(*r.peak_footprint_tokens) : json(nullptr)},
+         {"capacity_sufficient", r.capacity_sufficient()},
          {"commits", c.commits},
          {"rejections", c.rejections},
          {"turns", r.metrics.turns}};
@@ -184,17 +188,19 @@ std::string checks_markdown(std::string_view title, const std::vector<shape_chec
 std::string rows_markdown(const std::vector<sweep_row>& rows) {
   std::string md = "| family | budget | policy | faults";
   for (auto f : all_fault_kinds) md += fmt::format(" | {}", to_string(f));
-  md += " | hits | alerts | thrash | oracle gap | optimum gap | tokens used | physical insufficiency | floor set fits |\n"
+  md += " | hits | alerts | thrash | oracle gap | optimum gap | tokens used | physical insufficiency | floor set fits"
+        " | capacity sufficient |\n"
         "|---|---:|---|---:";
   for (std::size_t i = 0; i < fault_kind_count; ++i) md += "|---:";
-  md += "|---:|---:|---:|---:|---:|---:|---:|---|\n";
+  md += "|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
   for (const auto& r : rows) {
     const auto& c = r.metrics.counters;
     md += fmt::format("| {} | {} | {} | {}", r.family, r.tokens_budget, r.metrics.policy, c.total_faults());
     for (auto f : all_fault_kinds) md += fmt::format(" | {}", c[f]);
-    md += fmt::format(" | {} | {} | {:.3f} | {} | {} | {} | {} | {} |\n", c.hits, c.duplicate_signature_alerts,
+    md += fmt::format(" | {} | {} | {:.3f} | {} | {} | {} | {} | {} | {} |\n", c.hits, c.duplicate_signature_alerts,
                       c.thrash_index(), optional_text(r.oracle_gap, "-"), optional_text(r.optimum_gap(), "-"),
-                      r.metrics.tokens_used_total, c.physical_insufficiency, r.floor_set_fits() ? "yes" : "no");
+                      r.metrics.tokens_used_total, c.physical_insufficiency, r.floor_set_fits() ? "yes" : "no",
+                      r.capacity_sufficient() ? "yes" : "no");
   }
   return md;
 }
@@ -241,6 +247,13 @@ grid_rows run_grid(const std::vector<std::pair<std::string, workload>>& workload
   for (std::size_t k = 0; k < out.rows.size(); ++k) {
     const auto at = std::lower_bound(pairs.begin(), pairs.end(), out.indices[k] / policies.size());
     out.rows[k].optimum_faults = optima[static_cast<std::size_t>(at - pairs.begin())].optimum_faults;
+  }
+  // SW-16: one capacity probe per workload (its peak footprint does not depend on budget or policy).
+  const auto capacities = parallel_map<capacity_profile>(workloads.size(), jobs, [&](std::size_t k) {
+    return measure_capacity(workloads[k].second, {});
+  });
+  for (std::size_t k = 0; k < out.rows.size(); ++k) {
+    out.rows[k].peak_footprint_tokens = capacities[out.indices[k] / per_workload].peak_footprint_tokens;
   }
   return out;
 }
@@ -342,6 +355,42 @@ shape_check equals_clawvm(const std::vector<sweep_row>& rows, policy_id other) {
                       configurations, first)};
 }
 
+namespace {
+
+// SW-6 (7), SW-16: the sweep shows paging. Some configuration's capacity is short, and
+// every policy has at least as many faults at the smallest budget as at the largest
+// (summed over the families), ClawVM strictly more. Left out with fewer than two budgets
+// or without ClawVM.
+std::optional<shape_check> budget_binds(const std::vector<sweep_row>& rows, const std::vector<policy_summary>& by_policy) {
+  if (rows.empty() || summary_for(by_policy, name_of(policy_id::clawvm)) == nullptr) return std::nullopt;
+  const auto [low, high] = std::minmax_element(rows.begin(), rows.end(), [](const sweep_row& a, const sweep_row& b) {
+    return a.tokens_budget < b.tokens_budget;
+  });
+  const std::uint32_t smallest = low->tokens_budget;
+  const std::uint32_t largest = high->tokens_budget;
+  if (smallest == largest) return std::nullopt;
+  std::size_t short_capacity = 0;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> faults;  // policy -> (smallest, largest)
+  for (const auto& r : rows) {
+    if (r.peak_footprint_tokens && !r.capacity_sufficient()) ++short_capacity;
+    if (r.tokens_budget == smallest) faults[r.metrics.policy].first += r.metrics.counters.total_faults();
+    if (r.tokens_budget == largest) faults[r.metrics.policy].second += r.metrics.counters.total_faults();
+  }
+  bool pass = short_capacity > 0;
+  std::string per_policy;
+  for (const auto& s : by_policy) {
+    const auto [at_smallest, at_largest] = faults[s.policy];
+    const bool clawvm = s.policy == name_of(policy_id::clawvm);
+    pass = pass && (clawvm ? at_smallest > at_largest : at_smallest >= at_largest);
+    per_policy += fmt::format("{}{} {} -> {}", per_policy.empty() ? "" : ", ", s.policy, at_smallest, at_largest);
+  }
+  return shape_check{"budget_binds", pass,
+                     fmt::format("{} of {} configurations have short capacity; faults at budget {} -> {}: {}",
+                                 short_capacity, rows.size(), smallest, largest, per_policy)};
+}
+
+}  // namespace
+
 std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const std::vector<policy_summary>& by_policy) {
   std::vector<shape_check> out;
   const auto* retrieval = summary_for(by_policy, name_of(policy_id::retrieval));
@@ -360,9 +409,9 @@ std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const s
                    fmt::format("retrieval {:.2f} > retrieval_cache {:.2f} > compaction_hybrid {:.2f} > clawvm {:.2f}",
                                retrieval->mean_faults, cache->mean_faults, hybrid->mean_faults, clawvm->mean_faults)});
   }
-  // (2), (3) ClawVM = 0 = Oracle wherever the floor set fits.
-  if (clawvm) out.push_back(zero_where_floor_fits(rows, name_of(policy_id::clawvm)));
-  if (oracle) out.push_back(zero_where_floor_fits(rows, name_of(policy_id::oracle)));
+  // (2), (3) ClawVM = 0 = Oracle wherever capacity is sufficient.
+  if (clawvm) out.push_back(zero_where_capacity_sufficient(rows, name_of(policy_id::clawvm)));
+  if (oracle) out.push_back(zero_where_capacity_sufficient(rows, name_of(policy_id::oracle)));
   // (4) LRU and the cache-aware ranking with ClawVM's structure: the same fault counts,
   // kind by kind, per configuration.
   if (lru && clawvm) out.push_back(equals_clawvm(rows, policy_id::lru));
@@ -375,6 +424,8 @@ std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows, const s
                                clawvm->mean_thrash, retrieval->mean_thrash, reduction * 100.0,
                                thrash_reduction_required * 100.0)});
   }
+  // (7) The budget binds somewhere, and faults fall as it grows.
+  if (auto binds = budget_binds(rows, by_policy)) out.push_back(std::move(*binds));
   return out;
 }
 
@@ -451,17 +502,18 @@ std::string to_csv(const sweep_result& r) {
   std::string csv = "family,workload,budget,policy,faults_total";
   for (auto f : all_fault_kinds) csv += fmt::format(",{}", to_string(f));
   csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,optimum_faults,optimum_gap,tokens_used_total,"
-         "physical_insufficiency,floor_set_fits\n";
+         "physical_insufficiency,floor_set_fits,peak_footprint_tokens,capacity_sufficient\n";
   for (const auto& row : r.rows) {
     const auto& c = row.metrics.counters;
     // Names are generated identifiers (no commas or quotes), so no CSV quoting is needed.
     csv += fmt::format("{},{},{},{},{}", row.family, row.metrics.workload, row.tokens_budget, row.metrics.policy,
                        c.total_faults());
     for (auto f : all_fault_kinds) csv += fmt::format(",{}", c[f]);
-    csv += fmt::format(",{},{},{:.6f},{},{},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts,
+    csv += fmt::format(",{},{},{:.6f},{},{},{},{},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts,
                        round_to_6_decimals(c.thrash_index()), optional_text(row.oracle_gap, ""),
                        optional_text(row.optimum_faults, ""), optional_text(row.optimum_gap(), ""),
-                       row.metrics.tokens_used_total, c.physical_insufficiency, row.floor_set_fits() ? "true" : "false");
+                       row.metrics.tokens_used_total, c.physical_insufficiency, row.floor_set_fits() ? "true" : "false",
+                       optional_text(row.peak_footprint_tokens, ""), row.capacity_sufficient() ? "true" : "false");
   }
   return csv;
 }
@@ -637,7 +689,7 @@ std::vector<std::filesystem::path> write_stress_outputs(const stress_result& r, 
 
 namespace {
 
-constexpr int shard_format_version = 2;  // 2: rows carry optimum_faults (SW-15)
+constexpr int shard_format_version = 3;  // 2: rows carry optimum_faults (SW-15); 3: peak_footprint_tokens (SW-16)
 
 json shard_rows_json(const std::vector<sweep_row>& rows, const std::vector<std::size_t>& indices) {
   json out = json::array();
@@ -650,7 +702,8 @@ json shard_rows_json(const std::vector<sweep_row>& rows, const std::vector<std::
     }
     out.push_back({{"index", indices[k]}, {"family", r.family}, {"tokens_budget", r.tokens_budget},
                    {"metrics", clawvm::to_json(r.metrics)}, {"trace", std::move(trace)},
-                   {"optimum_faults", r.optimum_faults ? json(*r.optimum_faults) : json(nullptr)}});
+                   {"optimum_faults", r.optimum_faults ? json(*r.optimum_faults) : json(nullptr)},
+                   {"peak_footprint_tokens", r.peak_footprint_tokens ? json(*r.peak_footprint_tokens) : json(nullptr)}});
   }
   return out;
 }
@@ -661,6 +714,7 @@ sweep_row row_from_shard_json(const json& j) {
   r.tokens_budget = j.at("tokens_budget").get<std::uint32_t>();
   r.metrics = metrics_from_json(j.at("metrics"));
   if (!j.at("optimum_faults").is_null()) r.optimum_faults = j.at("optimum_faults").get<std::uint64_t>();
+  if (!j.at("peak_footprint_tokens").is_null()) r.peak_footprint_tokens = j.at("peak_footprint_tokens").get<std::uint64_t>();
   const json& t = j.at("trace");
   r.trace.validated = t.at("validated").get<bool>();
   r.trace.steps = t.at("steps").get<std::uint64_t>();

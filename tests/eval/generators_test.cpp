@@ -1,9 +1,11 @@
-// Workload generators: spec/generators.md GEN-1..GEN-12.
+// Workload generators: spec/generators.md GEN-1..GEN-13.
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <map>
 #include <sstream>
 
+#include "clawvm/eval/capacity.hpp"
 #include "clawvm/eval/generators.hpp"
 #include "clawvm/replay.hpp"
 #include "clawvm/tool_signature.hpp"
@@ -138,8 +140,8 @@ TEST_CASE("GEN-3 every generated event is accepted by the engine, and only rule 
   }
 }
 
-TEST_CASE("GEN-3 the Tier-2 working set fits the smallest budget under ClawVM", "[generators]") {
-  for (auto f : tier2_families) {
+TEST_CASE("GEN-3 the paper's Tier-2 families keep their working set within the smallest budget", "[generators]") {
+  for (auto f : paper_tier2_families) {
     for (std::uint64_t seed : {42U, 3U, 77U}) {
       CAPTURE(to_string(f), seed);
       const auto m = run(generate_workload(f, {seed, 0}), policy_clawvm(), sweep_budgets_tokens.front());
@@ -219,4 +221,29 @@ TEST_CASE("GEN-9..GEN-11 the stress workloads stress what they name", "[generato
 
   const auto churn = generate_workload(workload_family::churn, {42, 0});
   CHECK(count_events(churn, "tool_call") > count_events(churn, "turn_end"));
+}
+
+TEST_CASE("GEN-13 cross_reference's footprint crosses the sweep's budgets, and ClawVM pages only where it is short",
+          "[generators]") {
+  const std::vector<std::uint32_t> budgets(sweep_budgets_tokens.begin(), sweep_budgets_tokens.end());
+  for (std::uint64_t seed : {42U, 7U}) {
+    CAPTURE(seed);
+    const workload w = generate_workload(workload_family::cross_reference, {seed, 0});
+    const capacity_profile capacity = measure_capacity(w, budgets);
+    CAPTURE(capacity.peak_footprint_tokens);
+    // Short at the smallest budgets, sufficient at the largest: the budget binds inside the sweep.
+    CHECK(capacity.peak_footprint_tokens > sweep_budgets_tokens[2]);
+    CHECK(capacity.peak_footprint_tokens <= sweep_budgets_tokens.back());
+    std::uint64_t previous_faults = std::numeric_limits<std::uint64_t>::max();
+    for (std::size_t k = 0; k < budgets.size(); ++k) {
+      const auto m = run(w, policy_clawvm(), budgets[k]);
+      CAPTURE(budgets[k], m.counters.total_faults(), capacity.assemblies_over_budget[k]);
+      if (capacity.sufficient_at(budgets[k])) CHECK(m.counters.total_faults() == 0);
+      // Fewer assemblies over budget, no more faults (on these seeds; not a theorem).
+      CHECK(m.counters.total_faults() <= previous_faults);
+      previous_faults = m.counters.total_faults();
+    }
+    CHECK(run(w, policy_clawvm(), budgets.front()).counters.total_faults() > 0);
+    CHECK(capacity.assemblies_over_budget.front() > capacity.assemblies_over_budget[2]);
+  }
 }

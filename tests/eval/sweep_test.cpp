@@ -46,8 +46,9 @@ TEST_CASE("SW-6 the paper's shape holds on a reduced sweep", "[sweep]") {
     CHECK(c.pass);
   }
   CHECK(r.shape_pass);
-  for (const auto* name : {"mean_faults_ordered", "clawvm_zero_where_floor_fits", "oracle_zero_where_floor_fits",
-                           "lru_equals_clawvm", "cache_aware_equals_clawvm", "thrash_reduction"}) {
+  for (const auto* name : {"mean_faults_ordered", "clawvm_zero_where_capacity_sufficient",
+                           "oracle_zero_where_capacity_sufficient", "lru_equals_clawvm", "cache_aware_equals_clawvm",
+                           "thrash_reduction", "budget_binds"}) {
     CAPTURE(name);
     CHECK(find_check(r.shape, name) != nullptr);
   }
@@ -62,12 +63,12 @@ TEST_CASE("SW-6 negative control: ClawVM without writeback must fail the shape c
   c.policies = with_clawvm_replaced(broken);
   const sweep_result r = run_sweep(c);
   CHECK_FALSE(r.shape_pass);
-  REQUIRE(find_check(r.shape, "clawvm_zero_where_floor_fits") != nullptr);
-  CHECK_FALSE(find_check(r.shape, "clawvm_zero_where_floor_fits")->pass);
+  REQUIRE(find_check(r.shape, "clawvm_zero_where_capacity_sufficient") != nullptr);
+  CHECK_FALSE(find_check(r.shape, "clawvm_zero_where_capacity_sufficient")->pass);
   CHECK_FALSE(find_check(r.shape, "lru_equals_clawvm")->pass);
   CHECK_FALSE(find_check(r.shape, "cache_aware_equals_clawvm")->pass);
   // The oracle is untouched and still clean.
-  CHECK(find_check(r.shape, "oracle_zero_where_floor_fits")->pass);
+  CHECK(find_check(r.shape, "oracle_zero_where_capacity_sufficient")->pass);
 }
 
 TEST_CASE("SW-6 negative control: a cache-aware policy that never writes back fails cache_aware_equals_clawvm",
@@ -93,7 +94,7 @@ TEST_CASE("SW-6 negative control: ClawVM whose pointers do not resolve fails the
   c.policies = with_clawvm_replaced(broken);
   const sweep_result r = run_sweep(c);
   CHECK_FALSE(r.shape_pass);
-  CHECK_FALSE(find_check(r.shape, "clawvm_zero_where_floor_fits")->pass);
+  CHECK_FALSE(find_check(r.shape, "clawvm_zero_where_capacity_sufficient")->pass);
 }
 
 TEST_CASE("SW-6 negative control: baselines in the wrong order fail mean_faults_ordered", "[sweep]") {
@@ -106,6 +107,47 @@ TEST_CASE("SW-6 negative control: baselines in the wrong order fail mean_faults_
   REQUIRE(find_check(r.shape, "mean_faults_ordered") != nullptr);
   CHECK_FALSE(find_check(r.shape, "mean_faults_ordered")->pass);
   CHECK_FALSE(r.shape_pass);
+}
+
+TEST_CASE("SW-16 capacity: rows carry their workload's peak footprint; only cross_reference is ever short",
+          "[sweep]") {
+  const sweep_result r = run_sweep(reduced());
+  for (const auto& row : r.rows) {
+    CAPTURE(row.family, row.tokens_budget, row.metrics.policy);
+    REQUIRE(row.peak_footprint_tokens.has_value());
+    // The paper's families keep their working set within the smallest budget (GEN-3).
+    if (row.family != "cross_reference") CHECK(row.capacity_sufficient());
+    // cross_reference's footprint crosses the sweep's budgets (GEN-13).
+    if (row.family == "cross_reference") CHECK(row.capacity_sufficient() == (row.tokens_budget >= 500));
+  }
+  const shape_check* binds = find_check(r.shape, "budget_binds");
+  REQUIRE(binds != nullptr);
+  CAPTURE(binds->detail);
+  CHECK(binds->pass);
+}
+
+TEST_CASE("SW-6 negative control: a sweep where the budget never binds fails budget_binds", "[sweep]") {
+  // The paper's four families alone: every working set fits the smallest budget (GEN-3), so
+  // nothing pages and the curves are flat. The check must say so.
+  sweep_config c = reduced();
+  c.families = {paper_tier2_families.begin(), paper_tier2_families.end()};
+  const sweep_result r = run_sweep(c);
+  const shape_check* binds = find_check(r.shape, "budget_binds");
+  REQUIRE(binds != nullptr);
+  CAPTURE(binds->detail);
+  CHECK_FALSE(binds->pass);
+  CHECK(find_check(r.shape, "clawvm_zero_where_capacity_sufficient")->pass);
+}
+
+TEST_CASE("SW-6 negative control: a sweep without sufficient capacity shows nothing and fails the zero checks",
+          "[sweep]") {
+  sweep_config c = reduced();
+  c.budgets_tokens = {40};
+  const sweep_result r = run_sweep(c);
+  const shape_check* zero = find_check(r.shape, "clawvm_zero_where_capacity_sufficient");
+  REQUIRE(zero != nullptr);
+  CAPTURE(zero->detail);
+  CHECK_FALSE(zero->pass);
 }
 
 TEST_CASE("SW-3 rows cover every configuration in order, with oracle gaps", "[sweep]") {
@@ -151,7 +193,7 @@ TEST_CASE("SW-7 the JSON, CSV and markdown describe the same rows", "[sweep]") {
     CHECK(by_kind == row.at("faults_total").get<std::uint64_t>());
     for (const auto* key : {"family", "workload", "budget", "policy", "hits", "duplicate_signature_alerts",
                             "thrash_index", "oracle_gap", "tokens_used_total", "physical_insufficiency",
-                            "floor_set_fits"}) {
+                            "floor_set_fits", "peak_footprint_tokens", "capacity_sufficient"}) {
       CAPTURE(key);
       CHECK(row.contains(key));
     }
@@ -213,7 +255,7 @@ TEST_CASE("SW-5 a sweep without the policies a check needs leaves the check out"
   const sweep_result r = run_sweep(c);
   CHECK(find_check(r.shape, "mean_faults_ordered") == nullptr);
   CHECK(find_check(r.shape, "lru_equals_clawvm") == nullptr);
-  CHECK(find_check(r.shape, "clawvm_zero_where_floor_fits") != nullptr);
+  CHECK(find_check(r.shape, "clawvm_zero_where_capacity_sufficient") != nullptr);
   for (const auto& row : r.rows) CHECK_FALSE(row.oracle_gap.has_value());
 }
 

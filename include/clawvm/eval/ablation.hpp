@@ -28,7 +28,7 @@ struct ablation_config {
   std::uint64_t seed = sweep_seed_default;
   std::uint32_t turns = 0;  // 0: family defaults
   std::uint32_t tokens_budget = ablation_budget_tokens_default;
-  std::vector<workload_family> families{tier2_families.begin(), tier2_families.end()};
+  std::vector<workload_family> families{paper_tier2_families.begin(), paper_tier2_families.end()};
   unsigned jobs = 1;
   bool validate_traces = false;
   progress_fn progress;
@@ -69,7 +69,7 @@ struct weight_grid {
 struct weight_sweep_config {
   std::uint64_t seed = sweep_seed_default;
   std::uint32_t turns = 0;
-  std::vector<workload_family> families{tier2_families.begin(), tier2_families.end()};
+  std::vector<workload_family> families{paper_tier2_families.begin(), paper_tier2_families.end()};
   std::vector<std::uint32_t> budgets_tokens{sweep_budgets_tokens.begin(), sweep_budgets_tokens.end()};
   weight_grid grid{};
   unsigned jobs = 1;

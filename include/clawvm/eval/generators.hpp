@@ -1,5 +1,5 @@
 #pragma once
-// Seeded synthetic workload generators (spec/generators.md GEN-1..GEN-12): four Tier-2
+// Seeded synthetic workload generators (spec/generators.md GEN-1..GEN-13): five Tier-2
 // families, each aimed at different faults, and three stress tests. A workload is a pure
 // function of (family, seed, turns): the generators use their own PRNG and their own
 // integer distributions (GEN-2), never std:: distributions, whose outputs differ between
@@ -23,13 +23,20 @@ enum class workload_family : std::uint8_t {
   starvation = 4,        // GEN-9: floor set larger than the smaller budgets (stress)
   churn = 5,             // GEN-10: very high evidence churn (stress)
   cascade_reset = 6,     // GEN-11: resets in quick succession with dirty state (stress)
+  cross_reference = 7,   // GEN-13: a footprint that crosses the sweep's budgets (the budget binds)
 };
-inline constexpr std::size_t workload_family_count = 7;
+inline constexpr std::size_t workload_family_count = 8;
 
-// The Tier-2 sweep's families (spec/sweep.md SW-1), in report order.
-inline constexpr std::array<workload_family, 4> tier2_families{
+// The four families that mirror the paper's Tier-2 sweep (brief §5): each keeps its
+// working set within the smallest budget (GEN-3). The ablations run on these (SW-11).
+inline constexpr std::array<workload_family, 4> paper_tier2_families{
     workload_family::long_plan, workload_family::evidence_churn, workload_family::preference_drift,
     workload_family::project_memory};
+// The Tier-2 sweep's families (spec/sweep.md SW-1), in report order: the paper's four,
+// then cross_reference, where the budget binds (GEN-13).
+inline constexpr std::array<workload_family, 5> tier2_families{
+    workload_family::long_plan, workload_family::evidence_churn, workload_family::preference_drift,
+    workload_family::project_memory, workload_family::cross_reference};
 inline constexpr std::array<workload_family, 3> stress_families{
     workload_family::starvation, workload_family::churn, workload_family::cascade_reset};
 
@@ -45,6 +52,7 @@ constexpr std::string_view to_string(workload_family f) noexcept {
     case workload_family::starvation: return "starvation";
     case workload_family::churn: return "churn";
     case workload_family::cascade_reset: return "cascade_reset";
+    case workload_family::cross_reference: return "cross_reference";
   }
   return "?";
 }

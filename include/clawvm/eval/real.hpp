@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clawvm/eval/capacity.hpp"
 #include "clawvm/eval/generators.hpp"
 #include "clawvm/eval/optimum.hpp"
 #include "clawvm/eval/shard.hpp"
@@ -78,15 +79,6 @@ struct real_config {
   // Called after each import and each replay with (stage, done, total), stage "import" or
   // "replay"; from worker threads, serialised. Null: none.
   std::function<void(std::string_view, std::size_t, std::size_t)> progress;
-};
-
-// RL-4: what the capacity probe measured for one imported workload.
-struct capacity_profile {
-  std::uint64_t assemblies = 0;  // turn assemblies and restores after boundaries
-  // The largest footprint of any assembly: required set + a pointer for every other page.
-  std::uint64_t peak_footprint_tokens = 0;
-  // For each budget asked for (same order): assemblies whose footprint exceeds it.
-  std::vector<std::uint64_t> assemblies_over_budget;
 };
 
 struct real_session {
@@ -236,11 +228,7 @@ class workload_file_source {
 // Replays a workload file, streaming (RP-4); a read error is in the outcome.
 replay_outcome replay_workload_file(const std::filesystem::path& path, const replay_options& options);
 
-// RL-4: the capacity probe. Drives an engine through the workload with ClawVM's required
-// set and pointer prefetch, no upgrades and an unlimited budget, so nothing is ever
-// evicted; each assembly's tokens are then its footprint. `budgets` are the budgets the
-// footprints are compared with. Throws std::runtime_error on a workload read error.
-capacity_profile measure_capacity(const workload_pull& pull, const std::vector<std::uint32_t>& budgets);
+// RL-4: the capacity probe (clawvm/eval/capacity.hpp) over a workload file, streaming.
 capacity_profile measure_capacity_file(const std::filesystem::path& path, const std::vector<std::uint32_t>& budgets);
 
 real_result run_real(const real_config& config);

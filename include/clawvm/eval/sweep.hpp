@@ -67,6 +67,13 @@ struct sweep_row {
   }
 
   bool floor_set_fits() const noexcept { return metrics.floor_unfit_turns == 0; }
+
+  // SW-16: the peak footprint of the row's workload (the capacity probe, RL-4); empty for
+  // rows that were not measured. The budget holds it: every fault is the policy's doing.
+  std::optional<std::uint64_t> peak_footprint_tokens;
+  bool capacity_sufficient() const noexcept {
+    return peak_footprint_tokens.has_value() && *peak_footprint_tokens <= tokens_budget;
+  }
 };
 
 struct policy_summary {

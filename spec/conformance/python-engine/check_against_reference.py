@@ -46,7 +46,7 @@ from clawvm_py.reasons import OK  # noqa: E402
 from clawvm_py.workload import read_page, ReadError  # noqa: E402
 
 POLICIES = ["retrieval", "retrieval_cache", "compaction_hybrid", "lru", "clawvm", "oracle", "cache_aware"]
-FAMILIES = ["long_plan", "evidence_churn", "preference_drift", "project_memory",
+FAMILIES = ["long_plan", "evidence_churn", "preference_drift", "project_memory", "cross_reference",
             "starvation", "churn", "cascade_reset"]
 SESSION_ENDING = {"reset", "session_end", "shutdown"}
 DEFAULT_SCOPE = {"bootstrap": "project", "preference": "project"}
