@@ -39,6 +39,7 @@ if(MODE STREQUAL "jobs")
     message(FATAL_ERROR "--jobs 1 and --jobs 2 wrote different files:\n${_files1}\n${_files2}")
   endif()
   foreach(_required tier1.report.json tier1.report.md tier2.summary.json tier2.summary.csv tier2.summary.md
+                    tier2-artifact-scale.summary.json
                     stress.json ablation.json weights.json suite.manifest.json report.html report.md)
     if(NOT EXISTS ${WORK}/j1/${_required})
       message(FATAL_ERROR "suite did not write ${_required}")

@@ -2,7 +2,7 @@
 # for several N; a missing shard and shards of two campaigns are refused (exit 2).
 #   cmake -DCLI=<clawvm> -DWORK=<dir> -P sweep_shards.cmake
 file(REMOVE_RECURSE ${WORK})
-set(_grid --budgets 120,300 --turns 12 --seed 5 --jobs 2)
+set(_grid --budgets 120,300 --turns 12 --seed 5 --jobs 2 --budget-scale artifact)
 execute_process(COMMAND ${CLI} sweep --out ${WORK}/whole ${_grid} RESULT_VARIABLE _rc OUTPUT_QUIET ERROR_VARIABLE _err)
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "the unsharded sweep failed (${_rc}):\n${_err}")

@@ -35,7 +35,9 @@ struct policy_knobs {
   bool validate_writeback;
   bool explain_empty_recall;
   bool restore_after_boundary;
-  double multi_session_budget_scale;  // the artifact's budget scaling for multi-session runs
+  // The artifact's budget scaling for multi-session runs, in percent (brief §5, §7): an
+  // option of the sweep (SW-17), never applied by the engine.
+  std::uint32_t multi_session_budget_percent;
 };
 
 namespace detail {
@@ -45,13 +47,13 @@ inline constexpr std::array<bool, boundary_count> writeback_always{true, true, t
 }  // namespace detail
 
 inline constexpr std::array<policy_knobs, policy_count> policy_table{{
-    {policy_id::retrieval, "retrieval", false, false, upgrade_mode::none, false, detail::writeback_never, false, false, false, 0.78},
-    {policy_id::retrieval_cache, "retrieval_cache", false, false, upgrade_mode::none, true, detail::writeback_never, false, false, false, 0.78},
-    {policy_id::compaction_hybrid, "compaction_hybrid", false, true, upgrade_mode::recency, true, detail::writeback_at_compaction, false, false, false, 0.85},
-    {policy_id::lru, "lru", true, true, upgrade_mode::lru, true, detail::writeback_always, true, true, true, 1.0},
-    {policy_id::clawvm, "clawvm", true, true, upgrade_mode::clawvm, true, detail::writeback_always, true, true, true, 1.0},
-    {policy_id::oracle, "oracle", true, true, upgrade_mode::oracle, true, detail::writeback_always, true, true, true, 1.0},
-    {policy_id::cache_aware, "cache_aware", true, true, upgrade_mode::cache_aware, true, detail::writeback_always, true, true, true, 1.0},
+    {policy_id::retrieval, "retrieval", false, false, upgrade_mode::none, false, detail::writeback_never, false, false, false, 78},
+    {policy_id::retrieval_cache, "retrieval_cache", false, false, upgrade_mode::none, true, detail::writeback_never, false, false, false, 78},
+    {policy_id::compaction_hybrid, "compaction_hybrid", false, true, upgrade_mode::recency, true, detail::writeback_at_compaction, false, false, false, 85},
+    {policy_id::lru, "lru", true, true, upgrade_mode::lru, true, detail::writeback_always, true, true, true, 100},
+    {policy_id::clawvm, "clawvm", true, true, upgrade_mode::clawvm, true, detail::writeback_always, true, true, true, 100},
+    {policy_id::oracle, "oracle", true, true, upgrade_mode::oracle, true, detail::writeback_always, true, true, true, 100},
+    {policy_id::cache_aware, "cache_aware", true, true, upgrade_mode::cache_aware, true, detail::writeback_always, true, true, true, 100},
 }};
 
 constexpr const policy_knobs& knobs_of(policy_id id) noexcept { return policy_table[static_cast<std::size_t>(id)]; }

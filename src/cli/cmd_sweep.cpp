@@ -32,6 +32,7 @@ struct sweep_cli_options {
   bool validate_traces = false;
   bool stress = true;
   std::string shard;  // "I/N" (SW-14)
+  std::string budget_scale = "none";  // SW-17
 };
 
 // "120,180" -> {120, 180}; nullopt (after a message) on anything else.
@@ -78,6 +79,11 @@ int run_sweep_command(const sweep_cli_options& o) {
   if (!budgets) return exit_bad_input;
   auto policies = parse_policy_list("sweep", o.policies);
   if (!policies) return exit_bad_input;
+  const auto scale = eval::parse_budget_scale(o.budget_scale);
+  if (!scale) {
+    fmt::print(stderr, "clawvm sweep: --budget-scale: '{}' is not a budget scale (none or artifact)\n", o.budget_scale);
+    return exit_bad_input;
+  }
   eval::shard_spec shard;
   if (!o.shard.empty()) {
     const auto parsed = parse_shard("sweep", o.shard);
@@ -90,6 +96,7 @@ int run_sweep_command(const sweep_cli_options& o) {
   config.turns = o.turns;
   config.budgets_tokens = *budgets;
   config.policies = *policies;
+  config.scale = *scale;
   config.jobs = o.jobs;
   config.validate_traces = o.validate_traces;
   config.shard = shard;
@@ -239,6 +246,10 @@ command add_sweep(CLI::App& app) {
   sub->add_flag("--validate-traces", o->validate_traces,
                 "record every run's decision trace and check it against the model (slower)");
   sub->add_flag("!--no-stress", o->stress, "do not run the stress tests");
+  sub->add_option("--budget-scale", o->budget_scale,
+                  "none, or artifact: the baselines replay multi-session workloads at 78 % (retrieval, "
+                  "retrieval_cache) and 85 % (compaction_hybrid) of the budget, as the paper's artifact did")
+      ->capture_default_str();
   sub->add_option("--shard", o->shard, "run only shard I of N (1-based) and write tier2.shard.json for `clawvm merge`");
   return {sub, [o] { return run_sweep_command(*o); }};
 }

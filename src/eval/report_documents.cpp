@@ -146,11 +146,12 @@ tier1_document read_tier1(const json& j) {
       });
 }
 
-tier2_document read_tier2(const json& j) {
-  check_format(j, tier2_document_name, "clawvm-tier2", 1);
+// A Tier-2 summary; errors name `name` (the plain sweep's file or the scaled one's).
+tier2_document read_tier2_named(const json& j, std::string_view name) {
+  check_format(j, name, "clawvm-tier2", 1);
   object_reader r(j, "");
   return read_document(
-      tier2_document_name,
+      name,
       [&] {
         for (const char* key : {"budgets", "families", "policies", "rows", "by_policy", "shape"}) r.array(key);
         r.boolean("shape_pass");
@@ -161,6 +162,7 @@ tier2_document read_tier2(const json& j) {
       [&] {
         tier2_document d;
         d.seed = optional_value(r, "seed");
+        if (j.contains("budget_scale")) d.budget_scale = r.string("budget_scale");
         d.families = labels(r, "families");
         d.policies = labels(r, "policies");
         for (const auto& budget : values(r, "budgets")) {
@@ -444,7 +446,9 @@ bool operator==(const value& a, const value& b) noexcept {
 documents read(const report_inputs& in) {
   documents d;
   d.tier1 = read_if_present<tier1_document>(in.tier1, read_tier1);
-  d.tier2 = read_if_present<tier2_document>(in.tier2, read_tier2);
+  d.tier2 = read_if_present<tier2_document>(in.tier2, [](const json& j) { return read_tier2_named(j, tier2_document_name); });
+  d.tier2_artifact_scale = read_if_present<tier2_document>(
+      in.tier2_artifact_scale, [](const json& j) { return read_tier2_named(j, tier2_artifact_scale_document_name); });
   d.ablation = read_if_present<ablation_document>(in.ablation, read_ablation);
   d.weights = read_if_present<weights_document>(in.weights, read_weights);
   d.manifest = read_if_present<manifest_document>(in.manifest, read_manifest);

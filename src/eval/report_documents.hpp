@@ -120,6 +120,7 @@ struct check {
 
 struct tier2_document {
   value seed;
+  std::string budget_scale = "none";  // SW-17; absent in older documents: none
   std::vector<std::string> families;
   std::vector<std::string> policies;
   std::vector<double> budgets;
@@ -251,6 +252,7 @@ struct real_document {
 struct documents {
   std::optional<tier1_document> tier1;
   std::optional<tier2_document> tier2;
+  std::optional<tier2_document> tier2_artifact_scale;  // SW-17
   std::optional<ablation_document> ablation;
   std::optional<weights_document> weights;
   std::optional<manifest_document> manifest;

@@ -133,6 +133,14 @@ class suite_runner {
     trace_divergences_ += sweep.trace_divergences;
     sweep_workloads_ = sweep.workloads;
 
+    // SW-17: the same sweep with the artifact's multi-session budget scale, shown beside
+    // it in the report; informative (its shape is in its own file, not a suite check).
+    sweep_config scaled = sc;
+    scaled.scale = budget_scale::artifact;
+    scaled.validate_traces = false;
+    scaled.progress = progress_for("sweep (artifact budget scale)");
+    for (const auto& p : write_sweep_outputs(run_sweep(scaled), config_.out_dir, "tier2-artifact-scale")) output(p);
+
     stress_config st;
     st.seed = config_.seed;
     st.turns = config_.turns;

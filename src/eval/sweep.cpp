@@ -31,6 +31,14 @@ void write_output_file(const std::filesystem::path& path, const std::string& byt
   if (!write_file_atomically(path, bytes, error)) throw std::runtime_error(error);
 }
 
+std::uint32_t policy_budget_tokens(const engine_policy& policy, std::uint32_t tokens_budget, bool multi_session,
+                                   budget_scale scale) noexcept {
+  if (scale == budget_scale::none || !multi_session) return tokens_budget;
+  const std::uint64_t percent = knobs_of(policy.id).multi_session_budget_percent;
+  // At least one token: a budget of 1 scaled to 0 would be no budget at all.
+  return std::max<std::uint32_t>(1U, static_cast<std::uint32_t>(std::uint64_t{tokens_budget} * percent / 100U));
+}
+
 replay_options sweep_replay_options(const engine_policy& policy, std::uint32_t tokens_budget,
                                     std::uint32_t lookahead_turns) {
   replay_options o;
@@ -127,6 +135,7 @@ json row_json(const sweep_row& r) {
          {"workload", r.metrics.workload},
          {"budget", r.tokens_budget},
          {"policy", r.metrics.policy},
+         {"policy_budget", r.metrics.tokens_budget},
          {"faults_total", c.total_faults()},
          {"faults", faults_json(c)},
          {"hits", c.hits},
@@ -216,11 +225,19 @@ struct grid_rows {
   std::vector<std::size_t> indices;  // each row's position in the whole grid
 };
 
+bool has_several_sessions(const workload& w) {
+  return std::count_if(w.events.begin(), w.events.end(), [](const workload_event& e) {
+           return std::holds_alternative<workload_events::session_start>(e);
+         }) > 1;
+}
+
 // Runs every (workload, budget, policy) of `shard`, in that order, on `jobs` threads.
 grid_rows run_grid(const std::vector<std::pair<std::string, workload>>& workloads, const std::vector<std::uint32_t>& budgets,
-                   const std::vector<engine_policy>& policies, std::uint32_t lookahead_turns, unsigned jobs, bool validate,
-                   const shard_spec& shard, const progress_fn& progress) {
+                   const std::vector<engine_policy>& policies, std::uint32_t lookahead_turns, budget_scale scale,
+                   unsigned jobs, bool validate, const shard_spec& shard, const progress_fn& progress) {
   const std::size_t per_workload = budgets.size() * policies.size();
+  std::vector<bool> multi_session;
+  for (const auto& named : workloads) multi_session.push_back(has_several_sessions(named.second));
   grid_rows out;
   for (std::size_t i = 0; i < workloads.size() * per_workload; ++i) {
     if (shard.owns(i)) out.indices.push_back(i);
@@ -232,7 +249,11 @@ grid_rows run_grid(const std::vector<std::pair<std::string, workload>>& workload
         const auto& [family, w] = workloads[i / per_workload];
         const std::size_t b = (i % per_workload) / policies.size();
         const std::size_t p = i % policies.size();
-        return run_configuration(w, family, sweep_replay_options(policies[p], budgets[b], lookahead_turns), validate);
+        const std::uint32_t replayed =
+            policy_budget_tokens(policies[p], budgets[b], multi_session[i / per_workload], scale);
+        sweep_row row = run_configuration(w, family, sweep_replay_options(policies[p], replayed, lookahead_turns), validate);
+        row.tokens_budget = budgets[b];  // the grid's budget; metrics.tokens_budget is the replayed one
+        return row;
       },
       progress);
   // SW-15: one optimum per (workload, budget) that this shard has a row of.
@@ -448,6 +469,7 @@ sweep_result run_sweep(const sweep_config& config) {
   sweep_result r;
   r.seed = config.seed;
   r.turns = config.turns;
+  r.scale = config.scale;
   r.families = family_names(config.families);
   r.budgets_tokens = config.budgets_tokens;
   for (const auto& p : config.policies) r.policies.push_back(p.name);
@@ -457,7 +479,7 @@ sweep_result run_sweep(const sweep_config& config) {
     workloads.emplace_back(std::string(to_string(f)), generate_workload(f, {config.seed, config.turns}));
     r.workloads.push_back(workloads.back().second.header.name);
   }
-  auto grid = run_grid(workloads, config.budgets_tokens, config.policies, config.lookahead_turns, config.jobs,
+  auto grid = run_grid(workloads, config.budgets_tokens, config.policies, config.lookahead_turns, config.scale, config.jobs,
                        config.validate_traces, config.shard, config.progress);
   r.rows = std::move(grid.rows);
   r.traces_validated = config.validate_traces;
@@ -487,6 +509,7 @@ json to_json(const sweep_result& r) {
           {"version", 1},
           {"seed", r.seed},
           {"turns", r.turns},
+          {"budget_scale", to_string(r.scale)},
           {"budgets", r.budgets_tokens},
           {"families", r.families},
           {"workloads", r.workloads},
@@ -499,15 +522,15 @@ json to_json(const sweep_result& r) {
 }
 
 std::string to_csv(const sweep_result& r) {
-  std::string csv = "family,workload,budget,policy,faults_total";
+  std::string csv = "family,workload,budget,policy,policy_budget,faults_total";
   for (auto f : all_fault_kinds) csv += fmt::format(",{}", to_string(f));
   csv += ",hits,duplicate_signature_alerts,thrash_index,oracle_gap,optimum_faults,optimum_gap,tokens_used_total,"
          "physical_insufficiency,floor_set_fits,peak_footprint_tokens,capacity_sufficient\n";
   for (const auto& row : r.rows) {
     const auto& c = row.metrics.counters;
     // Names are generated identifiers (no commas or quotes), so no CSV quoting is needed.
-    csv += fmt::format("{},{},{},{},{}", row.family, row.metrics.workload, row.tokens_budget, row.metrics.policy,
-                       c.total_faults());
+    csv += fmt::format("{},{},{},{},{},{}", row.family, row.metrics.workload, row.tokens_budget, row.metrics.policy,
+                       row.metrics.tokens_budget, c.total_faults());
     for (auto f : all_fault_kinds) csv += fmt::format(",{}", c[f]);
     csv += fmt::format(",{},{},{:.6f},{},{},{},{},{},{},{},{}\n", c.hits, c.duplicate_signature_alerts,
                        round_to_6_decimals(c.thrash_index()), optional_text(row.oracle_gap, ""),
@@ -523,6 +546,10 @@ std::string to_markdown(const sweep_result& r) {
   md += fmt::format("Seed {}; {} families x {} budgets x {} policies = {} configurations; workloads: {}.\n\n",
                     r.seed, r.families.size(), r.budgets_tokens.size(), r.policies.size(), r.rows.size(),
                     fmt::format("{}", fmt::join(r.workloads, ", ")));
+  md += r.scale == budget_scale::artifact
+            ? "Budget scale: artifact (SW-17): on multi-session workloads retrieval and retrieval_cache replay at 78 % "
+              "of the budget, compaction_hybrid at 85 %.\n\n"
+            : "Budget scale: none (SW-17): every policy replays at the configuration's budget.\n\n";
   md += "## Mean per configuration\n\n| policy | mean faults | paper mean faults | total faults | mean thrash | paper thrash |\n"
         "|---|---:|---:|---:|---:|---:|\n";
   for (const auto& s : r.by_policy) {
@@ -546,10 +573,12 @@ std::string to_markdown(const sweep_result& r) {
   return md;
 }
 
-std::vector<std::filesystem::path> write_sweep_outputs(const sweep_result& r, const std::filesystem::path& dir) {
+std::vector<std::filesystem::path> write_sweep_outputs(const sweep_result& r, const std::filesystem::path& dir,
+                                                       std::string_view stem) {
   std::filesystem::create_directories(dir);
-  const std::vector<std::filesystem::path> paths{dir / "tier2.summary.json", dir / "tier2.summary.csv",
-                                                 dir / "tier2.summary.md"};
+  const std::string base(stem);
+  const std::vector<std::filesystem::path> paths{dir / (base + ".summary.json"), dir / (base + ".summary.csv"),
+                                                 dir / (base + ".summary.md")};
   write_output_file(paths[0], to_json(r).dump(2) + "\n");
   write_output_file(paths[1], to_csv(r));
   write_output_file(paths[2], to_markdown(r));
@@ -651,7 +680,8 @@ stress_result run_stress(const stress_config& config) {
     workloads.emplace_back(std::string(to_string(f)), generate_workload(f, {config.seed, config.turns}));
     r.workloads.push_back(workloads.back().second.header.name);
   }
-  auto grid = run_grid(workloads, config.budgets_tokens, config.policies, oracle_lookahead_turns_default, config.jobs,
+  auto grid = run_grid(workloads, config.budgets_tokens, config.policies, oracle_lookahead_turns_default,
+                       budget_scale::none, config.jobs,
                        config.validate_traces, config.shard, config.progress);
   r.rows = std::move(grid.rows);
   r.shard = config.shard;
@@ -759,7 +789,7 @@ std::size_t stress_grid_size(const json& g) {
 json to_shard_json(const sweep_result& r) {
   json grid{{"seed", r.seed},         {"turns", r.turns},       {"families", r.families},
             {"workloads", r.workloads}, {"budgets_tokens", r.budgets_tokens}, {"policies", r.policies},
-            {"traces_validated", r.traces_validated}};
+            {"budget_scale", to_string(r.scale)}, {"traces_validated", r.traces_validated}};
   return shard_envelope(sweep_shard_kind("tier2"), r.shard, std::move(grid), shard_rows_json(r.rows, r.row_indices));
 }
 
@@ -781,6 +811,9 @@ std::variant<sweep_result, std::string> merge_sweep_shards(const std::vector<jso
   r.budgets_tokens = grid.at("budgets_tokens").get<std::vector<std::uint32_t>>();
   r.policies = grid.at("policies").get<std::vector<std::string>>();
   r.traces_validated = grid.at("traces_validated").get<bool>();
+  const auto scale = parse_budget_scale(grid.at("budget_scale").get<std::string>());
+  if (!scale) return fmt::format("unknown budget scale '{}' in the shards", grid.at("budget_scale").get<std::string>());
+  r.scale = *scale;
   for (const auto& name : r.policies) {
     if (!policy_named(name)) return fmt::format("unknown policy '{}' in the shards", name);
   }

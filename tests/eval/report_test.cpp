@@ -407,3 +407,33 @@ TEST_CASE("svg helpers: ticks, fixed precision, escaping", "[report][svg][RPT-4]
   chart.lines[0].values = {1, 2, 3};
   CHECK(count_of(eval::svg::render(chart), "<polyline") == 1);
 }
+
+TEST_CASE("the artifact's budget scale is shown beside the plain sweep when its document is there",
+          "[report][SW-17]") {
+  auto in = fixture_inputs();
+  const auto plain = section_html(eval::render_report_html(in), "policies");
+  CHECK(plain.find("with the artifact&#39;s budget scale") == std::string::npos);
+  CHECK(plain.find("with the artifact's budget scale") == std::string::npos);
+  // The scaled sweep: the fixture with Retrieval's mean changed to a number no other cell has.
+  json scaled = read_fixture("tier2.summary.json");
+  scaled["budget_scale"] = "artifact";
+  for (auto& entry : scaled.at("by_policy")) {
+    if (entry.at("policy") == "retrieval") entry["mean_faults"] = 71.234;
+  }
+  in.tier2_artifact_scale = scaled;
+  const auto with_scale = section_html(eval::render_report_html(in), "policies");
+  CHECK((with_scale.find("with the artifact&#39;s budget scale") != std::string::npos ||
+         with_scale.find("with the artifact's budget scale") != std::string::npos));
+  CHECK(with_scale.find("<td class=\"num\">71.23</td>") != std::string::npos);
+  // The paper's four families' mean is there too (every fixture row is of those families).
+  CHECK(with_scale.find("on the paper") != std::string::npos);
+  // A malformed scaled document is refused, naming its own file.
+  scaled.erase("rows");
+  in.tier2_artifact_scale = scaled;
+  try {
+    (void)eval::render_report_html(in);
+    FAIL("a malformed scaled document was accepted");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).rfind("tier2-artifact-scale.summary.json", 0) == 0);
+  }
+}

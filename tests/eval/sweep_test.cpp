@@ -329,3 +329,57 @@ TEST_CASE("SW-15 negative control: a 'ClawVM' that breaks a hard rule can beat t
   CHECK_FALSE(check->pass);
   CHECK_FALSE(r.shape_pass);
 }
+
+TEST_CASE("SW-17 policy_budget_tokens: the artifact's percentages on multi-session workloads, in integers",
+          "[sweep]") {
+  CHECK(policy_budget_tokens(policy_retrieval(), 120, true, budget_scale::artifact) == 93);  // 120 x 78 / 100
+  CHECK(policy_budget_tokens(policy_retrieval_cache(), 500, true, budget_scale::artifact) == 390);
+  CHECK(policy_budget_tokens(policy_compaction_hybrid(), 120, true, budget_scale::artifact) == 102);
+  CHECK(policy_budget_tokens(policy_clawvm(), 120, true, budget_scale::artifact) == 120);
+  CHECK(policy_budget_tokens(policy_retrieval(), 120, false, budget_scale::artifact) == 120);  // one session
+  CHECK(policy_budget_tokens(policy_retrieval(), 120, true, budget_scale::none) == 120);
+  CHECK(policy_budget_tokens(policy_retrieval(), 1, true, budget_scale::artifact) == 1);  // never 0
+  CHECK(parse_budget_scale("artifact") == budget_scale::artifact);
+  CHECK(parse_budget_scale("none") == budget_scale::none);
+  CHECK_FALSE(parse_budget_scale("0.78").has_value());
+}
+
+TEST_CASE("SW-17 a sweep with the artifact's budget scale replays the baselines at their scaled budgets",
+          "[sweep]") {
+  sweep_config c = reduced();
+  c.scale = budget_scale::artifact;
+  const sweep_result r = run_sweep(c);
+  const sweep_result plain = run_sweep(reduced());
+  REQUIRE(r.rows.size() == plain.rows.size());
+  std::uint64_t scaled_faults = 0;
+  std::uint64_t plain_faults = 0;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    const sweep_row& row = r.rows[i];
+    CAPTURE(row.family, row.tokens_budget, row.metrics.policy);
+    const auto policy = policy_named(row.metrics.policy);
+    REQUIRE(policy.has_value());
+    // Only workloads with several sessions are scaled (long_plan at 48 turns has one).
+    const workload w = generate_workload(*parse_workload_family(row.family), {c.seed, c.turns});
+    const auto sessions = std::count_if(w.events.begin(), w.events.end(), [](const workload_event& e) {
+      return std::holds_alternative<workload_events::session_start>(e);
+    });
+    CHECK(row.metrics.tokens_budget ==
+          policy_budget_tokens(*policy, row.tokens_budget, sessions > 1, budget_scale::artifact));
+    if (row.family == "long_plan") CHECK(sessions == 1);
+    CHECK(plain.rows[i].metrics.tokens_budget == row.tokens_budget);
+    if (!has_clawvm_structure(policy->id)) {
+      scaled_faults += row.metrics.counters.total_faults();
+      plain_faults += plain.rows[i].metrics.counters.total_faults();
+    } else {
+      CHECK(row.metrics.counters.total_faults() == plain.rows[i].metrics.counters.total_faults());
+    }
+  }
+  // Where the budget binds (cross_reference), the smaller budget costs the baselines faults.
+  CHECK(scaled_faults > plain_faults);
+  const auto j = to_json(r);
+  CHECK(j.at("budget_scale") == "artifact");
+  CHECK(to_json(plain).at("budget_scale") == "none");
+  CHECK(j.at("rows").at(0).at("policy_budget") == 120);  // long_plan (one session), 120, retrieval
+  CHECK(j.at("rows").at(c.budgets_tokens.size() * c.policies.size()).at("policy_budget") == 93);  // evidence_churn
+  CHECK(to_markdown(r).find("Budget scale: artifact") != std::string::npos);
+}

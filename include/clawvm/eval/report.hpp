@@ -18,6 +18,8 @@ namespace clawvm::eval {
 // File names in the suite output directory; also the names errors use for a document.
 inline constexpr std::string_view tier1_document_name = "tier1.report.json";
 inline constexpr std::string_view tier2_document_name = "tier2.summary.json";
+// The same sweep with the artifact's multi-session budget scale (SW-17, SU-4).
+inline constexpr std::string_view tier2_artifact_scale_document_name = "tier2-artifact-scale.summary.json";
 inline constexpr std::string_view ablation_document_name = "ablation.json";
 inline constexpr std::string_view weights_document_name = "weights.json";
 inline constexpr std::string_view manifest_document_name = "suite.manifest.json";
@@ -32,6 +34,7 @@ inline constexpr std::string_view report_markdown_name = "report.md";
 struct report_inputs {
   std::optional<nlohmann::json> tier1;     // "clawvm-tier1" v1
   std::optional<nlohmann::json> tier2;     // "clawvm-tier2" v1
+  std::optional<nlohmann::json> tier2_artifact_scale;  // "clawvm-tier2" v1, budget_scale "artifact" (SW-17)
   std::optional<nlohmann::json> ablation;  // "clawvm-ablation" v1
   std::optional<nlohmann::json> weights;   // "clawvm-weights" v1
   // {"clawvm_version", "seed", "outputs": [{"file", "sha256"}]}; other keys (elapsed

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -25,6 +26,21 @@ inline constexpr std::uint64_t sweep_seed_default = 42;
 // SW-6: ClawVM's mean thrash index must be at least this fraction below Retrieval's.
 inline constexpr double thrash_reduction_required = 0.70;
 
+// SW-17: whether the baselines replay multi-session workloads at the artifact's scaled
+// budget (retrieval and retrieval_cache 78 %, compaction_hybrid 85 %, the rest 100 %).
+enum class budget_scale : std::uint8_t { none = 0, artifact = 1 };
+constexpr std::string_view to_string(budget_scale s) noexcept { return s == budget_scale::artifact ? "artifact" : "none"; }
+constexpr std::optional<budget_scale> parse_budget_scale(std::string_view s) noexcept {
+  if (s == "none") return budget_scale::none;
+  if (s == "artifact") return budget_scale::artifact;
+  return std::nullopt;
+}
+// The budget `policy` replays a configuration at (SW-17): `tokens_budget` unless the
+// scale is the artifact's and the workload has more than one session; then
+// ⌊tokens_budget × multi_session_budget_percent / 100⌋, in integers.
+std::uint32_t policy_budget_tokens(const engine_policy& policy, std::uint32_t tokens_budget, bool multi_session,
+                                   budget_scale scale) noexcept;
+
 // Called after each configuration with (done, total); from worker threads, serialised.
 using progress_fn = std::function<void(std::size_t, std::size_t)>;
 
@@ -35,6 +51,7 @@ struct sweep_config {
   std::vector<std::uint32_t> budgets_tokens{sweep_budgets_tokens.begin(), sweep_budgets_tokens.end()};
   std::vector<engine_policy> policies = all_policies();
   std::uint32_t lookahead_turns = oracle_lookahead_turns_default;
+  budget_scale scale = budget_scale::none;  // SW-17
   unsigned jobs = 1;
   // SW-8: replay every configuration with a decision trace and check it against the model
   // (clawvm::validate_trace); divergences are counted and fail the shape check.
@@ -69,10 +86,11 @@ struct sweep_row {
   bool floor_set_fits() const noexcept { return metrics.floor_unfit_turns == 0; }
 
   // SW-16: the peak footprint of the row's workload (the capacity probe, RL-4); empty for
-  // rows that were not measured. The budget holds it: every fault is the policy's doing.
+  // rows that were not measured. The budget the policy replayed at (metrics.tokens_budget,
+  // SW-17) holds it: every fault is the policy's doing.
   std::optional<std::uint64_t> peak_footprint_tokens;
   bool capacity_sufficient() const noexcept {
-    return peak_footprint_tokens.has_value() && *peak_footprint_tokens <= tokens_budget;
+    return peak_footprint_tokens.has_value() && *peak_footprint_tokens <= metrics.tokens_budget;
   }
 };
 
@@ -96,6 +114,7 @@ struct shape_check {
 struct sweep_result {
   std::uint64_t seed = 0;
   std::uint32_t turns = 0;  // as configured (0: family defaults)
+  budget_scale scale = budget_scale::none;  // SW-17
   std::vector<std::string> families;
   std::vector<std::string> workloads;  // one per family, same order
   std::vector<std::uint32_t> budgets_tokens;
@@ -130,8 +149,10 @@ std::vector<shape_check> check_shape(const std::vector<sweep_row>& rows,
 nlohmann::json to_json(const sweep_result& r);
 std::string to_csv(const sweep_result& r);
 std::string to_markdown(const sweep_result& r);
-// Writes the three files into `dir` (created if missing); returns their paths.
-std::vector<std::filesystem::path> write_sweep_outputs(const sweep_result& r, const std::filesystem::path& dir);
+// Writes the three files into `dir` (created if missing), named `<stem>.summary.json`
+// and so on; returns their paths.
+std::vector<std::filesystem::path> write_sweep_outputs(const sweep_result& r, const std::filesystem::path& dir,
+                                                       std::string_view stem = "tier2");
 
 // ---- SW-10 stress runs ----
 struct stress_config {
