@@ -13,15 +13,6 @@ namespace clawvm {
 
 namespace {
 
-// One resident piece of the assembled prompt (RP-7): pages in page-table order.
-struct prompt_piece {
-  std::string page_id;
-  level resident = level::none;
-  std::uint64_t content_hash = 0;
-  std::uint32_t tokens = 0;
-  friend bool operator==(const prompt_piece&, const prompt_piece&) = default;
-};
-
 
 class replayer {
  public:
@@ -29,7 +20,8 @@ class replayer {
       : pull_(pull),
         options_(o),
         oracle_(o.policy.selector.upgrades == upgrade_mode::oracle),
-        engine_({o.policy, o.tokens_budget, o.writer}, o.state != nullptr ? *o.state : own_state_, o.trace) {
+        engine_({o.policy, o.tokens_budget, o.writer}, o.state != nullptr ? *o.state : own_state_, o.trace),
+        cache_(o.cache) {
     metrics_.workload = header.name;
     metrics_.policy = o.policy.name;
     metrics_.tokens_budget = o.tokens_budget;
@@ -46,6 +38,12 @@ class replayer {
       apply(e);
     }
     metrics_.counters = engine_.counters();
+    const prompt_cache_counts& billed = cache_.counts();
+    metrics_.prompt_tokens_total = billed.prompt_tokens_total;
+    metrics_.cache_read_tokens = billed.cache_read_tokens;
+    metrics_.cache_write_tokens = billed.cache_write_tokens;
+    metrics_.cache_uncached_tokens = billed.cache_uncached_tokens;
+    metrics_.prefix_breaks = billed.prefix_breaks;
     return {std::move(metrics_), std::move(error_)};
   }
 
@@ -77,50 +75,20 @@ class replayer {
   void record_prompt() {
     const selection& sel = engine_.last_selection();
     const auto pages = engine_.pages().pages();
-    std::vector<prompt_piece> prompt;
-    std::uint64_t prompt_tokens = 0;
+    clawvm::prompt prompt;
     for (std::size_t i = 0; i < pages.size() && i < sel.levels.size(); ++i) {
       const level l = sel.levels[i];
       if (l == level::none) continue;
       const representation& rep = pages[i].representations.at(l);
       prompt.push_back({pages[i].id, l, fnv1a64(rep.content), rep.tokens});
-      prompt_tokens += rep.tokens;
     }
     if (have_previous_prompt_) {
-      metrics_.prefix_tokens_assembled += prompt_tokens;
+      metrics_.prefix_tokens_assembled += tokens_of(prompt);
       metrics_.prefix_tokens_kept += common_prefix_tokens(prompt, previous_prompt_);
     }
-    bill_prompt(prompt, prompt_tokens);
+    cache_.bill(prompt);  // RP-10
     previous_prompt_ = std::move(prompt);
     have_previous_prompt_ = true;
-  }
-
-  static std::uint64_t common_prefix_tokens(const std::vector<prompt_piece>& a, const std::vector<prompt_piece>& b) {
-    std::uint64_t tokens = 0;
-    for (std::size_t i = 0; i < a.size() && i < b.size() && a[i] == b[i]; ++i) tokens += a[i].tokens;
-    return tokens;
-  }
-
-  // RP-10: what the provider's prompt cache reads, writes and leaves uncached of this
-  // turn's prompt.
-  void bill_prompt(const std::vector<prompt_piece>& prompt, std::uint64_t prompt_tokens) {
-    const prompt_cache_model& model = options_.cache;
-    ++cache_turn_;
-    const bool alive = cache_entry_turn_ != 0 && cache_turn_ - cache_entry_turn_ <= model.ttl_turns;
-    std::uint64_t read = alive ? common_prefix_tokens(prompt, cache_entry_) : 0;
-    if (alive && read < cache_entry_tokens_) ++metrics_.prefix_breaks;
-    if (read < model.min_cacheable_tokens) read = 0;
-    metrics_.cache_read_tokens += read;
-    metrics_.prompt_tokens_total += prompt_tokens;
-    if (prompt_tokens >= model.min_cacheable_tokens) {
-      metrics_.cache_write_tokens += prompt_tokens - read;
-      cache_entry_ = prompt;
-      cache_entry_tokens_ = prompt_tokens;
-      cache_entry_turn_ = cache_turn_;
-    } else {
-      metrics_.cache_uncached_tokens += prompt_tokens - read;
-      if (read > 0) cache_entry_turn_ = cache_turn_;
-    }
   }
 
   // The outcomes of the boundary just crossed (journal::outcomes holds one boundary's).
@@ -177,18 +145,14 @@ class replayer {
   const replay_options& options_;
   bool oracle_;
   memory_store own_state_;
-  // RP-10: the cache's one entry, and turn assemblies counted from 1.
-  std::vector<prompt_piece> cache_entry_;
-  std::uint64_t cache_entry_tokens_ = 0;
-  std::uint64_t cache_entry_turn_ = 0;  // 0: no entry
-  std::uint64_t cache_turn_ = 0;
   engine engine_;
+  prompt_cache_meter cache_;
   replay_metrics metrics_;
   std::optional<workload_error> error_;
   std::deque<workload_event> buffer_;
   std::uint32_t turn_ends_buffered_ = 0;
   bool source_done_ = false;
-  std::vector<prompt_piece> previous_prompt_;
+  clawvm::prompt previous_prompt_;
   bool have_previous_prompt_ = false;
 };
 

@@ -55,6 +55,8 @@ set_tests_properties(cli.sweep_shards_merge PROPERTIES TIMEOUT 600)
 
 # The exact offline optimum (spec/optimum.md OPT-6).
 clawvm_catch_test(optimum_test eval/optimum_test.cpp)
+clawvm_catch_test(no_compaction_test eval/no_compaction_test.cpp)
+target_link_libraries(no_compaction_test PRIVATE clawvm::eval)
 target_link_libraries(optimum_test PRIVATE clawvm::eval)
 # CLI-10: `clawvm optimum` on the generated workload: the optimum, then every policy with
 # its gap (JSON keys sorted).

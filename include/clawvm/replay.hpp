@@ -18,20 +18,13 @@
 #include "clawvm/durable_store.hpp"
 #include "clawvm/decision_trace.hpp"
 #include "clawvm/engine.hpp"
+#include "clawvm/prompt_cache.hpp"
 #include "clawvm/workload.hpp"
 
 namespace clawvm {
 
 inline constexpr std::uint32_t oracle_lookahead_turns_default = 3;  // h (brief §5)
 
-// RP-10: a provider's prompt cache. Prices are relative to an uncached input token.
-struct prompt_cache_model {
-  std::uint32_t min_cacheable_tokens = 1024;
-  std::uint32_t ttl_turns = 5;
-  double write_price = 1.25;
-  double read_price = 0.1;
-  friend bool operator==(const prompt_cache_model&, const prompt_cache_model&) = default;
-};
 
 struct replay_options {
   engine_policy policy = policy_clawvm();
@@ -79,16 +72,11 @@ struct replay_metrics {
   std::uint64_t cache_uncached_tokens = 0;
   std::uint64_t prefix_breaks = 0;
 
-  double cache_read_share() const noexcept {
-    return prompt_tokens_total == 0 ? 0.0
-                                    : static_cast<double>(cache_read_tokens) / static_cast<double>(prompt_tokens_total);
+  prompt_cache_counts cache_counts() const noexcept {
+    return {prompt_tokens_total, cache_read_tokens, cache_write_tokens, cache_uncached_tokens, prefix_breaks};
   }
-  double relative_cost() const noexcept {
-    if (prompt_tokens_total == 0) return 1.0;
-    return (cache.read_price * static_cast<double>(cache_read_tokens) +
-            cache.write_price * static_cast<double>(cache_write_tokens) + static_cast<double>(cache_uncached_tokens)) /
-           static_cast<double>(prompt_tokens_total);
-  }
+  double cache_read_share() const noexcept { return cache_counts().cache_read_share(); }
+  double relative_cost() const noexcept { return cache_counts().relative_cost(cache); }
 
   double prefix_stability() const noexcept {
     return prefix_tokens_assembled == 0 ? 1.0

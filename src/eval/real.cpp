@@ -179,19 +179,33 @@ replay_outcome replay_workload_file(const fs::path& path, const replay_options& 
 }
 
 // ---------------------------------------------------------------------------------------
-// RL-4 capacity probe over a file
+// RL-4 capacity probe and RL-16 no-compaction reference over a file
 
-capacity_profile measure_capacity_file(const fs::path& path, const std::vector<std::uint32_t>& budgets) {
+namespace {
+
+// Streams a workload file through `measure` (a function of a pull). A read error names
+// file, line and field (WL-3); anything else names the file.
+template <class Measure>
+auto measure_file(const fs::path& path, Measure&& measure) {
   workload_file_source source(path);
   if (!source.header()) throw std::runtime_error(source.error().to_string());
   try {
-    return measure_capacity(source.pull(), budgets);
+    return measure(source.pull());
   } catch (const std::runtime_error& e) {
-    // A read error names file, line and field (WL-3); anything else names the file.
     const workload_error& read = source.error();
     throw std::runtime_error(read.message.empty() ? fmt::format("{}: {}", path.filename().string(), e.what())
                                                   : read.to_string());
   }
+}
+
+no_compaction_profile measure_no_compaction_file(const fs::path& path, const prompt_cache_model& model) {
+  return measure_file(path, [&](const workload_pull& pull) { return measure_no_compaction(pull, model); });
+}
+
+}  // namespace
+
+capacity_profile measure_capacity_file(const fs::path& path, const std::vector<std::uint32_t>& budgets) {
+  return measure_file(path, [&](const workload_pull& pull) { return measure_capacity(pull, budgets); });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -512,12 +526,44 @@ std::optional<real_check> optimum_check(const std::vector<real_row>& rows) {
                                 t.below, t.checked, t.clawvm_above, first)};
 }
 
+// RL-16: per (cut, window), the no-compaction reference pooled over the sessions whose
+// transcript fits the window, beside every policy's replays of those sessions there.
+std::vector<real_no_compaction_summary> summarize_no_compaction(const real_result& r) {
+  const std::size_t per_cut = (r.budgets.size() + r.windows.size()) * r.policies.size();
+  std::vector<real_no_compaction_summary> out;
+  for (const auto cut : r.cuts) {
+    for (std::size_t w = 0; w < r.windows.size(); ++w) {
+      real_no_compaction_summary s;
+      s.cut = real_cut_label(cut);
+      s.window = r.windows[w];
+      for (const auto& p : r.policies) s.policies.push_back({p, {}, 0});
+      for (std::size_t c = 0; c < r.replayed.size(); ++c) {
+        const real_cut& rc = r.replayed[c];
+        if (rc.cut != cut) continue;
+        ++s.sessions;
+        if (!rc.no_compaction.fits(s.window)) continue;
+        ++s.sessions_fitting;
+        s.no_compaction += rc.no_compaction.cache;
+        const std::size_t first = c * per_cut + (r.budgets.size() + w) * r.policies.size();
+        for (std::size_t p = 0; p < r.policies.size(); ++p) {
+          const replay_metrics& m = r.rows[first + p].metrics;
+          s.policies[p].cache += m.cache_counts();
+          s.policies[p].faults_total += m.counters.total_faults();
+        }
+      }
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
 // RL-7, RL-8 and the replays_complete check over the whole run's rows: after run_real, and
 // after merge_real_shards.
 void finish_real(real_result& r) {
   const std::size_t per_cut = (r.budgets.size() + r.windows.size()) * r.policies.size();
   const std::size_t tasks = r.rows.size();
   r.by_policy = summarize_real(r.rows, r.cuts, r.budgets, r.windows, r.policies);
+  r.no_compaction = summarize_no_compaction(r);
   r.checks = check_real(r.rows, r.by_policy);
   if (auto optimum = optimum_check(r.rows)) r.checks.push_back(std::move(*optimum));
   {
@@ -631,6 +677,7 @@ imported_session import_session(const real_config& config, const real_result& r,
       c.turns = cut_result.stats.turns;
     }
     c.capacity = measure_capacity_file(file, budgets);
+    c.no_compaction = measure_no_compaction_file(file, config.cache);
     s.cuts.push_back(std::move(c));
     s.files.push_back(file);
     s.file_bytes.push_back(fs::file_size(file));
@@ -777,6 +824,7 @@ real_result run_real(const real_config& config) {
   r.windows = unique_in_order(config.windows);
   for (const auto& p : config.policies) r.policies.push_back(p.name);
   r.lookahead_turns = config.lookahead_turns;
+  r.cache = config.cache;
   r.import_window_tokens = config.import_options.window_tokens;
 
   const auto inputs = select_inputs(config, r);
@@ -875,6 +923,38 @@ json summary_json(const real_policy_summary& s) {
           {"faults_where_capacity_sufficient", s.faults_where_capacity_sufficient}};
 }
 
+// RL-16: the prompt cache's counters and ratios, as the summaries print them.
+json cache_json(const prompt_cache_counts& c, const prompt_cache_model& model) {
+  return {{"prompt_tokens_total", c.prompt_tokens_total},
+          {"cache_read_tokens", c.cache_read_tokens},
+          {"cache_write_tokens", c.cache_write_tokens},
+          {"cache_uncached_tokens", c.cache_uncached_tokens},
+          {"prefix_breaks", c.prefix_breaks},
+          {"cache_read_share", round_to_6_decimals(c.cache_read_share())},
+          {"relative_cost", round_to_6_decimals(c.relative_cost(model))}};
+}
+
+json no_compaction_json(const real_result& r) {
+  const prompt_cache_model& model = r.cache;
+  json out = json::array();
+  for (const auto& s : r.no_compaction) {
+    json policies = json::array();
+    for (const auto& p : s.policies) {
+      json entry = cache_json(p.cache, model);
+      entry["policy"] = p.policy;
+      entry["faults_total"] = p.faults_total;
+      policies.push_back(std::move(entry));
+    }
+    out.push_back({{"cut", s.cut},
+                   {"window", s.window},
+                   {"sessions", s.sessions},
+                   {"sessions_fitting", s.sessions_fitting},
+                   {"no_compaction", cache_json(s.no_compaction, model)},
+                   {"policies", std::move(policies)}});
+  }
+  return out;
+}
+
 json session_json(const real_result& r, std::size_t index) {
   const real_session& s = r.sessions[index];
   const auto& st = s.stats;
@@ -884,7 +964,8 @@ json session_json(const real_result& r, std::size_t index) {
     cuts.push_back({{"cut", real_cut_label(c.cut)},
                     {"turns", c.turns},
                     {"assemblies", c.capacity.assemblies},
-                    {"peak_footprint_tokens", c.capacity.peak_footprint_tokens}});
+                    {"peak_footprint_tokens", c.capacity.peak_footprint_tokens},
+                    {"no_compaction_peak_prompt_tokens", c.no_compaction.peak_prompt_tokens}});
   }
   return {{"session", s.name},
           {"file", s.file},
@@ -980,6 +1061,7 @@ json to_json(const real_result& r) {
           {"sessions", std::move(sessions)},
           {"rows", std::move(rows)},
           {"by_policy", std::move(by_policy)},
+          {"no_compaction", no_compaction_json(r)},
           {"paper", paper_json(r)},
           {"checks", std::move(checks)},
           {"pass", r.pass}};
@@ -1009,6 +1091,35 @@ std::string to_csv(const real_result& r) {
                        row.assemblies_over_budget);
   }
   return csv;
+}
+
+// RL-16: the prompt cache against a harness that never compacts, where its transcript fits.
+std::string no_compaction_markdown(const real_result& r) {
+  if (r.no_compaction.empty()) return {};
+  std::string md =
+      "\n## Against no compaction\n\nA harness that never compacts sends the whole transcript every turn, appended, "
+      "never rewritten (spec/real.md RL-16). It is shown at each window on the sessions whose transcript fits it, "
+      "beside every policy's replays of the same sessions: cache-read share / relative cost (faults).\n\n"
+      "| cut | window | sessions that fit | no compaction |";
+  for (const auto& p : r.policies) md += fmt::format(" {} |", md_escape(p));
+  md += "\n|---|---:|---:|---:|";
+  for (std::size_t i = 0; i < r.policies.size(); ++i) md += "---:|";
+  md += "\n";
+  for (const auto& s : r.no_compaction) {
+    md += fmt::format("| {} | {} | {} of {} | ", s.cut, s.window, s.sessions_fitting, s.sessions);
+    if (s.sessions_fitting == 0) {
+      md += "- |";
+      for (std::size_t i = 0; i < s.policies.size(); ++i) md += " - |";
+    } else {
+      md += fmt::format("{:.3f} / {:.3f} |", s.no_compaction.cache_read_share(), s.no_compaction.relative_cost(r.cache));
+      for (const auto& p : s.policies) {
+        md += fmt::format(" {:.3f} / {:.3f} ({}) |", p.cache.cache_read_share(), p.cache.relative_cost(r.cache),
+                          p.faults_total);
+      }
+    }
+    md += "\n";
+  }
+  return md;
 }
 
 std::string to_markdown(const real_result& r) {
@@ -1101,6 +1212,8 @@ std::string to_markdown(const real_result& r) {
     }
   }
 
+  md += no_compaction_markdown(r);
+
   // Repeated calls (FT-3, IM-6): duplicates returned what the result page held, refreshes
   // returned something new (an update of the page).
   md += "\n## Sessions\n\n| session | turns | tool calls | duplicates | refreshes | pages | demands | compactions | "
@@ -1137,7 +1250,8 @@ std::vector<fs::path> write_real_outputs(const real_result& r, const fs::path& d
 namespace {
 
 // Version 2: rows carry the optimum (RL-14).
-constexpr shard_file_kind real_shard_kind{"clawvm-real-shard", 2, "", "sessions", "session"};
+// Version 3: cuts carry the no-compaction reference (RL-16).
+constexpr shard_file_kind real_shard_kind{"clawvm-real-shard", 3, "", "sessions", "session"};
 
 // The counters of one import, every one (the report reads several; a merge must
 // reproduce them all).
@@ -1242,6 +1356,9 @@ json to_shard_json(const real_result& r) {
                       {"capacity", {{"assemblies", cut.capacity.assemblies},
                                     {"peak_footprint_tokens", cut.capacity.peak_footprint_tokens},
                                     {"assemblies_over_budget", cut.capacity.assemblies_over_budget}}},
+                      {"no_compaction", {{"turns", cut.no_compaction.turns},
+                                         {"peak_prompt_tokens", cut.no_compaction.peak_prompt_tokens},
+                                         {"cache", cache_json(cut.no_compaction.cache, r.cache)}}},
                       {"rows", std::move(rows)}});
     }
     sessions.push_back({{"index", r.session_indices[i]},
@@ -1290,6 +1407,15 @@ std::variant<real_result, std::string> merge_real_shards(const std::vector<json>
         cut.capacity.assemblies = cap.at("assemblies").get<std::uint64_t>();
         cut.capacity.peak_footprint_tokens = cap.at("peak_footprint_tokens").get<std::uint64_t>();
         cut.capacity.assemblies_over_budget = cap.at("assemblies_over_budget").get<std::vector<std::uint64_t>>();
+        const json& nc = cj.at("no_compaction");
+        cut.no_compaction.turns = nc.at("turns").get<std::uint64_t>();
+        cut.no_compaction.peak_prompt_tokens = nc.at("peak_prompt_tokens").get<std::uint64_t>();
+        const json& cache = nc.at("cache");
+        cut.no_compaction.cache = {cache.at("prompt_tokens_total").get<std::uint64_t>(),
+                                   cache.at("cache_read_tokens").get<std::uint64_t>(),
+                                   cache.at("cache_write_tokens").get<std::uint64_t>(),
+                                   cache.at("cache_uncached_tokens").get<std::uint64_t>(),
+                                   cache.at("prefix_breaks").get<std::uint64_t>()};
         const json& rows = cj.at("rows");
         if (rows.size() != per_cut) {
           return fmt::format("session '{}' cut {} has {} rows, the grid has {}", session.name,
@@ -1304,6 +1430,8 @@ std::variant<real_result, std::string> merge_real_shards(const std::vector<json>
   } catch (const std::exception& e) {
     return fmt::format("a shard file is malformed: {}", e.what());
   }
+  // Every replay of one run is billed by the same model (RL-15): the rows carry it.
+  if (!r.rows.empty()) r.cache = r.rows.front().metrics.cache;
   finish_real(r);
   return r;
 }

@@ -868,6 +868,37 @@ void add_real_cache_charts(section& s, const real_view& v) {
   s.tables.push_back(std::move(t));
 }
 
+// RL-16: the prompt cache against a harness that never compacts, on the sessions whose
+// transcript fits each window; absent for a document without it.
+void add_real_no_compaction_table(section& s, const real_view& v) {
+  if (v.doc.no_compaction.empty()) return;
+  table t{"Against no compaction (spec/real.md RL-16): cache-read share / relative cost (faults), on the sessions "
+          "whose whole transcript fits the window",
+          {"cut", "window", "sessions that fit", "no compaction"}};
+  for (const auto& policy : v.doc.policies) t.header.push_back(policy);
+  for (const auto& row : v.doc.no_compaction) {
+    std::vector<cell> cells{text_cell(row.cut), number_cell(row.window.text(0)),
+                            number_cell(fmt::format("{} of {}", row.sessions_fitting.text(0), row.sessions.text(0)))};
+    const bool any_fits = row.sessions_fitting.number_or_missing() > 0.0;
+    const auto pair_cell = [&](const value& share, const value& cost, const value* faults) {
+      if (!any_fits) return absent_cell();
+      std::string text = fmt::format("{} / {}", share.text(3), cost.text(3));
+      if (faults != nullptr) text += fmt::format(" ({})", faults->text(0));
+      return number_cell(text);
+    };
+    cells.push_back(pair_cell(row.cache_read_share, row.relative_cost, nullptr));
+    for (const auto& policy : v.doc.policies) {
+      const auto entry = std::find_if(row.policies.begin(), row.policies.end(),
+                                      [&](const real_no_compaction_policy& p) { return p.policy == policy; });
+      cells.push_back(entry == row.policies.end()
+                          ? absent_cell()
+                          : pair_cell(entry->cache_read_share, entry->relative_cost, &entry->faults_total));
+    }
+    t.rows.push_back(std::move(cells));
+  }
+  s.tables.push_back(std::move(t));
+}
+
 // RL-14: every policy's faults above the exact optimum, summed over the sessions, per cut
 // and budget; absent for a document without optima.
 void add_real_optimum_table(section& s, const real_view& v) {
@@ -952,6 +983,7 @@ void real_section(section& s, const real_document& real) {
   add_real_optimum_table(s, v);
   add_real_stability_table(s, v);
   add_real_cache_charts(s, v);
+  add_real_no_compaction_table(s, v);
   add_real_sessions_table(s, v, real.rows);
 }
 

@@ -344,6 +344,23 @@ real_aggregates read_real_aggregates(object_reader& r) {
   a.sessions = each_object(r, "sessions", read_real_session);
   a.by_policy = each_object(r, "by_policy", read_real_summary);
   a.checks = each_object(r, "checks", [](object_reader& c) { return read_check(c, "check"); });
+  if (r.find("no_compaction") != nullptr) {
+    a.no_compaction = each_object(r, "no_compaction", [](object_reader& n) {
+      real_no_compaction out;
+      out.cut = label(n, "cut");
+      out.window = required_value(n, "window");
+      out.sessions = required_value(n, "sessions");
+      out.sessions_fitting = required_value(n, "sessions_fitting");
+      object_reader reference(n.object("no_compaction"), n.at("no_compaction"));
+      out.cache_read_share = required_value(reference, "cache_read_share");
+      out.relative_cost = required_value(reference, "relative_cost");
+      out.policies = each_object(n, "policies", [](object_reader& p) {
+        return real_no_compaction_policy{label(p, "policy"), required_value(p, "cache_read_share"),
+                                         required_value(p, "relative_cost"), required_value(p, "faults_total")};
+      });
+      return out;
+    });
+  }
   a.paper = each_object(r, "paper", [](object_reader& p) {
     return paper_median{label(p, "policy"), label(p, "cut"), required_value(p, "paper_median_faults")};
   });

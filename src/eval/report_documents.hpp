@@ -218,6 +218,24 @@ struct paper_median {
   value median_faults;
 };
 
+// RL-16: at one (cut, window), the no-compaction reference and each policy on the same
+// sessions (the ones whose transcript fits the window).
+struct real_no_compaction_policy {
+  std::string policy;
+  value cache_read_share;
+  value relative_cost;
+  value faults_total;
+};
+struct real_no_compaction {
+  std::string cut;
+  value window;
+  value sessions;
+  value sessions_fitting;
+  value cache_read_share;
+  value relative_cost;
+  std::vector<real_no_compaction_policy> policies;
+};
+
 struct real_aggregates {
   bool pass = false;
   value source_format;
@@ -232,6 +250,7 @@ struct real_aggregates {
   std::vector<real_summary> by_policy;
   std::vector<check> checks;
   std::vector<paper_median> paper;
+  std::vector<real_no_compaction> no_compaction;  // absent in older documents: empty
 };
 
 // A document with only "rows" (older or hand-made): every key any row has, in the order

@@ -303,6 +303,55 @@ TEST_CASE("RL-15 the prompt cache is measured per replay and pooled per summary"
   CHECK(j.at("by_policy").at(0).contains("relative_cost"));
 }
 
+TEST_CASE("RL-16 the no-compaction reference, on the sessions whose transcript fits each window",
+          "[real][RL-16]") {
+  three_sessions data;
+  auto config = small_config({data.dir.path()});
+  config.windows = {2048, 1U << 24};  // a window that holds almost nothing, one that holds everything
+  config.cache.min_cacheable_tokens = 256;
+  const auto r = eval::run_real(config);
+  REQUIRE_FALSE(r.bad_input);
+  REQUIRE(r.no_compaction.size() == r.cuts.size() * config.windows.size());
+  const std::size_t per_cut = (r.budgets.size() + r.windows.size()) * r.policies.size();
+  for (const auto& s : r.no_compaction) {
+    CAPTURE(s.cut, s.window);
+    std::size_t sessions = 0;
+    std::size_t fitting = 0;
+    prompt_cache_counts pooled;
+    std::vector<std::uint64_t> policy_prompt_tokens(r.policies.size(), 0);
+    for (std::size_t c = 0; c < r.replayed.size(); ++c) {
+      const auto& cut = r.replayed[c];
+      if (eval::real_cut_label(cut.cut) != s.cut) continue;
+      ++sessions;
+      // An appending transcript never rewrites its cached prefix.
+      CHECK(cut.no_compaction.cache.prefix_breaks == 0);
+      CHECK(cut.no_compaction.turns == cut.turns);
+      if (cut.no_compaction.peak_prompt_tokens > s.window) continue;
+      ++fitting;
+      pooled += cut.no_compaction.cache;
+      const std::size_t w = s.window == config.windows[0] ? 0 : 1;
+      for (std::size_t p = 0; p < r.policies.size(); ++p)
+        policy_prompt_tokens[p] += r.rows[c * per_cut + (r.budgets.size() + w) * r.policies.size() + p].metrics.prompt_tokens_total;
+    }
+    CHECK(s.sessions == sessions);
+    CHECK(s.sessions_fitting == fitting);
+    CHECK(s.no_compaction.prompt_tokens_total == pooled.prompt_tokens_total);
+    CHECK(s.no_compaction.cache_read_tokens == pooled.cache_read_tokens);
+    for (std::size_t p = 0; p < r.policies.size(); ++p) CHECK(s.policies[p].cache.prompt_tokens_total == policy_prompt_tokens[p]);
+    if (s.window == config.windows[1]) {
+      CHECK(s.sessions_fitting == s.sessions);  // everything fits the huge window
+      CHECK(s.no_compaction.cache_read_share() > 0.5);
+    }
+  }
+  CHECK(r.no_compaction.back().sessions_fitting == 3);  // cut full, the huge window: all three
+  eval::report_inputs in;
+  in.real = eval::to_json(r);
+  CHECK(in.real->at("no_compaction").size() == r.no_compaction.size());
+  const std::string html = eval::render_report_html(in);
+  CHECK(html.find("Against no compaction") != std::string::npos);
+  CHECK(eval::to_markdown(r).find("## Against no compaction") != std::string::npos);
+}
+
 TEST_CASE("RL-14 planted bug: an optimum that keeps nothing is beaten by ClawVM and the check fails",
           "[real][RL-14][optimum][planted]") {
   three_sessions data;

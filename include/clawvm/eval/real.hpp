@@ -26,6 +26,7 @@
 
 #include "clawvm/eval/capacity.hpp"
 #include "clawvm/eval/generators.hpp"
+#include "clawvm/eval/no_compaction.hpp"
 #include "clawvm/eval/optimum.hpp"
 #include "clawvm/eval/shard.hpp"
 #include "clawvm/import/import.hpp"
@@ -94,6 +95,7 @@ struct real_cut {
   std::uint32_t cut = real_cut_full;
   std::uint64_t turns = 0;  // turns imported at this cut
   capacity_profile capacity;  // per configured budget, then per window
+  no_compaction_profile no_compaction;  // RL-16, under the run's prompt-cache model
 };
 
 struct real_row {
@@ -148,6 +150,22 @@ struct real_policy_summary {
   std::uint64_t faults_where_capacity_sufficient = 0;
 };
 
+// RL-16: at one (cut, window), the sessions whose whole transcript fits the window, billed
+// without compaction, and every policy's replays of the same sessions at that window.
+struct real_no_compaction_policy {
+  std::string policy;
+  prompt_cache_counts cache;
+  std::uint64_t faults_total = 0;
+};
+struct real_no_compaction_summary {
+  std::string cut;
+  std::uint32_t window = 0;
+  std::size_t sessions = 0;          // sessions in this cut
+  std::size_t sessions_fitting = 0;  // of which the no-compaction transcript fits the window
+  prompt_cache_counts no_compaction;  // pooled over the fitting sessions
+  std::vector<real_no_compaction_policy> policies;  // configured order, the same sessions
+};
+
 // RL-8: a check. An informative check is reported with its verdict but does not decide
 // `pass` (the paper's numbers that cannot hold here for a stated, measured reason).
 struct real_check {
@@ -168,12 +186,14 @@ struct real_result {
   std::vector<std::string> policies;
   std::uint32_t lookahead_turns = 0;
   std::uint64_t import_window_tokens = 0;
+  prompt_cache_model cache;  // RL-15: the model every replay and the RL-16 reference are billed by
 
   std::vector<real_session> sessions;  // sorted by name
   std::vector<real_cut> replayed;      // session-major, then cut (configured order)
   // replayed-major, then budgets then windows, then policy (configured orders).
   std::vector<real_row> rows;
   std::vector<real_policy_summary> by_policy;  // cut, budgets then windows, policy
+  std::vector<real_no_compaction_summary> no_compaction;  // RL-16: cut, then window
   std::vector<real_check> checks;
   bool pass = false;
 
