@@ -159,6 +159,15 @@ struct agent_mix {
   std::uint32_t full_tokens_max = 30;
 };
 
+// preference_drift and project_memory (GEN-7, GEN-8): the same agent between its memory events.
+constexpr agent_mix memory_family_mix{.cited_max = 2,
+                                      .new_call_percent = 40,
+                                      .open_cited_percent = 30,
+                                      .cold_redemand_percent = 10,
+                                      .repeat_cited_percent = 6,
+                                      .repeat_cold_percent = 3,
+                                      .evidence_live_max = 10};
+
 class builder {
  public:
   builder(workload_family f, std::uint64_t seed, std::uint32_t turns, bool fit_working_set)
@@ -481,14 +490,13 @@ workload long_plan(std::uint64_t seed, std::uint32_t turns) {
   b.describe(
       "long plans (one per session of 48 turns) whose steps complete every 3-5 turns (plan status appended), "
       "compactions every 9-13 turns, the current step's call re-run after each compaction");
-  agent_mix mix;
-  mix.cited_max = 2;
-  mix.new_call_percent = 45;
-  mix.open_cited_percent = 35;
-  mix.cold_redemand_percent = 8;
-  mix.repeat_cited_percent = 10;
-  mix.repeat_cold_percent = 3;
-  mix.evidence_live_max = 14;
+  const agent_mix mix{.cited_max = 2,
+                      .new_call_percent = 45,
+                      .open_cited_percent = 35,
+                      .cold_redemand_percent = 8,
+                      .repeat_cited_percent = 10,
+                      .repeat_cold_percent = 3,
+                      .evidence_live_max = 14};
   constexpr std::uint32_t session_turns = 48;
 
   b.start_session();
@@ -548,34 +556,33 @@ workload long_plan(std::uint64_t seed, std::uint32_t turns) {
 workload evidence_churn(workload_family family, std::uint64_t seed, std::uint32_t turns) {
   const bool stress = family == workload_family::churn;
   builder b(family, seed, turns, !stress);
-  agent_mix mix;
+  const agent_mix mix = stress ? agent_mix{.cited_max = 6,
+                                            .new_call_percent = 95,
+                                            .cite_new_percent = 90,
+                                            .open_cited_percent = 70,
+                                            .cold_redemand_percent = 50,
+                                            .repeat_cited_percent = 40,
+                                            .repeat_cold_percent = 30,
+                                            .evidence_live_max = 60,
+                                            .full_tokens_min = 20,
+                                            .full_tokens_max = 60}
+                               : agent_mix{.cited_max = 3,
+                                           .new_call_percent = 55,
+                                           .open_cited_percent = 45,
+                                           .cold_redemand_percent = 15,
+                                           .repeat_cited_percent = 18,
+                                           .repeat_cold_percent = 8,
+                                           .evidence_live_max = 16};
   std::uint32_t session_turns = 32;
   std::uint32_t prune_min = 10;
   std::uint32_t prune_max = 14;
   if (stress) {
-    mix.cited_max = 6;
-    mix.new_call_percent = 95;
-    mix.cite_new_percent = 90;
-    mix.open_cited_percent = 70;
-    mix.cold_redemand_percent = 50;
-    mix.repeat_cited_percent = 40;
-    mix.repeat_cold_percent = 30;
-    mix.evidence_live_max = 60;
-    mix.full_tokens_min = 20;
-    mix.full_tokens_max = 60;
     session_turns = 64;
     prune_min = 4;
     prune_max = 6;
     b.describe("stress: every turn a new tool result (up to 60 live), six cited, frequent opens, cold re-reads "
                "and equivalent repeats, pruning every 4-6 turns; the working set is not kept within the budget");
   } else {
-    mix.cited_max = 3;
-    mix.new_call_percent = 55;
-    mix.open_cited_percent = 45;
-    mix.cold_redemand_percent = 15;
-    mix.repeat_cited_percent = 18;
-    mix.repeat_cold_percent = 8;
-    mix.evidence_live_max = 16;
     b.describe("tool results cited by pointer and opened again, cold results re-read, calls repeated with "
                "equivalent arguments (key order differs); pruning every 10-14 turns; sessions of 32 turns");
   }
@@ -658,14 +665,7 @@ workload preference_drift(std::uint64_t seed, std::uint32_t turns) {
       "fields), constraints are revised between sessions and occasionally edited by the agent; recalls of "
       "preferences set in earlier sessions, of a field never set, and through a failing backend; a compaction in "
       "some sessions");
-  agent_mix mix;
-  mix.cited_max = 2;
-  mix.new_call_percent = 40;
-  mix.open_cited_percent = 30;
-  mix.cold_redemand_percent = 10;
-  mix.repeat_cited_percent = 6;
-  mix.repeat_cold_percent = 3;
-  mix.evidence_live_max = 10;
+  const agent_mix mix = memory_family_mix;
   b.start_session();
   ingest_bootstrap(b);
   auto prefs = ingest_preferences(b);
@@ -716,10 +716,7 @@ workload cascade_reset(std::uint64_t seed, std::uint32_t turns) {
   builder b(workload_family::cascade_reset, seed, turns, true);
   b.describe("stress: sessions of 1-3 turns, each changing preferences, appending plan status and editing a rule, "
              "ended by reset in quick succession (dirty state at every reset)");
-  agent_mix mix;
-  mix.cited_max = 1;
-  mix.new_call_percent = 60;
-  mix.evidence_live_max = 4;
+  const agent_mix mix{.cited_max = 1, .new_call_percent = 60, .evidence_live_max = 4};
   b.start_session();
   ingest_bootstrap(b);
   auto prefs = ingest_preferences(b);
@@ -755,14 +752,7 @@ workload project_memory(std::uint64_t seed, std::uint32_t turns) {
       "sessions of 16 turns ended by session_end; project-scope results (design documents) read once and "
       "re-read or re-requested in later sessions, project decisions appended, preferences changed; every "
       "session starts by recalling the project's decisions and settings");
-  agent_mix mix;
-  mix.cited_max = 2;
-  mix.new_call_percent = 40;
-  mix.open_cited_percent = 30;
-  mix.cold_redemand_percent = 10;
-  mix.repeat_cited_percent = 6;
-  mix.repeat_cold_percent = 3;
-  mix.evidence_live_max = 10;
+  const agent_mix mix = memory_family_mix;
   constexpr std::uint32_t session_turns = 16;
   constexpr std::uint32_t project_documents_max = 6;
   b.start_session();
@@ -796,13 +786,17 @@ workload project_memory(std::uint64_t seed, std::uint32_t turns) {
       if (b.turn() == first + 1U && documents < project_documents_max) {
         // A design document read into project memory (project scope: it outlives the session).
         const auto before = b.evidence_ids("proj:").size();
-        agent_mix one = mix;
-        one.new_call_percent = 100;
-        one.cite_new_percent = 100;
-        one.open_cited_percent = 0;
-        one.cold_redemand_percent = 0;
-        one.repeat_cited_percent = 0;
-        one.repeat_cold_percent = 0;
+        // One new call, cited, and nothing else (the rest of the mix is the family's).
+        const agent_mix one{.cited_max = mix.cited_max,
+                            .new_call_percent = 100,
+                            .cite_new_percent = 100,
+                            .open_cited_percent = 0,
+                            .cold_redemand_percent = 0,
+                            .repeat_cited_percent = 0,
+                            .repeat_cold_percent = 0,
+                            .evidence_live_max = mix.evidence_live_max,
+                            .full_tokens_min = mix.full_tokens_min,
+                            .full_tokens_max = mix.full_tokens_max};
         b.agent_step(one, clawvm::scope::project);
         if (b.evidence_ids("proj:").size() > before) ++documents;
       }
@@ -836,16 +830,15 @@ workload cross_reference(std::uint64_t seed, std::uint32_t turns) {
       "sessions of 32 turns ended by session_end; up to 40 live tool results per session, 1-3 of the cited ones "
       "read side by side at full in most turns, cold results re-read and their calls repeated; the footprint "
       "crosses the sweep's budgets, so at the small ones pointers must be left out");
-  agent_mix mix;
-  mix.cited_max = 4;
-  mix.new_call_percent = 90;
-  mix.cite_new_percent = 70;
-  mix.open_cited_percent = 0;  // the side-by-side reading below opens cited results
-  mix.cold_redemand_percent = 30;
-  mix.repeat_cited_percent = 8;
-  mix.repeat_cold_percent = 15;
-  mix.full_tokens_min = 20;
-  mix.full_tokens_max = 60;
+  const agent_mix mix{.cited_max = 4,
+                      .new_call_percent = 90,
+                      .cite_new_percent = 70,
+                      .open_cited_percent = 0,  // the side-by-side reading below opens cited results
+                      .cold_redemand_percent = 30,
+                      .repeat_cited_percent = 8,
+                      .repeat_cold_percent = 15,
+                      .full_tokens_min = 20,
+                      .full_tokens_max = 60};
   constexpr std::uint32_t session_turns = 32;
   constexpr std::uint32_t compare_percent = 60;
   constexpr std::uint32_t compare_max = 3;
@@ -877,8 +870,7 @@ workload starvation(std::uint64_t seed, std::uint32_t turns) {
   builder b(workload_family::starvation, seed, turns, false);
   b.describe("stress: hard-pinned floor set of 260 tokens (bootstrap 60 at structured + 8 rules of 25): it does not "
              "fit budgets 120-240; compactions every 8 turns; the shortfall must be reported, never silent");
-  agent_mix mix;
-  mix.evidence_live_max = 12;
+  const agent_mix mix{.evidence_live_max = 12};
   b.start_session();
   b.ingest(make_page("bootstrap:system", page_type::bootstrap, 180, 0, 4.0, 9.0, "system prompt"));
   for (std::uint32_t i = 0; i < 8; ++i) {
