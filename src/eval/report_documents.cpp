@@ -162,7 +162,6 @@ tier2_document read_tier2_named(const json& j, std::string_view name) {
       [&] {
         tier2_document d;
         d.seed = optional_value(r, "seed");
-        if (j.contains("budget_scale")) d.budget_scale = r.string("budget_scale");
         d.families = labels(r, "families");
         d.policies = labels(r, "policies");
         for (const auto& budget : values(r, "budgets")) {

@@ -120,7 +120,6 @@ struct check {
 
 struct tier2_document {
   value seed;
-  std::string budget_scale = "none";  // SW-17; absent in older documents: none
   std::vector<std::string> families;
   std::vector<std::string> policies;
   std::vector<double> budgets;
