@@ -21,6 +21,9 @@ enum class mutant {
   cache_aware_without_prefetch,  // cache_aware_props: the cache-aware policy under test
                                  // skips pointer prefetch (step 2), so evidence it should
                                  // hold at its pointer can be refetched
+  stable_assembly_in_table_order,  // cache_aware_props: the stable assembly under test
+                                   // returns the table order (RP-11), so a changed early
+                                   // page moves every unchanged piece behind it
 };
 
 #ifdef CLAWVM_PROPERTY_MUTANT

@@ -205,10 +205,11 @@ const selection& engine::on_assemble() {
 void engine::run_selection(selection_kind kind) {
   const bool restore = kind == selection_kind::restore;
   // A restore rebuilds the context right after a boundary: no demands, no lookahead.
+  if (stable_assembly_on()) place_in_last_prompt();
   const selection_request request{pages_.pages(), config_.tokens_budget,
                                   restore ? gsl::span<const demand>{} : gsl::span<const demand>{demands_},
                                   restore ? gsl::span<const std::uint32_t>{} : gsl::span<const std::uint32_t>{future_demands_},
-                                  pages_.generation(), &pages_.last_removal()};
+                                  pages_.generation(), &pages_.last_removal(), prompt_positions_};
   if (trace_.enabled()) {
     trace_.emit(turn_, trace_events::assemble{kind, request.demands.size()});
   }
@@ -235,6 +236,8 @@ void engine::run_selection(selection_kind kind) {
   }
 #endif
   counters_.physical_insufficiency += selection_.unmet.size();
+  // The billed prompt is a turn's (RP-10); a restore rebuilds the context but sends nothing.
+  if (stable_assembly_on() && !restore) assembly_.assemble(table_order_prompt(all, selection_.levels));
 
   if (trace_.enabled()) {
     for (const auto& d : selection_.decisions) {
@@ -277,6 +280,19 @@ const std::vector<page_index>& engine::hard_pinned_pages() {
     }
   }
   return hard_pinned_;
+}
+
+void engine::place_in_last_prompt() {
+  prompt_positions_.assign(pages_.size(), UINT32_MAX);
+  const prompt& last = assembly_.last();
+  for (std::size_t k = 0; k < last.size(); ++k) {
+    if (const auto i = pages_.find(last[k].page_id)) prompt_positions_[*i] = gsl::narrow_cast<std::uint32_t>(k);
+  }
+}
+
+prompt engine::assembled_prompt() const {
+  if (stable_assembly_on()) return assembly_.last();
+  return table_order_prompt(pages_.pages(), selection_.levels);
 }
 
 reason_code engine::replace_page(const page_spec& spec) {

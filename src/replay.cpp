@@ -6,7 +6,6 @@
 #include <gsl/assert>
 
 #include "clawvm/apply_event.hpp"
-#include "clawvm/fnv1a.hpp"
 #include "clawvm/tool_signature.hpp"
 
 namespace clawvm {
@@ -73,15 +72,7 @@ class replayer {
   }
 
   void record_prompt() {
-    const selection& sel = engine_.last_selection();
-    const auto pages = engine_.pages().pages();
-    clawvm::prompt prompt;
-    for (std::size_t i = 0; i < pages.size() && i < sel.levels.size(); ++i) {
-      const level l = sel.levels[i];
-      if (l == level::none) continue;
-      const representation& rep = pages[i].representations.at(l);
-      prompt.push_back({pages[i].id, l, fnv1a64(rep.content), rep.tokens});
-    }
+    clawvm::prompt prompt = engine_.assembled_prompt();
     if (have_previous_prompt_) {
       metrics_.prefix_tokens_assembled += tokens_of(prompt);
       metrics_.prefix_tokens_kept += common_prefix_tokens(prompt, previous_prompt_);

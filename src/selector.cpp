@@ -510,7 +510,8 @@ class selection_run {
   //    the page stops there, as it would in the single pass.
   // Same installs in the same order (tests/selector_equivalence_test.cpp checks it
   // against the sort-and-single-pass form, tests/selector_reference.hpp).
-  void upgrade_by_utility() {
+  // `held`: pages the pass leaves as they are (nullptr: none).
+  void upgrade_by_utility(const std::vector<std::uint8_t>* held = nullptr) {
     auto heap_less = [this](const candidate& a, const candidate& b) { return before(b, a); };
     auto& heap = scratch_.candidates;
     heap.clear();
@@ -519,6 +520,7 @@ class selection_run {
       // Cached: a page at none whose first step is larger than what is left has no step
       // (next_step would say so after reading the page).
       if (cached_ && out_.levels[i] == level::none && scratch_.first_step_tokens[i] > remaining_) continue;
+      if (held != nullptr && (*held)[i] != 0U) continue;
       if (next_step(gsl::narrow_cast<page_index>(i), out_.levels[i], c)) heap.push_back(c);
     }
     std::make_heap(heap.begin(), heap.end(), heap_less);
@@ -592,8 +594,38 @@ class selection_run {
     const auto spend = gsl::narrow_cast<std::uint32_t>(upgrade_budget * h.refill_percent / 100U);
     const std::uint32_t held_back = remaining_ - spend;
     remaining_ = spend;
-    upgrade_by_utility();
+    keep_prompt_prefix(appended_from);
+    upgrade_by_utility(&scratch_.held);
     remaining_ += held_back;
+  }
+
+  // The rebalance's first part (SEL-11): walking the last prompt from its start (RP-11),
+  // each page returns to its kept level while that fits what the rebalance may spend; the
+  // walk stops at the first page that does not fit. Those pages are held: the ranking
+  // leaves them alone, so the cached prefix they form survives the rebalance.
+  void keep_prompt_prefix(std::size_t appended_from) {
+    const auto positions = request_.prompt_positions;
+    auto& walk = scratch_.order;
+    walk.clear();
+    for (std::size_t i = 0; i < appended_from; ++i) {
+      if (kept_level(pages_[i]) != level::none) walk.push_back(gsl::narrow_cast<page_index>(i));
+    }
+    if (!positions.empty()) {
+      Expects(positions.size() == pages_.size());
+      // Stable: pages missing from the last prompt (UINT32_MAX) keep table order, last.
+      std::stable_sort(walk.begin(), walk.end(),
+                       [&](page_index a, page_index b) { return positions[a] < positions[b]; });
+    }
+    auto& held = scratch_.held;
+    held.assign(pages_.size(), 0U);
+    for (page_index i : walk) {
+      const page& p = pages_[i];
+      const level kept = kept_level(p);
+      const std::uint32_t extra = kept > out_.levels[i] ? p.tokens_at(kept) - p.tokens_at(out_.levels[i]) : 0U;
+      if (extra > remaining_) break;
+      raise_to(i, kept);
+      held[i] = 1U;
+    }
   }
 
   const selection_request& request_;

@@ -225,16 +225,48 @@ TEST_CASE("cache-aware: the reserve boundary is inclusive", "[selector][SEL-11]"
         std::vector<level>{level::full, level::pointer, level::full});
 }
 
-TEST_CASE("cache-aware: a rebalance is clawvm's step 3 on refill_percent of the upgrade budget", "[selector][SEL-11]") {
+TEST_CASE("cache-aware: a rebalance that holds nothing is clawvm's step 3 on refill_percent of the upgrade budget", "[selector][SEL-11]") {
   const auto pages = last_prompt_and_one_new();
-  // R = 191, K + N = 174 > 171: rebalance with S = floor(191 * 40 / 100) = 76. All
-  // utilities are 0, so steps rank by page id, then target level: c0 and c1 reach
+  // R = 191, K + N = 174 > 171: rebalance with S = floor(191 * 40 / 100) = 76. The walk
+  // stops at c0, the start of the last prompt (back to full: 87 > 76), so nothing is
+  // held. All utilities are 0, so steps rank by page id, then target level: c0 and c1 reach
   // compressed (7 + 20 each), c2 structured (7); c2's next step (20) exceeds the 8 left.
   const selection s = run_pages(pages, 200, upgrade_mode::cache_aware);
   CHECK(s.levels == std::vector<level>{level::compressed, level::compressed, level::structured});
   CHECK(s.tokens_used == 70);
   // The same as clawvm whose step 3 gets exactly S: the pointers (9) plus 76.
   CHECK(run_pages(pages, 9 + 76, upgrade_mode::clawvm).levels == s.levels);
+}
+
+// SEL-11's rebalance holds the start of the last prompt (RP-11) whose kept levels fit S.
+TEST_CASE("cache-aware: a rebalance keeps the start of the last prompt and ranks the rest", "[selector][SEL-11]") {
+  auto pages = last_prompt_and_one_new();
+  pages[0].resident = level::compressed;
+  // Budget 130: R = 121, K + N = 27 + 87 = 114 > floor(121 * 90 / 100) = 108: rebalance
+  // with S = 48. c0 returns to compressed (27, held), c1 stays at its pointer (0, held);
+  // the ranking has c2 alone: structured (7), then compressed (20) exceeds the 14 left.
+  const selection s = run_pages(pages, 130, upgrade_mode::cache_aware);
+  CHECK(s.levels == std::vector<level>{level::compressed, level::pointer, level::structured});
+  CHECK(s.tokens_used == 43);
+  // clawvm's ranking on the same S would raise c1 from its pointer, inside the cached prefix.
+  CHECK(run_pages(pages, 9 + 48, upgrade_mode::clawvm).levels ==
+        std::vector<level>{level::compressed, level::structured, level::structured});
+}
+
+TEST_CASE("cache-aware: the rebalance walks the last prompt in its order, not the table's", "[selector][SEL-11]") {
+  auto pages = last_prompt_and_one_new();
+  pages[0].resident = level::compressed;
+  pages[1].resident = level::compressed;
+  selector_policy policy;
+  policy.upgrades = upgrade_mode::cache_aware;
+  // Budget 109: R = 100, K + N = 54 + 87 > 90: rebalance with S = 40, room to hold one of
+  // c0, c1 (27 each); the other gets 7 of the 13 left (structured), c2 nothing.
+  const selection table = select_representations({pages, 109, {}, {}}, policy);
+  CHECK(table.levels == std::vector<level>{level::compressed, level::structured, level::pointer});
+  // The last prompt had c1 before c0 (positions: c0 second, c1 first, c2 not in it).
+  const std::vector<std::uint32_t> positions{1, 0, UINT32_MAX};
+  const selection stable = select_representations({pages, 109, {}, {}, 0, nullptr, positions}, policy);
+  CHECK(stable.levels == std::vector<level>{level::structured, level::compressed, level::pointer});
 }
 
 TEST_CASE("cache-aware: the first assembly appends every page", "[selector][SEL-11]") {

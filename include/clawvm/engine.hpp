@@ -20,6 +20,7 @@
 #include "clawvm/page_table.hpp"
 #include "clawvm/policy.hpp"
 #include "clawvm/selector.hpp"
+#include "clawvm/stable_assembly.hpp"
 
 namespace clawvm {
 
@@ -96,6 +97,9 @@ class engine {
   const page_table& pages() const noexcept { return pages_; }
   const journal& writeback_journal() const noexcept { return journal_; }
   const selection& last_selection() const noexcept { return selection_; }
+  // The prompt of the last turn assembly (RP-7): its resident pieces in page-table order,
+  // or in the stable order (RP-11) under the cache_aware mode (SEL-11).
+  prompt assembled_prompt() const;
   const engine_config& config() const noexcept { return config_; }
   std::uint64_t turn() const noexcept { return turn_; }
   std::size_t pending_updates() const noexcept;
@@ -148,6 +152,13 @@ class engine {
   // run_selection goes through forget_residency.
   std::vector<level> resident_mirror_;
   std::uint64_t resident_mirror_generation_ = 0;
+  // The cache_aware mode only (SEL-11, RP-11): the prompts assembled in stable order, and
+  // each page's position in the last one (by page index; UINT32_MAX: not in it), which its
+  // rebalance reads.
+  bool stable_assembly_on() const noexcept { return config_.policy.selector.upgrades == upgrade_mode::cache_aware; }
+  void place_in_last_prompt();
+  stable_assembly assembly_;
+  std::vector<std::uint32_t> prompt_positions_;
   void forget_residency() noexcept { resident_mirror_.clear(); }
 };
 

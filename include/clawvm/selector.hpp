@@ -91,6 +91,9 @@ struct selection_request {
   // generation just before that removal, they are filtered (O(n), no id compares)
   // instead of rebuilt (issue 14: the cache after a session-ending boundary).
   const page_removal* last_removal = nullptr;
+  // cache_aware only (SEL-11): each page's position in the last assembled prompt (RP-11),
+  // UINT32_MAX for a page not in it; empty: positions in page-table order.
+  gsl::span<const std::uint32_t> prompt_positions = {};
 };
 
 enum class install_step : std::uint8_t { required = 0, prefetch = 1, upgrade = 2 };
@@ -145,6 +148,7 @@ struct selector_scratch {
   };
   std::vector<candidate> candidates;  // step 3 heap: at most one step per page
   std::vector<level> required;
+  std::vector<std::uint8_t> held;  // cache_aware rebalance: 1 for the pages it keeps (SEL-11)
 
   // The cache key: (generation, page count) the orders below were built for; generation
   // 0 means nothing is cached.

@@ -91,6 +91,7 @@ class Engine:
         self.session = ""
         self.demands: list = []  # (page id, wanted level)
         self.signatures: dict = {}  # signature -> page id
+        self.last_prompt = []  # RP-11, cache_aware only: (id, level, content, tokens)
         self.lookahead = None  # (page count at set time, counts per index)
         self.last_selection: Optional[Selection] = None
 
@@ -253,8 +254,15 @@ class Engine:
         self._emit("assemble", kind=kind, demands=len(demands))
         idx = {p.id: i for i, p in enumerate(pages)}
         dem = [(idx[pid], w) for (pid, w) in demands if pid in idx]
+        stable = self.policy.selector.upgrades == "cache_aware"
+        positions = None
+        if stable:
+            at = {piece[0]: k for k, piece in enumerate(self.last_prompt)}
+            positions = [at.get(p.id) for p in pages]
         sel = select(pages, self.budget, dem, future, self.policy.selector,
-                     record=self.sink is not None)
+                     record=self.sink is not None, prompt_positions=positions)
+        if stable and kind == "turn":
+            self.last_prompt = stable_assembly(self.last_prompt, pages, sel.levels)
         for i, p in enumerate(pages):
             p.resident = sel.levels[i]
             if p.resident != NONE:
@@ -385,3 +393,14 @@ class Engine:
         if b == "pruning":
             return p.type in (EVIDENCE, CONVERSATION)
         return True
+
+
+def stable_assembly(last: list, pages: list, levels: list) -> list:
+    """RP-11: the pieces of the last prompt still present unchanged, in its order, then
+    the other resident pieces in page-table order."""
+    table = [(p.id, levels[i]) + tuple(p.reps[levels[i]]) for i, p in enumerate(pages)
+             if levels[i] != NONE]
+    now = set(table)
+    kept = [piece for piece in last if piece in now]
+    kept_set = set(kept)
+    return kept + [piece for piece in table if piece not in kept_set]

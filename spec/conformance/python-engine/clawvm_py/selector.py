@@ -119,8 +119,10 @@ def floor_set(pages) -> tuple:
 
 
 def select(pages: list, budget: int, demands: list, future: list,
-           policy: SelectorPolicy, record: bool) -> Selection:
-    """SEL-1. demands: list of (page index, wanted level); future: [] or counts."""
+           policy: SelectorPolicy, record: bool, prompt_positions=None) -> Selection:
+    """SEL-1. demands: list of (page index, wanted level); future: [] or counts.
+    prompt_positions (cache_aware only): each page's position in the last assembled
+    prompt (RP-11), None for a page not in it; None: page-table order."""
     n = len(pages)
     level = [NONE] * n
     remaining = budget
@@ -176,12 +178,14 @@ def select(pages: list, budget: int, demands: list, future: list,
                 install(i, POINTER, "prefetch")
 
     # step 3: upgrades
-    def upgrade_by_utility(mode):
-        """SEL-7, SEL-8."""
+    def upgrade_by_utility(mode, held=frozenset()):
+        """SEL-7, SEL-8; pages in `held` are left as they are (SEL-11's rebalance)."""
         R = remaining
         slack = 1 if bugs.active("budget_overrun_by_one") else 0
         cands = []
         for i in range(n):
+            if i in held:
+                continue
             p = pages[i]
             fut = future[i] if future else 0
             u = page_utility(p, mode, fut)
@@ -231,7 +235,20 @@ def select(pages: list, budget: int, demands: list, future: list,
             return
         spend = R * REFILL_PERCENT // 100
         remaining = spend
-        upgrade_by_utility("clawvm")
+        # Keep the longest start of the last prompt whose kept levels fit what the
+        # rebalance may spend; the ranking leaves those pages alone.
+        walk = [i for i in range(appended_from) if kept(pages[i]) != NONE]
+        if prompt_positions is not None:
+            walk.sort(key=lambda i: (prompt_positions[i] is None, prompt_positions[i] or 0))
+        held = set()
+        for i in walk:
+            k = kept(pages[i])
+            extra = pages[i].tokens_at(k) - pages[i].tokens_at(level[i]) if k > level[i] else 0
+            if extra > remaining:
+                break
+            raise_to(i, k)
+            held.add(i)
+        upgrade_by_utility("clawvm", held)
         remaining += R - spend
 
     if policy.upgrades == "cache_aware" and remaining > 0:
