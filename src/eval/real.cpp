@@ -918,6 +918,10 @@ json summary_json(const real_policy_summary& s) {
           {"relative_cost", round_to_6_decimals(s.relative_cost)},
           {"prefix_breaks", s.prefix_breaks},
           {"turns", s.turns},
+          {"prefix_breaks_per_turn",
+           round_to_6_decimals(s.turns == 0 ? 0.0 : static_cast<double>(s.prefix_breaks) / static_cast<double>(s.turns))},
+          {"prompt_tokens_total", s.prompt_tokens_total},
+          {"cache_miss_tokens", s.prompt_tokens_total - s.cache_read_tokens},
           {"physical_insufficiency", s.physical_insufficiency},
           {"sessions_capacity_sufficient", s.sessions_capacity_sufficient},
           {"faults_where_capacity_sufficient", s.faults_where_capacity_sufficient}};

@@ -850,9 +850,12 @@ void add_real_cache_charts(section& s, const real_view& v) {
     trade_off.sets.push_back(std::move(set));
   }
   s.charts.push_back({svg::render(trade_off), false});
-  table t{fmt::format("Cut {}: faults, cache-read share and relative cost at each window", last_cut), {"policy"}};
+  table t{fmt::format("Cut {}: faults, cache-read share, prefix breaks per turn, cache-miss tokens and relative cost "
+                      "at each window",
+                      last_cut),
+          {"policy"}};
   for (const auto& w : v.doc.windows) {
-    for (const char* metric : {"faults", "cache-read share", "relative cost"})
+    for (const char* metric : {"faults", "cache-read share", "breaks per turn", "cache-miss tokens", "relative cost"})
       t.header.push_back(fmt::format("{} window {}", metric, w.text(0)));
   }
   for (const auto& policy : v.doc.policies) {
@@ -861,6 +864,8 @@ void add_real_cache_charts(section& s, const real_view& v) {
       const real_summary* e = v.entry(last_cut, w, "window", policy);
       row.push_back(e == nullptr ? absent_cell() : value_cell(e->total_faults));
       row.push_back(e == nullptr ? absent_cell() : value_cell(e->cache_read_share, 3));
+      row.push_back(e == nullptr ? absent_cell() : value_cell(e->prefix_breaks_per_turn, 3));
+      row.push_back(e == nullptr ? absent_cell() : value_cell(e->cache_miss_tokens));
       row.push_back(e == nullptr ? absent_cell() : value_cell(e->relative_cost, 3));
     }
     t.rows.push_back(std::move(row));

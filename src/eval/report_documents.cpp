@@ -308,6 +308,8 @@ real_summary read_real_summary(object_reader& e) {
   s.optimum_gap_total = optional_value(e, "optimum_gap_total");
   s.cache_read_share = optional_value(e, "cache_read_share");
   s.relative_cost = optional_value(e, "relative_cost");
+  s.prefix_breaks_per_turn = optional_value(e, "prefix_breaks_per_turn");
+  s.cache_miss_tokens = optional_value(e, "cache_miss_tokens");
   return s;
 }
 

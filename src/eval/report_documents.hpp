@@ -209,6 +209,8 @@ struct real_summary {
   value optimum_gap_total;
   value cache_read_share;  // RL-15 (RP-10)
   value relative_cost;
+  value prefix_breaks_per_turn;
+  value cache_miss_tokens;  // written or uncached: prompt tokens not read from the cache
 };
 
 struct paper_median {

@@ -298,9 +298,27 @@ TEST_CASE("RL-15 the prompt cache is measured per replay and pooled per summary"
   CHECK(html.find("Input cost relative to no caching: cut full") != std::string::npos);
   CHECK(html.find("Cache-read share against faults, one point per window: cut full") != std::string::npos);
   CHECK(html.find("faults window 8192") != std::string::npos);
+  CHECK(html.find("breaks per turn window 8192") != std::string::npos);
+  CHECK(html.find("cache-miss tokens window 8192") != std::string::npos);
   const auto j = eval::to_json(r);
   CHECK(j.at("rows").at(0).contains("cache_read_share"));
   CHECK(j.at("by_policy").at(0).contains("relative_cost"));
+  // Misses are what was not read; breaks per turn are the pooled breaks over the turns.
+  const auto cj = eval::to_json(cached);
+  bool some_miss_and_read = false;
+  for (const auto& e : cj.at("by_policy")) {
+    const auto prompt = e.at("prompt_tokens_total").get<std::uint64_t>();
+    const auto miss = e.at("cache_miss_tokens").get<std::uint64_t>();
+    CHECK(miss <= prompt);
+    CHECK(e.at("prefix_breaks_per_turn").get<double>() ==
+          Approx(e.at("prefix_breaks").get<double>() / e.at("turns").get<double>()).margin(1e-6));
+    if (e.at("cache_read_share").get<double>() > 0.0) {
+      some_miss_and_read = true;
+      CHECK(static_cast<double>(prompt - miss) / static_cast<double>(prompt) ==
+            Approx(e.at("cache_read_share").get<double>()).margin(1e-6));
+    }
+  }
+  CHECK(some_miss_and_read);
 }
 
 TEST_CASE("RL-16 the no-compaction reference, on the sessions whose transcript fits each window",
