@@ -24,6 +24,7 @@ struct replay_cli_options {
   std::string trace_path;
   bool json = false;
   bool check_model = false;
+  prompt_cache_model cache;  // RP-10; --cache-min-tokens, --cache-ttl-turns
 };
 
 int run_replay(const replay_cli_options& o) {
@@ -35,8 +36,8 @@ int run_replay(const replay_cli_options& o) {
   }
   int status = exit_ok;
   if (!o.json) {
-    fmt::print("{:<18} {:>7} {:>6} {:>8} {:>6} {:>7} {:>8} {:>10}  faults by kind\n", "policy", "budget", "turns",
-               "faults", "hits", "alerts", "thrash", "tokens");
+    fmt::print("{:<18} {:>7} {:>6} {:>8} {:>6} {:>7} {:>8} {:>10} {:>10} {:>7}  faults by kind\n", "policy", "budget",
+               "turns", "faults", "hits", "alerts", "thrash", "tokens", "cache_read", "breaks");
   }
   for (const auto& policy : *policies) {
     std::ifstream in(o.workload_path, std::ios::binary);
@@ -59,6 +60,7 @@ int run_replay(const replay_cli_options& o) {
     options.policy = policy;
     options.tokens_budget = o.budget;
     options.lookahead_turns = o.lookahead;
+    options.cache = o.cache;
     // --json reports the trace's SHA-256 (conformance vectors, RP-1), so it needs the trace.
     const bool keep_trace = o.check_model || o.json;
     options.trace = keep_trace ? static_cast<trace_sink*>(&memory_sink) : file_sink.get();
@@ -97,9 +99,10 @@ int run_replay(const replay_cli_options& o) {
     for (auto f : all_fault_kinds) {
       if (m.counters[f] != 0) kinds += fmt::format(" {}={}", to_string(f), m.counters[f]);
     }
-    fmt::print("{:<18} {:>7} {:>6} {:>8} {:>6} {:>7} {:>8.3f} {:>10} {}\n", policy.name, m.tokens_budget, m.turns,
-               m.counters.total_faults(), m.counters.hits, m.counters.duplicate_signature_alerts,
-               m.counters.thrash_index(), m.tokens_used_total, kinds.empty() ? " -" : kinds);
+    fmt::print("{:<18} {:>7} {:>6} {:>8} {:>6} {:>7} {:>8.3f} {:>10} {:>10.3f} {:>7} {}\n", policy.name, m.tokens_budget,
+               m.turns, m.counters.total_faults(), m.counters.hits, m.counters.duplicate_signature_alerts,
+               m.counters.thrash_index(), m.tokens_used_total, m.cache_read_share(), m.prefix_breaks,
+               kinds.empty() ? " -" : kinds);
   }
   return status;
 }
@@ -115,6 +118,11 @@ command add_replay(CLI::App& app) {
   sub->add_option("--lookahead", o->lookahead, "oracle lookahead h in turns")->capture_default_str()->check(CLI::Range(0U, 1000U));
   sub->add_option("--trace", o->trace_path, "write the decision trace to this file (one policy only)");
   sub->add_flag("--json", o->json, "print one metrics JSON object per policy (spec/replay.md RP-6, plus trace_lines and trace_sha256) instead of a table");
+  sub->add_option("--cache-min-tokens", o->cache.min_cacheable_tokens,
+                  "prompt cache: the shortest prefix a provider caches (spec/replay.md RP-10)")
+      ->capture_default_str();
+  sub->add_option("--cache-ttl-turns", o->cache.ttl_turns, "prompt cache: turns an unused entry lives (RP-10)")
+      ->capture_default_str();
   sub->add_flag("--check-model", o->check_model, "validate each decision trace against the TLA+ model; exit 1 on divergence");
   return {sub, [o] { return run_replay(*o); }};
 }
