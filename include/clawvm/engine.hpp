@@ -97,7 +97,8 @@ class engine {
   const page_table& pages() const noexcept { return pages_; }
   const journal& writeback_journal() const noexcept { return journal_; }
   const selection& last_selection() const noexcept { return selection_; }
-  // The prompt of the last turn assembly (RP-7): its resident pieces in page-table order,
+  // The prompt of the last turn assembly (RP-7; call it after on_assemble, before a
+  // boundary's restore replaces the selection): its resident pieces in page-table order,
   // or in the stable order (RP-11) under the cache_aware mode (SEL-11).
   prompt assembled_prompt() const;
   const engine_config& config() const noexcept { return config_; }
