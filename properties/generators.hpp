@@ -10,6 +10,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <rapidcheck.h>
@@ -100,8 +101,9 @@ struct selector_case {
   std::uint32_t budget = 0;
   selector_policy policy;
   std::vector<std::uint32_t> future;
+  std::vector<std::uint32_t> positions;  // cache_aware: empty, or a position per page (SEL-11)
 
-  selection_request request() const { return {table.pages(), budget, demands, future}; }
+  selection_request request() const { return {table.pages(), budget, demands, future, 0, nullptr, positions}; }
 };
 
 inline void showValue(const selector_case& c, std::ostream& os) {
@@ -113,6 +115,7 @@ inline void showValue(const selector_case& c, std::ostream& os) {
     show_spec(c.specs[i], os);
     os << " recency=" << c.recency[i];
     if (!c.future.empty()) os << " future=" << c.future[i];
+    if (!c.positions.empty()) os << " resident=" << to_string(c.table.pages()[i].resident) << " position=" << c.positions[i];
     os << "\n";
   }
   os << "  demands:";
@@ -182,6 +185,18 @@ inline rc::Gen<selector_case> gen_selector_case(int max_pages = 14) {
       // the page no longer has is kept as none).
       for (std::size_t i = 0; i < n; ++i) {
         c.table.at(static_cast<page_index>(i)).resident = *rc::gen::element(level::none, level::pointer, level::structured, level::compressed, level::full);
+      }
+      // The pages' positions in the last prompt (RP-11), which the rebalance walks: none
+      // (table order), or distinct positions in a random order, some pages absent.
+      if (n > 0 && *rc::gen::arbitrary<bool>()) {
+        c.positions.resize(n);
+        for (std::size_t i = 0; i < n; ++i) c.positions[i] = static_cast<std::uint32_t>(i);
+        for (std::size_t i = n - 1; i > 0; --i) {
+          std::swap(c.positions[i], c.positions[*rc::gen::inRange<std::size_t>(0, i + 1)]);
+        }
+        for (auto& pos : c.positions) {
+          if (*rc::gen::weightedElement<bool>({{1, true}, {4, false}})) pos = UINT32_MAX;
+        }
       }
     }
     return c;

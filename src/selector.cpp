@@ -555,14 +555,14 @@ class selection_run {
     while (out_.levels[i] < to) install(i, *p.next_up_level(out_.levels[i]), install_step::upgrade);
   }
 
-  // Step 3 of the cache-aware mode (SEL-11). The prompt is the resident pages in table
-  // order (RP-7), so a provider's cache keeps the prefix up to the first page whose level
-  // changed. Keeping every page at its last level and appending the new pages (those after
-  // the last page resident in the last assembly) at their top level changes nothing that
-  // was cached. It is done while it leaves a reserve of the upgrade budget; when it no
-  // longer does, one rebalance ranks all pages as clawvm does but spends only part of the
-  // budget, so that the following turns can append again (hysteresis: levels change at
-  // rebalances, not every turn).
+  // Step 3 of the cache-aware mode (SEL-11). A provider's cache keeps the prompt up to its
+  // first changed piece, and this mode's prompt is in the stable order (RP-11). Keeping
+  // every page at its last level and appending the new pages (those after the last page
+  // resident in the last assembly) at their top level changes nothing that was cached. It
+  // is done while it leaves a reserve of the upgrade budget; when it no longer does, one
+  // rebalance holds the start of the last prompt and ranks the other pages as clawvm does,
+  // spending only part of the budget, so that the following turns can append again
+  // (hysteresis: levels change at rebalances, not every turn).
   void upgrade_cache_aware() {
     const std::size_t n = pages_.size();
     std::size_t appended_from = 0;
