@@ -19,6 +19,17 @@ set_tests_properties(cli.generate PROPERTIES FIXTURES_SETUP clawvm_generated_wor
 add_test(NAME cli.generate_replay
   COMMAND clawvm_cli replay ${_clawvm_sweep_work}/drift.workload.jsonl --policy all --budget 180)
 set_tests_properties(cli.generate_replay PROPERTIES FIXTURES_REQUIRED clawvm_generated_workload)
+# CLI-6, RP-10: the cache columns. Under the default 1 024-token minimum these few-hundred-
+# token prompts are never cached; with a 32-token minimum they are.
+add_test(NAME cli.replay_cache_default
+  COMMAND clawvm_cli replay ${_clawvm_sweep_work}/drift.workload.jsonl --policy cache_aware --budget 500)
+add_test(NAME cli.replay_cache_min_tokens
+  COMMAND clawvm_cli replay ${_clawvm_sweep_work}/drift.workload.jsonl --policy cache_aware --budget 500
+          --cache-min-tokens 32 --cache-ttl-turns 5)
+set_tests_properties(cli.replay_cache_default PROPERTIES FIXTURES_REQUIRED clawvm_generated_workload
+  PASS_REGULAR_EXPRESSION "cache_aware +500 +96 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9]+ +0\\.000 +0 ")
+set_tests_properties(cli.replay_cache_min_tokens PROPERTIES FIXTURES_REQUIRED clawvm_generated_workload
+  PASS_REGULAR_EXPRESSION "cache_aware +500 +96 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +[0-9]+ +0\\.[0-9]*[1-9][0-9]* +[1-9]")
 add_test(NAME cli.generate_bad_family
   COMMAND ${CMAKE_COMMAND} -DCMD=$<TARGET_FILE:clawvm_cli>\;generate\;--family\;nosuch\;--out\;${_clawvm_sweep_work}/x.jsonl
           -DEXPECT_CODE=2 -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake)

@@ -92,11 +92,11 @@ TEST_CASE("RL-16 a rewriting harness breaks the prefix where the appending one d
   CHECK(rewriting.counts().cache_write_tokens == 1200 + 1500);
 }
 
-// SEL-11 and RP-11 on the Tier-2 families (spec/real.md RL-15, the synthetic note): their
+// SEL-11 and RP-11 on the Tier-2 families (spec/selector.md SEL-11, the synthetic note): their
 // prompts (a few hundred tokens) are under any provider's minimum, so the cache is measured
 // with a 32-token minimum (1 024 scaled by 500 / 16 384). On every family at budgets 180
 // and 500 the cache-aware assembly reads at least as much of its prompt from the cache as
-// ClawVM's, strictly more somewhere, with the same faults.
+// ClawVM's, somewhere more than 0.1 more, with the same faults.
 TEST_CASE("SEL-11 on the Tier-2 families: cache_aware keeps more of its prompt cached, with clawvm's faults",
           "[SEL-11][RP-11]") {
   bool strictly_more = false;
