@@ -105,8 +105,8 @@ demand_outcome engine::on_demand(std::string_view page_id, level wanted) {
 tool_result engine::on_tool_call(std::string_view tool_name, std::string_view arguments_json,
                                  const page_spec& result) {
   tool_result out;
-  auto signature = canonical_tool_signature(tool_name, arguments_json);
-  if (!signature) {
+  const std::string* signature = signatures_.signature(tool_name, arguments_json);
+  if (signature == nullptr) {
     out.outcome = tool_outcome::rejected;
     out.reason = reason_code::schema_invalid;
     if (trace_.enabled()) {
@@ -115,14 +115,14 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     return out;
   }
   out.signature = *signature;
-  std::string result_id = result.id;
-  auto known = tool_results_.find(out.signature);
+  auto known = tool_results_.find(*signature);
   std::optional<page_index> previous;
   if (known != tool_results_.end()) previous = pages_.find(known->second);
+  std::optional<page_index> result_page;  // the page that holds the call's result
 
   if (previous) {
+    result_page = previous;
     page& p = pages_.at(*previous);
-    result_id = p.id;
     // The result is still usable if its content is resident, or its pointer resolves.
     // A result not yet assembled since its call is still in the turn's context (FT-3).
     const bool usable = !p.ever_resident || p.resident >= level::structured ||
@@ -132,16 +132,28 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
       ++counters_.duplicate_signature_alerts;
     } else {
       out.outcome = tool_outcome::duplicate_tool_fault;
-      page_spec rerun = result;
-      rerun.id = p.id;  // the re-run refreshes the same evidence page
-      out.reason = replace_page(rerun);
+      // The re-run refreshes the same evidence page (a copy only when the harness named
+      // the new result differently).
+      if (result.id == p.id) {
+        out.reason = replace_page(result);
+      } else {
+        page_spec rerun = result;
+        rerun.id = p.id;
+        out.reason = replace_page(rerun);
+      }
     }
   } else {
     out.reason = pages_.ingest(result);
     trace_ingest(result.id, out.reason);
-    if (out.reason == reason_code::ok) tool_results_[out.signature] = result.id;
+    if (out.reason == reason_code::ok) {
+      tool_results_[out.signature] = result.id;
+      result_page = pages_.find(result.id);
+    }
   }
   if (out.reason != reason_code::ok) out.outcome = tool_outcome::rejected;
+  // Read after the replace or ingest: either may move page strings.
+  const std::string_view result_id = result_page ? std::string_view{pages_.at(*result_page).id}
+                                                 : std::string_view{result.id};
 
   if (trace_.enabled()) {
     trace_.emit(turn_, trace_events::tool_call{tool_name, out.outcome, out.reason, true, out.signature, result_id});
@@ -151,10 +163,9 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
   }
   if (out.outcome != tool_outcome::rejected) {
     // The model reads the result this turn: demand it at full.
-    const auto where = pages_.find(result_id);
-    Expects(where.has_value());
-    touch(*where);
-    demands_.push_back({*where, level::full});
+    Expects(result_page.has_value());
+    touch(*result_page);
+    demands_.push_back({*result_page, level::full});
   }
   return out;
 }
@@ -216,25 +227,7 @@ void engine::run_selection(selection_kind kind) {
   select_representations(request, config_.policy.selector, selection_, scratch_, trace_.enabled());
 
   auto all = pages_.pages();
-  // Install the selection. Where the mirror says the page already has its level, the
-  // page is not touched: it was set (and marked ever_resident) when it got that level.
-  if (resident_mirror_generation_ != pages_.generation()) forget_residency();
-  const std::size_t mirrored = std::min(resident_mirror_.size(), all.size());
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    const level l = selection_.levels[i];
-    if (i < mirrored && resident_mirror_[i] == l) continue;
-    all[i].resident = l;
-    // A page once resident can be evicted: a later demand for it is a refetch (FT-2).
-    if (l != level::none) all[i].ever_resident = true;
-  }
-  resident_mirror_.assign(selection_.levels.begin(),
-                          selection_.levels.begin() + static_cast<std::ptrdiff_t>(all.size()));
-  resident_mirror_generation_ = pages_.generation();
-#ifndef NDEBUG
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    Ensures(all[i].resident == selection_.levels[i] && (all[i].resident == level::none || all[i].ever_resident));
-  }
-#endif
+  install_selection(all);
   counters_.physical_insufficiency += selection_.unmet.size();
   // The billed prompt is a turn's (RP-10); a restore rebuilds the context but sends nothing.
   if (stable_assembly_on() && !restore) assembly_.assemble(table_order_prompt(all, selection_.levels));
@@ -267,6 +260,40 @@ void engine::run_selection(selection_kind kind) {
   }
 }
 
+void engine::install_selection(gsl::span<page> all) {
+  const auto& levels = selection_.levels;
+  const auto install = [&](std::size_t i) {
+    all[i].resident = levels[i];
+    // A page once resident can be evicted: a later demand for it is a refetch (FT-2).
+    if (levels[i] != level::none) all[i].ever_resident = true;
+  };
+  if (resident_mirror_generation_ != pages_.generation()) {
+    for (std::size_t i = 0; i < all.size(); ++i) install(i);
+    resident_mirror_.assign(levels.begin(), levels.begin() + static_cast<std::ptrdiff_t>(all.size()));
+  } else {
+    // The mirror is the pages' residency: only a page resident before (resident_pages_)
+    // or now (selection_.installed) can differ from its level, and only those are
+    // visited. Pages ingested since the last install are not resident.
+    resident_mirror_.resize(all.size(), level::none);
+    const auto follow = [&](page_index i) {
+      if (resident_mirror_[i] == levels[i]) return;
+      install(i);
+      resident_mirror_[i] = levels[i];
+    };
+    for (const page_index i : resident_pages_) follow(i);
+    for (const page_index i : selection_.installed) follow(i);
+  }
+  resident_pages_.assign(selection_.installed.begin(), selection_.installed.end());
+  resident_mirror_generation_ = pages_.generation();
+#ifndef NDEBUG
+  // Checked against the full pass it replaces in every debug build.
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    Ensures(all[i].resident == levels[i] && (all[i].resident == level::none || all[i].ever_resident));
+    Ensures(resident_mirror_[i] == levels[i]);
+  }
+#endif
+}
+
 const std::vector<page_index>& engine::hard_pinned_pages() {
   if (hard_pinned_generation_ != pages_.generation()) {
     hard_pinned_.clear();
@@ -297,9 +324,11 @@ prompt engine::assembled_prompt() const {
 
 reason_code engine::replace_page(const page_spec& spec) {
   const reason_code rc = pages_.replace(spec);
-  // replace may lower the page's level (to none when the new spec lacks it): the mirror
-  // follows the page.
+  // replace may lower the page's level (to none when the new spec lacks it), never raise
+  // it: the mirror follows the page, and the page stays in resident_pages_ (a superset of
+  // the resident pages is enough).
   if (const auto i = pages_.find(spec.id); i && *i < resident_mirror_.size()) {
+    Expects(pages_.at(*i).resident <= resident_mirror_[*i]);
     resident_mirror_[*i] = pages_.at(*i).resident;
   }
   return rc;

@@ -20,7 +20,7 @@ bool printable_ascii(std::string_view s) {
 }
 }  // namespace
 
-reason_code page_table::build(const page_spec& spec, page& out) {
+reason_code page_table::validate(const page_spec& spec, page_shape& shape) {
   if (spec.id.empty() || spec.id.size() > page_id_bytes_max || !printable_ascii(spec.id)) {
     return reason_code::invalid_page_id;
   }
@@ -53,19 +53,40 @@ reason_code page_table::build(const page_spec& spec, page& out) {
     first = false;
   }
 
+  shape.type = *type;
+  shape.present_levels = present;
+  return reason_code::ok;
+}
+
+void page_table::fill(const page_spec& spec, const page_shape& shape, page& out) {
+  // Assignments: filling a page that exists reuses its strings' buffers.
+  const page_traits& traits = traits_of(shape.type);
   out.id = spec.id;
   out.provenance = spec.provenance;
-  out.type = *type;
+  out.type = shape.type;
   out.scope = spec.scope.value_or(traits.default_scope);
   out.pin = spec.pin.value_or(traits.default_pin);
   out.recompute_cost = spec.recompute_cost;
   out.base_utility = spec.base_utility;
-  out.present_levels = present;
+  out.present_levels = shape.present_levels;
   for (level l : all_levels) {
     if (l == level::none) continue;  // never present (checked above); it has no slot
     const auto& rep = spec.representations[index_of(l)];
-    out.representations[index_of(l)] = rep ? *rep : representation{};
+    representation& slot = out.representations[index_of(l)];
+    if (rep) {
+      slot.content = rep->content;
+      slot.tokens = rep->tokens;
+    } else {
+      slot.content.clear();
+      slot.tokens = 0;
+    }
   }
+}
+
+reason_code page_table::build(const page_spec& spec, page& out) {
+  page_shape shape;
+  if (const auto rc = validate(spec, shape); rc != reason_code::ok) return rc;
+  fill(spec, shape, out);
   return reason_code::ok;
 }
 
@@ -134,39 +155,45 @@ reason_code page_table::ingest(const page_spec& spec) {
 reason_code page_table::replace(const page_spec& spec) {
   const auto where = find(spec.id);
   if (!where) return reason_code::unknown_page;
-  page rebuilt;
-  if (const auto rc = build(spec, rebuilt); rc != reason_code::ok) return rc;
+  page_shape shape;
+  if (const auto rc = validate(spec, shape); rc != reason_code::ok) return rc;
   page& current = pages_[*where];
-  if (rebuilt.type != current.type) return reason_code::page_type_mismatch;
+  if (shape.type != current.type) return reason_code::page_type_mismatch;
   // Pin class and scope are the page's identity for enforcement: an update may not demote
   // a hard-pinned page or move it between scopes. Left unset, they are kept.
   if ((spec.pin && *spec.pin != current.pin) || (spec.scope && *spec.scope != current.scope)) {
     return reason_code::pin_or_scope_change;
   }
-  rebuilt.pin = current.pin;
-  rebuilt.scope = current.scope;
-  rebuilt.recency = current.recency;
-  rebuilt.dirty = current.dirty;
-  rebuilt.ever_resident = current.ever_resident;
+  // Filled in place (a tool re-run replaces a page every few turns: no allocation when
+  // the new content fits the old buffers). Recency, dirty and ever_resident are not
+  // fill()'s: they stay. Pin and scope stay too (checked equal or left unset above).
+  const pin_class pin = current.pin;
+  const clawvm::scope scope = current.scope;
+  const level was_resident = current.resident;
+  // Anything an order over pages may use (the selector's caches: orders, pointer tokens,
+  // the tokens of the first step up from none) renews the generation when it changes.
+  const auto lowest = [](const page& p) { return p.tokens_at(p.next_up_level(level::none).value_or(level::none)); };
+  const std::uint8_t present_before = current.present_levels;
+  const std::uint32_t pointer_before = current.tokens_at(level::pointer);
+  const std::uint32_t lowest_before = lowest(current);
+  const double recompute_before = current.recompute_cost;
+  const double utility_before = current.base_utility;
+  fill(spec, shape, current);
+  current.pin = pin;
+  current.scope = scope;
   // The page stays resident: at its old level, or at the highest level the new content
   // has below it (the floor at worst). The next assembly re-decides it; evicting it here
   // would turn an update into a spurious refetch (PG-9).
-  rebuilt.resident = level::none;
-  if (current.resident != level::none) {
-    for (auto l = std::optional<level>{rebuilt.floor()}; l && *l <= current.resident; l = rebuilt.next_up_level(*l)) {
-      rebuilt.resident = *l;
+  current.resident = level::none;
+  if (was_resident != level::none) {
+    for (auto l = std::optional<level>{current.floor()}; l && *l <= was_resident; l = current.next_up_level(*l)) {
+      current.resident = *l;
     }
   }
-  // Same id and type by construction; anything else an order over pages may use (the
-  // selector's caches: orders, pointer tokens, the tokens of the first step up from none)
-  // renews the generation. != is also true for a NaN: renews.
-  const auto lowest = [](const page& p) { return p.tokens_at(p.next_up_level(level::none).value_or(level::none)); };
-  const bool same_static = rebuilt.pin == current.pin && rebuilt.present_levels == current.present_levels &&
-                           rebuilt.tokens_at(level::pointer) == current.tokens_at(level::pointer) &&
-                           lowest(rebuilt) == lowest(current) &&
-                           !(rebuilt.recompute_cost != current.recompute_cost) &&
-                           !(rebuilt.base_utility != current.base_utility);
-  current = std::move(rebuilt);
+  // != is also true for a NaN: renews.
+  const bool same_static = current.present_levels == present_before &&
+                           current.tokens_at(level::pointer) == pointer_before && lowest(current) == lowest_before &&
+                           !(current.recompute_cost != recompute_before) && !(current.base_utility != utility_before);
   if (!same_static) renew_generation();
   return reason_code::ok;
 }

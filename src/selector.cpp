@@ -303,26 +303,6 @@ level serving_level(const page& p, level wanted) noexcept {
   return p.top_level();
 }
 
-double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
-                    std::uint32_t future_demands) noexcept {
-  const double pin_boost = p.pin == pin_class::hard ? w.pin_hard
-                           : p.pin == pin_class::soft ? w.pin_soft
-                                                      : 0.0;
-  switch (mode) {
-    case upgrade_mode::none:
-    case upgrade_mode::lru: return p.recency;
-    case upgrade_mode::recency:
-      return p.base_utility + w.hybrid_recency * p.recency + w.hybrid_recompute * p.recompute_cost;
-    case upgrade_mode::clawvm:
-    case upgrade_mode::cache_aware:
-      return p.base_utility + pin_boost + w.recency * p.recency + w.recompute * p.recompute_cost;
-    case upgrade_mode::oracle:
-      return p.base_utility + pin_boost + w.recency * p.recency + w.recompute * p.recompute_cost +
-             w.future * static_cast<double>(future_demands);
-  }
-  return 0.0;
-}
-
 namespace {
 
 // One selection, step by step as spec/selector.md writes it: the floor set (SEL-5), step
@@ -351,6 +331,7 @@ class selection_run {
     out_.tokens_budget = request_.tokens_budget;
     out_.unmet.clear();
     out_.decisions.clear();
+    out_.installed.clear();
     measure_floor_set();
     install_required_set();
     if (policy_.prefetch_pointers) prefetch_pointers();
@@ -365,11 +346,16 @@ class selection_run {
  private:
   void install(page_index i, level to, install_step step) {
     const level from = out_.levels[i];
-    const std::uint32_t extra = pages_[i].tokens_at(to) - pages_[i].tokens_at(from);
-    Expects(extra <= remaining_);
+    install_extra(i, to, step, pages_[i].tokens_at(to) - pages_[i].tokens_at(from));
+  }
+  // install() when the step's extra tokens are known (the prefetch walk caches them).
+  [[gnu::always_inline]] void install_extra(page_index i, level to, install_step step, std::uint32_t extra) {
+    const level from = out_.levels[i];
+    Expects(extra <= remaining_ && to > from);
     out_.levels[i] = to;
     remaining_ -= extra;
     out_.tokens_used += extra;
+    if (from == level::none) out_.installed.push_back(i);
     if (record_decisions_) out_.decisions.push_back({i, from, to, step, extra});
   }
 
@@ -452,7 +438,7 @@ class selection_run {
       const auto& walk_tokens = scratch_.prefetch_tokens;
       for (std::size_t k = 0; k < walk.size() && remaining_ > 0; ++k) {
         if (out_.levels[walk[k]] == level::none && walk_tokens[k] <= remaining_) {
-          install(walk[k], level::pointer, install_step::prefetch);
+          install_extra(walk[k], level::pointer, install_step::prefetch, walk_tokens[k]);
         }
       }
       return;
@@ -486,14 +472,18 @@ class selection_run {
 
   // The step of page i from `from`, if there is one that fits what is left now.
   bool next_step(page_index i, level from, candidate& c) const {
+    const std::uint32_t future = request_.future_demands.empty() ? 0U : request_.future_demands[i];
+    return step_with_utility(i, from, page_utility(pages_[i], policy_.upgrades, policy_.weights, future), c);
+  }
+  // The same, given the page's utility: it does not change during a selection, so a
+  // page's later steps reuse the one its first step computed.
+  bool step_with_utility(page_index i, level from, double utility, candidate& c) const {
     const page& p = pages_[i];
     const auto to = p.next_up_level(from);
     if (!to) return false;
     const std::uint32_t extra = p.tokens_at(*to) - p.tokens_at(from);
     if (extra > remaining_) return false;
-    const std::uint32_t future = request_.future_demands.empty() ? 0U : request_.future_demands[i];
-    const double u = page_utility(p, policy_.upgrades, policy_.weights, future);
-    c = candidate{u / static_cast<double>(extra), i, id_cmp_.rank_of(i), from, *to, extra};
+    c = candidate{utility / static_cast<double>(extra), utility, i, id_cmp_.rank_of(i), from, *to, extra};
     return true;
   }
 
@@ -521,23 +511,60 @@ class selection_run {
       // (next_step would say so after reading the page).
       if (cached_ && out_.levels[i] == level::none && scratch_.first_step_tokens[i] > remaining_) continue;
       if (held != nullptr && (*held)[i] != 0U) continue;
-      if (next_step(gsl::narrow_cast<page_index>(i), out_.levels[i], c)) heap.push_back(c);
+      // Written in place: a candidate built aside and copied in was read back before its
+      // narrow fields' stores had landed (a store-forwarding stall per page).
+      heap.emplace_back();
+      if (!next_step(gsl::narrow_cast<page_index>(i), out_.levels[i], heap.back())) heap.pop_back();
     }
-    std::make_heap(heap.begin(), heap.end(), heap_less);
     // No step in the heap is smaller than this (a lower bound: popping does not raise
     // it). Once less than that is left, nothing more can apply and the pass ends: the
     // remaining pops would all be skipped.
     std::uint32_t smallest_extra = UINT32_MAX;
     for (const candidate& h : heap) smallest_extra = std::min(smallest_extra, h.tokens_extra);
+    if (heap.size() <= sorted_walk_max) {
+      ++scratch_.sorted_walks;
+      upgrade_sorted(heap, smallest_extra);
+      return;
+    }
+    ++scratch_.heap_walks;
+    std::make_heap(heap.begin(), heap.end(), heap_less);
     while (!heap.empty() && remaining_ > 0 && remaining_ >= smallest_extra) {
       std::pop_heap(heap.begin(), heap.end(), heap_less);
       const candidate top = heap.back();
       heap.pop_back();
       if (top.tokens_extra > remaining_) continue;
       install(top.page, top.to, install_step::upgrade);
-      if (next_step(top.page, top.to, c) && before(top, c)) {
+      if (step_with_utility(top.page, top.to, top.utility, c) && before(top, c)) {
         heap.push_back(c);
         std::push_heap(heap.begin(), heap.end(), heap_less);
+        smallest_extra = std::min(smallest_extra, c.tokens_extra);
+      }
+    }
+  }
+
+  // Step 3 over a few candidates (a small session's every turn): the same walk as the
+  // heap's, over the candidates sorted once in before() order, a page's next step
+  // inserted among the ones not walked yet. It ranks after the step just applied, so it
+  // lands after the walk's position and is reached in rank order, as a pop would reach
+  // it. For a few dozen candidates an insertion sort and a short shift cost less than a
+  // heap's sifts (issue 14); selector_equivalence_test runs both sides of the threshold.
+  static constexpr std::size_t sorted_walk_max = 32;
+  void upgrade_sorted(std::vector<candidate>& steps, std::uint32_t smallest_extra) {
+    for (std::size_t k = 1; k < steps.size(); ++k) {
+      const candidate x = steps[k];
+      std::size_t j = k;
+      for (; j > 0 && before(x, steps[j - 1]); --j) steps[j] = steps[j - 1];
+      steps[j] = x;
+    }
+    candidate c{};
+    for (std::size_t k = 0; k < steps.size() && remaining_ > 0 && remaining_ >= smallest_extra; ++k) {
+      const candidate top = steps[k];
+      if (top.tokens_extra > remaining_) continue;
+      install(top.page, top.to, install_step::upgrade);
+      if (step_with_utility(top.page, top.to, top.utility, c) && before(top, c)) {
+        const auto at = std::upper_bound(steps.begin() + static_cast<std::ptrdiff_t>(k) + 1, steps.end(), c,
+                                         [this](const candidate& a, const candidate& b) { return before(a, b); });
+        steps.insert(at, c);
         smallest_extra = std::min(smallest_extra, c.tokens_extra);
       }
     }

@@ -1,5 +1,7 @@
 #include "clawvm/tool_signature.hpp"
 
+#include <cstring>
+
 #include "clawvm/merge_rules.hpp"
 
 namespace clawvm {
@@ -12,6 +14,18 @@ std::optional<std::string> canonical_tool_signature(std::string_view tool_name,
   sig.reserve(tool_name.size() + canonical.text.size() + 2);
   sig.append(tool_name).append("(").append(canonical.text).append(")");
   return sig;
+}
+
+const std::string* tool_signature_memo::signature(std::string_view tool_name, std::string_view arguments_json) {
+  const std::uint64_t name_bytes = tool_name.size();
+  key_.resize(sizeof name_bytes);
+  std::memcpy(key_.data(), &name_bytes, sizeof name_bytes);
+  key_.append(tool_name).append(arguments_json);
+  if (const auto known = memo_.find(std::string_view{key_}); known != memo_.end()) return &known->second;
+  auto computed = canonical_tool_signature(tool_name, arguments_json);
+  if (!computed) return nullptr;
+  if (memo_.size() >= entries_max_) memo_.clear();
+  return &memo_.emplace(key_, std::move(*computed)).first->second;
 }
 
 }  // namespace clawvm

@@ -192,6 +192,8 @@ void require_fresh_orders(const page_table& t, const selector_scratch& cached) {
 TEST_CASE("optimised selector equals the reference on random sessions", "[selector][equivalence]") {
   std::size_t decisions = 0;
   std::size_t requests = 0;
+  std::uint64_t sorted_walks = 0;
+  std::uint64_t heap_walks = 0;
   for (std::uint64_t seed = 1; seed <= 400; ++seed) {
     CAPTURE(seed);
     rng_t rng(seed * 0x9e3779b97f4a7c15ULL);
@@ -206,10 +208,15 @@ TEST_CASE("optimised selector equals the reference on random sessions", "[select
       decisions += check_one(rng, t, scratch);
       ++requests;
     }
+    sorted_walks += scratch.sorted_walks;
+    heap_walks += scratch.heap_walks;
   }
-  // The cases are not degenerate: many installs were compared.
+  // The cases are not degenerate: many installs were compared, and step 3 ran both as
+  // a sorted walk (a few candidates) and as a heap (many).
   CHECK(requests == 4800);
   CHECK(decisions > 50000);
+  CHECK(sorted_walks > 1000);
+  CHECK(heap_walks > 100);
 }
 
 TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equivalence]") {

@@ -21,6 +21,7 @@
 #include "clawvm/policy.hpp"
 #include "clawvm/selector.hpp"
 #include "clawvm/stable_assembly.hpp"
+#include "clawvm/tool_signature.hpp"
 
 namespace clawvm {
 
@@ -140,6 +141,7 @@ class engine {
   std::vector<std::uint32_t> future_demands_;
   std::map<std::string, std::vector<update>> pending_;  // by page id: ordered, deterministic
   std::map<std::string, std::string> tool_results_;     // signature -> result page id
+  tool_signature_memo signatures_;                      // FT-3 signatures of calls seen
   std::string session_id_;
   std::uint64_t turn_ = 0;
   std::vector<page_index> warm_;         // every page whose recency is not 0, once
@@ -148,11 +150,15 @@ class engine {
   std::vector<page_index> hard_pinned_;  // pin == hard, in index order
   std::uint64_t hard_pinned_generation_ = 0;
   std::size_t hard_pinned_scanned_ = 0;  // pages [0, this) are in hard_pinned_ when hard
-  // page.resident of pages [0, size) for one generation, so that installing a selection
-  // writes only the pages whose level changed. Every write of page.resident outside
-  // run_selection goes through forget_residency.
+  // page.resident of pages [0, size) for one generation (0: forgotten), so that
+  // installing a selection visits only what was or is resident and writes only the pages
+  // whose level changed. Every write of page.resident outside run_selection goes through
+  // forget_residency or replace_page.
   std::vector<level> resident_mirror_;
   std::uint64_t resident_mirror_generation_ = 0;
+  std::vector<page_index> resident_pages_;  // every page the mirror says is resident (maybe more)
+  // Sets page.resident (and ever_resident) from selection_, and the mirror with it.
+  void install_selection(gsl::span<page> all);
   // The cache_aware mode only (SEL-11, RP-11): the prompts assembled in stable order, and
   // each page's position in the last one (by page index; UINT32_MAX: not in it), which its
   // rebalance reads.
@@ -160,7 +166,11 @@ class engine {
   void place_in_last_prompt();
   stable_assembly assembly_;
   std::vector<std::uint32_t> prompt_positions_;
-  void forget_residency() noexcept { resident_mirror_.clear(); }
+  void forget_residency() noexcept {
+    resident_mirror_.clear();
+    resident_pages_.clear();
+    resident_mirror_generation_ = 0;
+  }
 };
 
 }  // namespace clawvm

@@ -100,24 +100,15 @@ struct page {
   level floor() const noexcept { return floor_of(type); }
 
   // The next level up that this page has a representation for (from none: its floor).
+  // These three are table lookups (page_traits.hpp, "Walks over a page's present levels").
   std::optional<level> next_up_level(level current) const noexcept {
-    for (auto l = next_up(type, current); l; l = next_up(type, *l)) {
-      if (has(*l)) return l;
-    }
-    return std::nullopt;
+    return next_present_up(type, present_levels, current);
   }
   // The highest level this page has a representation for (none: it has none).
-  level top_level() const noexcept {
-    level top = level::none;
-    for (auto l = next_up_level(level::none); l; l = next_up_level(*l)) top = *l;
-    return top;
-  }
+  level top_level() const noexcept { return top_present(type, present_levels); }
   // The lowest present level at or above `wanted` (a demand is served at or above it).
   std::optional<level> lowest_present_at_least(level wanted) const noexcept {
-    for (auto l = std::optional<level>{floor()}; l; l = next_up(type, *l)) {
-      if (*l >= wanted && has(*l)) return l;
-    }
-    return std::nullopt;
+    return clawvm::lowest_present_at_least(type, present_levels, wanted);
   }
 };
 

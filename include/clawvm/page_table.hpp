@@ -84,6 +84,14 @@ class page_table {
 
   // Builds a page from a spec without inserting it (shared by ingest and replace).
   static reason_code build(const page_spec& spec, page& out);
+  // build() in two halves: the checks (the page's type and present levels, or why the
+  // spec is rejected), then the assignments, which replace() makes on the page in place.
+  struct page_shape {
+    page_type type = page_type::conversation;
+    std::uint8_t present_levels = 0;
+  };
+  static reason_code validate(const page_spec& spec, page_shape& shape);
+  static void fill(const page_spec& spec, const page_shape& shape, page& out);
 
  private:
   static std::uint64_t next_generation() noexcept;

@@ -145,4 +145,83 @@ constexpr std::optional<level> next_down(page_type t, level current) noexcept {
   return std::nullopt;
 }
 
+// ---- Walks over a page's present levels, as O(1) lookups ----
+// A page has a representation at some of its chain's levels (a bit per level, bit
+// index_of(l); page::present_levels). The selector asks three questions of those sets in
+// its inner loops: the next present level up, the lowest present level at or above a
+// level, and the highest present level. Each is a short chain walk (the functions below);
+// the tables fold every answer, for every type, set and level, at compile time, so a
+// question is one load (issue 14: a turn's fixed cost). tests/static checks the tables
+// against the walks for every input.
+
+inline constexpr std::size_t present_set_count = std::size_t{1} << level_count;
+
+constexpr bool present_in(std::uint8_t present, level l) noexcept {
+  return (present & (1U << index_of(l))) != 0U;
+}
+// The next level up from `current` along t's chain that is present (from none: the
+// lowest present one); nullopt when there is none.
+constexpr std::optional<level> walk_next_present_up(page_type t, std::uint8_t present, level current) noexcept {
+  for (auto l = next_up(t, current); l; l = next_up(t, *l)) {
+    if (present_in(present, *l)) return l;
+  }
+  return std::nullopt;
+}
+// The lowest present chain level at or above `wanted`; nullopt when there is none.
+constexpr std::optional<level> walk_lowest_present_at_least(page_type t, std::uint8_t present, level wanted) noexcept {
+  for (auto l = std::optional<level>{floor_of(t)}; l; l = next_up(t, *l)) {
+    if (*l >= wanted && present_in(present, *l)) return l;
+  }
+  return std::nullopt;
+}
+// The highest present chain level; none when nothing is present.
+constexpr level walk_top_present(page_type t, std::uint8_t present) noexcept {
+  level top = level::none;
+  for (auto l = walk_next_present_up(t, present, level::none); l; l = walk_next_present_up(t, present, *l)) top = *l;
+  return top;
+}
+
+namespace detail {
+inline constexpr std::uint8_t no_level = 0xFF;  // nullopt in the tables
+struct present_walk_tables {
+  using by_level = std::array<std::uint8_t, level_count>;
+  std::array<std::array<by_level, present_set_count>, page_type_count> next_up{};
+  std::array<std::array<by_level, present_set_count>, page_type_count> at_least{};
+  std::array<std::array<level, present_set_count>, page_type_count> top{};
+};
+constexpr std::uint8_t encode(std::optional<level> l) noexcept {
+  return l ? static_cast<std::uint8_t>(index_of(*l)) : no_level;
+}
+constexpr present_walk_tables fold_present_walks() {
+  present_walk_tables out{};
+  for (page_type t : all_page_types) {
+    for (std::size_t set = 0; set < present_set_count; ++set) {
+      const auto present = static_cast<std::uint8_t>(set);
+      for (level l : all_levels) {
+        out.next_up[index_of(t)][set][index_of(l)] = encode(walk_next_present_up(t, present, l));
+        out.at_least[index_of(t)][set][index_of(l)] = encode(walk_lowest_present_at_least(t, present, l));
+      }
+      out.top[index_of(t)][set] = walk_top_present(t, present);
+    }
+  }
+  return out;
+}
+inline constexpr present_walk_tables present_walks = fold_present_walks();
+constexpr std::optional<level> decode(std::uint8_t l) noexcept {
+  if (l == no_level) return std::nullopt;
+  return static_cast<level>(l);
+}
+}  // namespace detail
+
+// The tables' answers: the same as the walk_* functions, in one load.
+constexpr std::optional<level> next_present_up(page_type t, std::uint8_t present, level current) noexcept {
+  return detail::decode(detail::present_walks.next_up[index_of(t)][present % present_set_count][index_of(current)]);
+}
+constexpr std::optional<level> lowest_present_at_least(page_type t, std::uint8_t present, level wanted) noexcept {
+  return detail::decode(detail::present_walks.at_least[index_of(t)][present % present_set_count][index_of(wanted)]);
+}
+constexpr level top_present(page_type t, std::uint8_t present) noexcept {
+  return detail::present_walks.top[index_of(t)][present % present_set_count];
+}
+
 }  // namespace clawvm

@@ -130,6 +130,10 @@ struct selection {
   bool floor_set_fits = true;
   std::vector<unmet_requirement> unmet;
   std::vector<install_decision> decisions;  // only when asked to record them
+  // Every page whose level is not none, once each, in the order each got its first level:
+  // what a caller installing the selection visits besides what was resident before, so
+  // that installing costs what is resident, not the table (issue 14).
+  std::vector<page_index> installed;
 };
 
 // Reusable buffers (no allocation per turn in steady state) and orders over the pages
@@ -139,7 +143,8 @@ struct selection {
 struct selector_scratch {
   std::vector<page_index> order;
   struct candidate {
-    double score;
+    double score;    // utility / tokens_extra
+    double utility;  // the page's (SEL-6), for its next step
     page_index page;
     std::uint32_t id_rank;  // the page's id_rank when cached, else 0
     level from;
@@ -170,14 +175,36 @@ struct selector_scratch {
   // How many batches of appended pages were merged into the orders rather than rebuilt
   // (a count for tests and benchmarks, like removals_followed).
   std::uint64_t batches_merged = 0;
+  // Step 3 walks over a few candidates (sorted) and over many (a heap): counts for the
+  // tests, which must reach both sides of the threshold.
+  std::uint64_t sorted_walks = 0;
+  std::uint64_t heap_walks = 0;
 };
 
 // The level a demand for `wanted` is served at (SEL-3): the lowest present level at or
 // above max(wanted, floor); a page without one is served at its highest level.
 level serving_level(const page& p, level wanted) noexcept;
 
-double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
-                    std::uint32_t future_demands) noexcept;
+// Inline: step 3 computes it for every candidate (issue 14).
+inline double page_utility(const page& p, upgrade_mode mode, const utility_weights& w,
+                           std::uint32_t future_demands) noexcept {
+  const double pin_boost = p.pin == pin_class::hard ? w.pin_hard
+                           : p.pin == pin_class::soft ? w.pin_soft
+                                                      : 0.0;
+  switch (mode) {
+    case upgrade_mode::none:
+    case upgrade_mode::lru: return p.recency;
+    case upgrade_mode::recency:
+      return p.base_utility + w.hybrid_recency * p.recency + w.hybrid_recompute * p.recompute_cost;
+    case upgrade_mode::clawvm:
+    case upgrade_mode::cache_aware:
+      return p.base_utility + pin_boost + w.recency * p.recency + w.recompute * p.recompute_cost;
+    case upgrade_mode::oracle:
+      return p.base_utility + pin_boost + w.recency * p.recency + w.recompute * p.recompute_cost +
+             w.future * static_cast<double>(future_demands);
+  }
+  return 0.0;
+}
 
 // Fills `out` (resized to the page count). Deterministic: the same request and policy
 // give the same selection, byte for byte, whatever the scratch held before.

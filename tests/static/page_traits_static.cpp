@@ -1,4 +1,6 @@
 // Static tests of the page-traits table (spec/pages.md PG-2): compiling is the test.
+#include <initializer_list>
+
 #include "clawvm/page_traits.hpp"
 
 namespace clawvm::static_tests {
@@ -64,5 +66,40 @@ constexpr bool names_round_trip() {
   return !parse_page_type("Bootstrap").has_value() && !parse_level("").has_value();
 }
 static_assert(names_round_trip());
+
+}  // namespace clawvm::static_tests
+
+namespace clawvm::static_tests {
+
+// The folded walk tables (issue 14) give the chain walks' answers for every type, every
+// set of present levels and every level: the tables' indexing and encoding lose nothing.
+constexpr bool present_walk_tables_agree() {
+  for (page_type t : all_page_types) {
+    for (std::size_t set = 0; set < present_set_count; ++set) {
+      const auto present = static_cast<std::uint8_t>(set);
+      for (level l : all_levels) {
+        if (next_present_up(t, present, l) != walk_next_present_up(t, present, l)) return false;
+        if (lowest_present_at_least(t, present, l) != walk_lowest_present_at_least(t, present, l)) return false;
+      }
+      if (top_present(t, present) != walk_top_present(t, present)) return false;
+    }
+  }
+  return true;
+}
+static_assert(present_walk_tables_agree());
+
+// A few answers by hand: an evidence page with a pointer and full only goes pointer -> full;
+// a plan page without a structured level is served a structured demand at full.
+constexpr std::uint8_t bits(std::initializer_list<level> ls) {
+  std::uint8_t out = 0;
+  for (level l : ls) out = static_cast<std::uint8_t>(out | (1U << index_of(l)));
+  return out;
+}
+static_assert(next_present_up(page_type::evidence, bits({level::pointer, level::full}), level::none) == level::pointer);
+static_assert(next_present_up(page_type::evidence, bits({level::pointer, level::full}), level::pointer) == level::full);
+static_assert(!next_present_up(page_type::evidence, bits({level::pointer, level::full}), level::full));
+static_assert(lowest_present_at_least(page_type::plan, bits({level::pointer, level::full}), level::structured) == level::full);
+static_assert(top_present(page_type::bootstrap, bits({level::structured})) == level::structured);
+static_assert(top_present(page_type::conversation, 0) == level::none);
 
 }  // namespace clawvm::static_tests
