@@ -307,3 +307,26 @@ TEST_CASE("thrash index is (faults + alerts) / (hits + 1)", "[engine][FT-8]") {
   c.hits = 0;
   CHECK(c.thrash_index() == Approx(6.0));
 }
+
+TEST_CASE("tool_signature_memo answers what canonical_tool_signature answers", "[engine][FT-3]") {
+  // A memo of 3 entries, so it forgets (clears) several times over the rounds.
+  tool_signature_memo memo(3);
+  const std::vector<std::pair<std::string, std::string>> calls{
+      {"read", R"({"b":1, "a":2})"}, {"read", R"({"a":2,"b":1})"}, {"read", ""},  {"x", "[1, 2]"},
+      // Concatenated, these two are the same text: only the first is a valid call.
+      {"a(", "{}"},                  {"a", "({}"},                {"", "{}"},    {"read", "not json"},
+  };
+  std::size_t remembered = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& [tool, arguments] : calls) {
+      CAPTURE(round, tool, arguments);
+      const auto want = canonical_tool_signature(tool, arguments);
+      const std::string* got = memo.signature(tool, arguments);
+      REQUIRE((got != nullptr) == want.has_value());
+      if (got != nullptr) CHECK(*got == *want);
+      CHECK(memo.size() <= 3);
+      remembered = std::max(remembered, memo.size());
+    }
+  }
+  CHECK(remembered == 3);
+}
