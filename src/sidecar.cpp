@@ -2,6 +2,8 @@
 #include "clawvm/sidecar.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <utility>
@@ -66,6 +68,28 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   out += s;
   out += '"';
+}
+// Page ids are printable ASCII (PG-7): only a quote or a backslash needs escaping, and
+// two memchr scans rule both out without looking at each byte in turn.
+void append_page_id(std::string& out, std::string_view id) {
+  if (std::memchr(id.data(), '"', id.size()) != nullptr || std::memchr(id.data(), '\\', id.size()) != nullptr) {
+    append_json_string(out, id);
+    return;
+  }
+  out += '"';
+  out += id;
+  out += '"';
+}
+// Level wire names are plain lowercase words.
+void append_level(std::string& out, level l) {
+  out += '"';
+  out += to_string(l);
+  out += '"';
+}
+void append_number(std::string& out, std::uint64_t n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
 }
 std::string json_string(std::string_view s) {
   std::string out;
@@ -139,16 +163,30 @@ namespace {
 void set_selection_fields(sidecar::response_fields& out, const engine& e, const selection& sel,
                           std::uint64_t turn) {
   const auto pages = e.pages().pages();
+  const std::size_t n = std::min(pages.size(), sel.levels.size());
+  // The resident pages in table order: the selection's installed pages sorted, or a scan
+  // of every page when most of them are resident anyway.
+  std::vector<page_index> listed;
+  if (sel.installed.size() * 8 < n) {
+    for (const page_index i : sel.installed) {
+      if (i < n) listed.push_back(i);
+    }
+    std::sort(listed.begin(), listed.end());
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (sel.levels[i] != level::none) listed.push_back(static_cast<page_index>(i));
+    }
+  }
   std::string resident = "[";
-  for (std::size_t i = 0; i < pages.size() && i < sel.levels.size(); ++i) {
-    if (sel.levels[i] == level::none) continue;
+  resident.reserve(listed.size() * 64);
+  for (const page_index i : listed) {
     if (resident.size() > 1) resident += ',';
     resident += R"({"level":)";
-    append_json_string(resident, to_string(sel.levels[i]));
+    append_level(resident, sel.levels[i]);
     resident += R"(,"page":)";
-    append_json_string(resident, pages[i].id);
+    append_page_id(resident, pages[i].id);
     resident += R"(,"tokens":)";
-    resident += std::to_string(pages[i].tokens_at(sel.levels[i]));
+    append_number(resident, pages[i].tokens_at(sel.levels[i]));
     resident += '}';
   }
   resident += ']';
@@ -415,15 +453,16 @@ bool sidecar::parse_turn_demands(const json& value, std::vector<workload_event>&
     return false;
   }
   for (std::size_t i = 0; i < value.size(); ++i) {
-    const std::string where = fmt::format("demands[{}]", i);
+    // Formatted only for an error: a good turn's demands cost no text.
+    const auto where = [i] { return fmt::format("demands[{}]", i); };
     const json& element = value[i];
     if (!element.is_object()) {
-      field = where;
+      field = where();
       message = "must be an object with the fields of a demand event (page, level)";
       return false;
     }
     if (element.contains("event")) {
-      field = where + ".event";
+      field = where() + ".event";
       message = "unknown field (every element is a demand)";
       return false;
     }
@@ -431,7 +470,7 @@ bool sidecar::parse_turn_demands(const json& value, std::vector<workload_event>&
     demand["event"] = "demand";
     auto parsed = parse_workload_event_object(demand, "<stdin>", 0);
     if (auto* err = std::get_if<workload_error>(&parsed)) {
-      field = err->field.empty() ? where : where + "." + err->field;
+      field = err->field.empty() ? where() : where() + "." + err->field;
       message = std::move(err->message);
       return false;
     }

@@ -38,6 +38,9 @@ class line_reader {
   bool unterminated() const noexcept { return unterminated_; }
   // Bytes of the line last skipped as too long (at least max_line_bytes + 1).
   std::uint64_t skipped_bytes() const noexcept { return skipped_bytes_; }
+  // Bytes of input already read and not yet handed out: next() returns without waiting
+  // for the stream when this is true.
+  bool buffered() const noexcept { return begin_ != end_; }
   // Stream failed with something other than end of file (an I/O error).
   bool io_error() const noexcept { return io_error_; }
   // The last too-long line did not end within skip_bytes_max bytes: reading stopped there

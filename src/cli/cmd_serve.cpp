@@ -1,4 +1,8 @@
 // Subcommand serve (spec/sidecar.md SC-1..SC-10, spec/cli.md): the live stdio sidecar.
+#include <poll.h>
+#include <sched.h>
+
+#include <chrono>
 #include <cstdio>
 #include <algorithm>
 #include <fstream>
@@ -27,7 +31,21 @@ struct serve_options {
   bool strict = false;
   bool lenient = false;
   std::string trace_path;
+  std::uint32_t poll_us = 100;
 };
+
+// SC-1 --poll-us: before blocking on standard input for the next request, watch it for up
+// to `window` (a poll that does not wait, then a yield, in a loop). A lock-step client
+// writes its next request within microseconds of reading a response; a sidecar blocked
+// in read() by then has let its CPU go idle, and on a VM waking an idle vCPU costs tens
+// of microseconds per request (docs/performance.md, issue 14). The yield hands the CPU
+// to a client sharing it. Nothing read or answered depends on this; 0 turns it off.
+void watch_input(std::chrono::microseconds window) {
+  if (window.count() == 0) return;
+  pollfd in{0, POLLIN, 0};
+  const auto until = std::chrono::steady_clock::now() + window;
+  while (::poll(&in, 1, 0) == 0 && std::chrono::steady_clock::now() < until) sched_yield();
+}
 
 // SC-1: where an appended trace continues. 0 for a missing or empty file; else the seq
 // after the file's last line, which must be a complete decision-trace line.
@@ -104,6 +122,7 @@ int run_serve(const serve_options& o) {
   std::string line;
   int status = exit_ok;
   while (!server.finished()) {
+    if (!lines.buffered() && std::cin.rdbuf()->in_avail() <= 0) watch_input(std::chrono::microseconds(o.poll_us));
     const auto st = lines.next(line);
     if (st == line_reader::status::end) break;
     const std::string response =
@@ -151,6 +170,10 @@ command add_serve(CLI::App& app) {
   auto* strict = sub->add_flag("--strict", o->strict, "stop at the first bad request (exit 2)");
   sub->add_flag("--lenient", o->lenient, "answer a bad request with an error response and go on (default)")->excludes(strict);
   sub->add_option("--trace", o->trace_path, "append the decision trace to this file");
+  sub->add_option("--poll-us", o->poll_us,
+                  "watch standard input this many microseconds for the next request before blocking (0: block at once)")
+      ->capture_default_str()
+      ->check(CLI::Range(0U, 1000000U));
   return {sub, [o] { return run_serve(*o); }};
 }
 

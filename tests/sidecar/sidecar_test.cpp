@@ -214,6 +214,34 @@ TEST_CASE("SC-4: `clawvm serve` driven from a separate process decides like offl
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("SC-1: --poll-us changes no response and no trace byte", "[sidecar][process]") {
+  // Lock-step through pipes, where the window is used: the sidecar watches its input
+  // between requests (5 ms), or blocks at once (0).
+  const auto dir = scratch_dir("poll");
+  const workload w = test::small_session(40);
+  const auto session = [&](const char* poll_us, const std::string& trace) {
+    test::child_process serve({CLAWVM_CLI_PATH, "serve", "--store", ":memory:", "--budget", "180", "--trace",
+                               (dir / trace).string(), "--poll-us", poll_us});
+    std::vector<std::string> responses;
+    for (const auto& req : request_lines(w)) {
+      serve.write_line(req);
+      const auto resp = serve.read_line();
+      REQUIRE(resp);
+      responses.push_back(*resp);
+    }
+    serve.close_stdin();
+    CHECK(serve.wait() == 0);
+    return responses;
+  };
+  const auto blocking = session("0", "blocking.jsonl");
+  const auto watching = session("5000", "watching.jsonl");
+  CHECK(blocking.size() == request_lines(w).size());
+  CHECK(watching == blocking);
+  CHECK(read_lines(dir / "watching.jsonl") == read_lines(dir / "blocking.jsonl"));
+  CHECK(read_lines(dir / "blocking.jsonl") == offline_trace(w, 180));
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("SC-8: committed state survives kill -9 of the sidecar at any point, and the client resumes",
           "[sidecar][process][crash]") {
   const workload w = test::small_session(40);
