@@ -219,6 +219,42 @@ void bm_select_after_append(benchmark::State& st, case_args a, bool merge) {
   st.counters["batches_merged"] = static_cast<double>(merged);
 }
 
+// The first selection after a few replaces that change pages' sort keys (an update or a
+// tool re-run with new utility, recompute cost or token counts): `follow` passes the
+// table's last_edits (the pages are re-placed in the cached orders), `rebuild` does not
+// (every order is sorted again). Untimed per iteration: a copy of the table, a selection
+// to warm the scratch, and 4 replaces, each raising a page's base utility by 0.5.
+void bm_select_after_edit(benchmark::State& st, case_args a, bool follow) {
+  live_session& s = session_for(a.pages, a.budget, clawvm::policy_clawvm);
+  const clawvm::selector_policy policy = s.eng->config().policy.selector;
+  const clawvm::bench::session_script& sc = *s.script;
+  clawvm::selection out;
+  std::uint64_t followed = 0;
+  std::optional<clawvm::page_table> table;
+  std::optional<clawvm::selector_scratch> scratch;
+  std::size_t k = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    warm_copy(s, a, policy, table, scratch, out);
+    for (int r = 0; r < 4; ++r) {
+      clawvm::page_spec spec = sc.specs[(k++ * 7919) % sc.specs.size()];
+      spec.pin.reset();  // kept from the page (PG-9)
+      spec.scope.reset();
+      spec.base_utility += 0.5;
+      if (table->replace(spec) != clawvm::reason_code::ok) st.SkipWithError("replace refused");
+    }
+    const clawvm::selection_request request{table->pages(), a.budget, {}, {}, table->generation(), nullptr, {},
+                                            follow ? &table->last_edits() : nullptr};
+    st.ResumeTiming();
+    clawvm::select_representations(request, policy, out, *scratch, /*record_decisions=*/false);
+    benchmark::DoNotOptimize(out.tokens_used);
+    st.PauseTiming();
+    followed += scratch->edits_followed;
+    st.ResumeTiming();
+  }
+  st.counters["edits_followed"] = static_cast<double>(followed);
+}
+
 // The canonical tool signature computed by every on_tool_call (JSON parse + dump).
 void bm_tool_signature(benchmark::State& st) {
   const session_script& sc = script_for(100);
@@ -266,24 +302,24 @@ int main(int argc, char** argv) {
     configure(benchmark::RegisterBenchmark(case_name("turn_latency", a).c_str(), bm_turn_latency, a));
   }
 
-  // The cache after a batch of new pages (issue 14): rebuilt vs merged, same run.
-  for (const case_args a : {case_args{10'000, 500}, case_args{100'000, 500}}) {
-    for (const bool merge : {false, true}) {
-      const std::string kind = std::string("select_after_append/") + (merge ? "merge" : "rebuild");
-      auto* b = benchmark::RegisterBenchmark(case_name(kind.c_str(), a).c_str(), bm_select_after_append, a, merge);
-      configure(b);
-      b->Iterations(20);
-    }
-  }
-
-  // The cache after a removal (issue 14): rebuilt vs followed, same run.
-  for (const case_args a : {case_args{10'000, 500}, case_args{100'000, 500}}) {
-    // A fixed count: each iteration's untimed set-up (copy, warm-up) dwarfs what it times.
-    for (const bool follow : {false, true}) {
-      const std::string kind = std::string("select_after_removal/") + (follow ? "follow" : "rebuild");
-      auto* b = benchmark::RegisterBenchmark(case_name(kind.c_str(), a).c_str(), bm_select_after_removal, a, follow);
-      configure(b);
-      b->Iterations(20);
+  // The selector's cache after a batch of new pages, a removal, replaces that change sort
+  // keys (issue 14): rebuilt vs kept (merged, followed), in the same run. A fixed count:
+  // each iteration's untimed set-up (copy, warm-up) dwarfs what it times.
+  struct cache_case {
+    const char* kind;
+    const char* kept_name;
+    void (*run)(benchmark::State&, case_args, bool);
+  };
+  for (const cache_case c : {cache_case{"select_after_append", "merge", bm_select_after_append},
+                             cache_case{"select_after_removal", "follow", bm_select_after_removal},
+                             cache_case{"select_after_edit", "follow", bm_select_after_edit}}) {
+    for (const case_args a : {case_args{10'000, 500}, case_args{100'000, 500}}) {
+      for (const bool kept : {false, true}) {
+        const std::string kind = std::string(c.kind) + "/" + (kept ? c.kept_name : "rebuild");
+        auto* b = benchmark::RegisterBenchmark(case_name(kind.c_str(), a).c_str(), c.run, a, kept);
+        configure(b);
+        b->Iterations(20);
+      }
     }
   }
 

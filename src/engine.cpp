@@ -220,7 +220,8 @@ void engine::run_selection(selection_kind kind) {
   const selection_request request{pages_.pages(), config_.tokens_budget,
                                   restore ? gsl::span<const demand>{} : gsl::span<const demand>{demands_},
                                   restore ? gsl::span<const std::uint32_t>{} : gsl::span<const std::uint32_t>{future_demands_},
-                                  pages_.generation(), &pages_.last_removal(), prompt_positions_};
+                                  pages_.generation(), &pages_.last_removal(), prompt_positions_,
+                                  &pages_.last_edits()};
   if (trace_.enabled()) {
     trace_.emit(turn_, trace_events::assemble{kind, request.demands.size()});
   }

@@ -194,7 +194,23 @@ reason_code page_table::replace(const page_spec& spec) {
   const bool same_static = current.present_levels == present_before &&
                            current.tokens_at(level::pointer) == pointer_before && lowest(current) == lowest_before &&
                            !(current.recompute_cost != recompute_before) && !(current.base_utility != utility_before);
-  if (!same_static) renew_generation();
+  if (!same_static) {
+    const std::uint64_t from = generation_;
+    renew_generation();
+    auto& e = last_edits_;
+    if (e.from_generation == 0 || e.generations.empty() || e.generations.back() != from) {
+      e = page_edits{from, {}, {}};  // a new record: the last one no longer reaches this table
+    }
+    e.pages.push_back(*where);
+    e.generations.push_back(generation_);
+    if (e.pages.size() > page_edits::edits_max) {
+      // Keep the newest half: it starts after the last dropped replace.
+      const std::size_t drop = e.pages.size() - page_edits::edits_max / 2;
+      e.from_generation = e.generations[drop - 1];
+      e.pages.erase(e.pages.begin(), e.pages.begin() + static_cast<std::ptrdiff_t>(drop));
+      e.generations.erase(e.generations.begin(), e.generations.begin() + static_cast<std::ptrdiff_t>(drop));
+    }
+  }
   return reason_code::ok;
 }
 

@@ -264,17 +264,77 @@ void filter_static_orders(const page_removal& removal, selector_scratch& scratch
   ++scratch.removals_followed;
 }
 
+// Follows replaces (page_edits) in orders built for the generation they start from: the
+// edited pages leave every order, then each goes back where its new attributes sort it.
+// The other pages kept their attributes, so what is left stays sorted and each insertion
+// keeps it so: the result is the rebuild's (ids, and so ranks, do not change). A page
+// appended after the orders were built is not in them yet: the append adds it.
+void follow_edits(gsl::span<const page> pages, const page_edits& edits, std::size_t first, selector_scratch& scratch) {
+  std::vector<page_index> edited;
+  for (std::size_t k = first; k < edits.pages.size(); ++k) {
+    if (edits.pages[k] < scratch.cached_pages) edited.push_back(edits.pages[k]);
+  }
+  std::sort(edited.begin(), edited.end());
+  edited.erase(std::unique(edited.begin(), edited.end()), edited.end());
+  const auto is_edited = [&](page_index i) { return std::binary_search(edited.begin(), edited.end(), i); };
+  // Out: the pin class cannot change in a replace (PG-9), so the pinned order holds the
+  // same pages; the prefetch order may lose a page whose pointer is gone.
+  auto& pinned = scratch.pinned_order;
+  pinned.erase(std::remove_if(pinned.begin(), pinned.end(), is_edited), pinned.end());
+  auto& prefetch = scratch.prefetch_order;
+  auto& tokens = scratch.prefetch_tokens;
+  std::size_t w = 0;
+  for (std::size_t k = 0; k < prefetch.size(); ++k) {
+    if (is_edited(prefetch[k])) continue;
+    prefetch[w] = prefetch[k];
+    tokens[w] = tokens[k];
+    ++w;
+  }
+  prefetch.resize(w);
+  tokens.resize(w);
+  // Back in.
+  const by_rank cmp{scratch.id_rank.data()};
+  for (const page_index i : edited) {
+    const page& p = pages[i];
+    scratch.first_step_tokens[i] = first_step_tokens(p);
+    if (p.pin == pin_class::hard) {
+      pinned.insert(std::upper_bound(pinned.begin(), pinned.end(), i,
+                                     [&](page_index a, page_index b) { return required_before(pages, cmp, a, b); }),
+                    i);
+    }
+    if (p.has(level::pointer)) {
+      const auto at = std::upper_bound(prefetch.begin(), prefetch.end(), i,
+                                       [&](page_index a, page_index b) { return prefetch_before(pages, cmp, a, b); });
+      tokens.insert(tokens.begin() + (at - prefetch.begin()), p.tokens_at(level::pointer));
+      prefetch.insert(at, i);
+    }
+  }
+  scratch.cached_generation = edits.generations.back();
+  ++scratch.edits_followed;
+}
+
 // Makes the scratch's static orders those of `pages` (see selection_request).
 void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation, const page_removal* removal,
-                           selector_scratch& scratch) {
+                           const page_edits* edits, selector_scratch& scratch) {
   Expects(generation != 0);
   const std::size_t n = pages.size();
-  if (removal != nullptr && removal->to_generation == generation && removal->from_generation != 0 &&
+  // Edits apply when they end at this generation; a removal when it brought the table to
+  // this generation, or to one the edits start from or pass through.
+  const bool edits_recorded = edits != nullptr && !edits->generations.empty() && edits->generations.back() == generation;
+  if (removal != nullptr && removal->from_generation != 0 &&
+      (removal->to_generation == generation ||
+       (edits_recorded && edits->first_after(removal->to_generation).has_value())) &&
       scratch.cached_generation == removal->from_generation && scratch.cached_pages == removal->new_index.size() &&
       scratch.id_rank.size() == scratch.cached_pages && scratch.by_id.size() == scratch.cached_pages &&
       scratch.first_step_tokens.size() == scratch.cached_pages &&
       scratch.prefetch_tokens.size() == scratch.prefetch_order.size()) {
     filter_static_orders(*removal, scratch);
+  }
+  if (const auto first = edits_recorded ? edits->first_after(scratch.cached_generation) : std::nullopt;
+      first && *first < edits->pages.size() && scratch.cached_pages <= n &&
+      scratch.id_rank.size() == scratch.cached_pages && scratch.first_step_tokens.size() == scratch.cached_pages &&
+      scratch.prefetch_tokens.size() == scratch.prefetch_order.size()) {
+    follow_edits(pages, *edits, *first, scratch);
   }
   const bool same_table = scratch.cached_generation == generation && scratch.cached_pages <= n &&
                           scratch.id_rank.size() == scratch.cached_pages &&
@@ -685,7 +745,7 @@ void select_representations(const selection_request& request, const selector_pol
     select_with(request, policy, out, scratch, record_decisions, /*cached=*/false, by_id{pages});
     return;
   }
-  refresh_static_orders(pages, request.pages_generation, request.last_removal, scratch);
+  refresh_static_orders(pages, request.pages_generation, request.last_removal, request.last_edits, scratch);
   select_with(request, policy, out, scratch, record_decisions, /*cached=*/true, by_rank{scratch.id_rank.data()});
 }
 

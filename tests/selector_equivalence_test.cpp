@@ -154,6 +154,7 @@ std::size_t check_one(rng_t& rng, const page_table& t, selector_scratch& shared)
 
   request.pages_generation = t.generation();
   request.last_removal = &t.last_removal();
+  request.last_edits = &t.last_edits();
   selection got;
   select_representations(request, policy, got, shared, /*record_decisions=*/true);
   require_same(got, want);
@@ -185,6 +186,26 @@ void require_fresh_orders(const page_table& t, const selector_scratch& cached) {
   REQUIRE(cached.prefetch_order == fresh.prefetch_order);
   REQUIRE(cached.prefetch_tokens == fresh.prefetch_tokens);
   REQUIRE(cached.first_step_tokens == fresh.first_step_tokens);
+}
+
+// Replaces a random page (same id, type, pin class and scope), half the time with new
+// sort keys; true when that renewed the table's generation.
+bool replace_one(rng_t& rng, page_table& t) {
+  const page& old = t.at(below(rng, static_cast<std::uint32_t>(t.size())));
+  page_spec s = random_spec(rng, 0, true);
+  while (s.type_name != to_string(old.type)) s = random_spec(rng, 0, true);
+  s.id = old.id;
+  s.pin = old.pin;  // an update keeps pin class and scope (PG-9)
+  s.scope = old.scope;
+  if (coin(rng, 50)) {
+    s.recompute_cost = old.recompute_cost;
+    s.base_utility = old.base_utility;
+  }
+  const bool same_static_hint = s.recompute_cost == old.recompute_cost && s.base_utility == old.base_utility;
+  const std::uint64_t before = t.generation();
+  REQUIRE(t.replace(s) == reason_code::ok);
+  if (!same_static_hint) REQUIRE(t.generation() != before);
+  return t.generation() != before;
 }
 
 }  // namespace
@@ -220,6 +241,8 @@ TEST_CASE("optimised selector equals the reference on random sessions", "[select
 }
 
 TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equivalence]") {
+  std::uint64_t static_replaces = 0;  // selections after replaces that renewed the generation
+  std::uint64_t edits_followed = 0;
   std::uint64_t removals = 0;
   std::uint64_t followed = 0;
   std::uint64_t merged = 0;
@@ -232,7 +255,7 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
     for (int step = 0; step < 60; ++step) {
       CAPTURE(step);
       const std::uint64_t before = t.generation();
-      switch (below(rng, 10)) {
+      switch (below(rng, 11)) {
         case 0: case 1: case 2: case 3: {  // append one (incremental path)
           REQUIRE(t.ingest(random_spec(rng, serial++, true)) == reason_code::ok);
           REQUIRE(t.generation() == before);
@@ -245,19 +268,7 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
         }
         case 5: case 6: {  // replace a page: same id and type, maybe new sort keys
           if (t.size() == 0) break;
-          const page& old = t.at(below(rng, static_cast<std::uint32_t>(t.size())));
-          page_spec s = random_spec(rng, 0, true);
-          while (s.type_name != to_string(old.type)) s = random_spec(rng, 0, true);
-          s.id = old.id;
-          s.pin = old.pin;  // an update keeps pin class and scope (PG-9)
-          s.scope = old.scope;
-          if (coin(rng, 50)) {
-            s.recompute_cost = old.recompute_cost;
-            s.base_utility = old.base_utility;
-          }
-          const bool same_static_hint = s.recompute_cost == old.recompute_cost && s.base_utility == old.base_utility;
-          REQUIRE(t.replace(s) == reason_code::ok);
-          if (!same_static_hint) REQUIRE(t.generation() != before);
+          static_replaces += replace_one(rng, t) ? 1U : 0U;
           break;
         }
         case 7: {  // remove some
@@ -268,6 +279,16 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
           removals += removed != 0 ? 1U : 0U;
           break;
         }
+        case 8: {  // remove some, then replace pages and append one, before the next selection
+          std::size_t k = 0;
+          const std::size_t removed = t.remove_if([&](const page&) { return ++k % 3 == 0; });
+          removals += removed != 0 ? 1U : 0U;
+          bool changed = false;
+          for (std::uint32_t r = below(rng, 4); r > 0 && t.size() > 0; --r) changed = replace_one(rng, t) || changed;
+          static_replaces += changed ? 1U : 0U;
+          REQUIRE(t.ingest(random_spec(rng, serial++, true)) == reason_code::ok);
+          break;
+        }
         default: break;  // no change: the cache is reused as it is
       }
       randomise_recency(rng, t);
@@ -276,6 +297,7 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
     }
     followed += scratch.removals_followed;
     merged += scratch.batches_merged;
+    edits_followed += scratch.edits_followed;
   }
   // Large batches of new pages were merged into the cached orders (issue 14), and every
   // merge gave a fresh build's orders (require_fresh_orders after each step).
@@ -284,6 +306,9 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
   // here comes right after a selection of the table it removes from.
   REQUIRE(removals > 0);
   CHECK(followed == removals);
+  // So were the replaces that changed a page's sort keys (one record per selection).
+  REQUIRE(static_replaces > 0);
+  CHECK(edits_followed == static_replaces);
 }
 
 TEST_CASE("one scratch shared by several tables never mixes them", "[selector][equivalence]") {

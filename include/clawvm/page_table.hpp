@@ -27,6 +27,31 @@ struct page_removal {
   std::vector<page_index> new_index;  // by old index
 };
 
+// The replaces that changed pages' static attributes (issue 14: a tool re-run or an
+// update with new token counts, utility or recompute cost), as a cache over the pages
+// needs them to re-place those pages instead of rebuilding. Replace k changed page
+// pages[k] and took the table to generation generations[k]; the first took it from
+// `from_generation`. Between them the table changed by those replaces and appends only.
+// A removal, a copy or renew_generation() leaves the last generation behind the table's:
+// the record no longer applies. It keeps the newest edits only (a cache further behind
+// rebuilds, which is cheaper than re-placing that many pages).
+struct page_edits {
+  static constexpr std::size_t edits_max = 32;
+  std::uint64_t from_generation = 0;  // 0: no record
+  std::vector<page_index> pages;
+  std::vector<std::uint64_t> generations;  // after each replace; back() is the newest
+  // The replaces a cache built at `generation` must follow to reach the newest, as an
+  // index into pages (pages.size(): none), or nullopt if the record does not reach it.
+  std::optional<std::size_t> first_after(std::uint64_t generation) const noexcept {
+    if (from_generation == 0 || generation == 0) return std::nullopt;
+    if (generation == from_generation) return 0;
+    for (std::size_t k = 0; k < generations.size(); ++k) {
+      if (generations[k] == generation) return k + 1;
+    }
+    return std::nullopt;
+  }
+};
+
 class page_table {
  public:
   page_table() noexcept;
@@ -56,6 +81,8 @@ class page_table {
   template <typename Pred>
   std::size_t remove_if(Pred doomed);
   const page_removal& last_removal() const noexcept { return last_removal_; }
+  // The replaces that renewed the generation since the record began (see page_edits).
+  const page_edits& last_edits() const noexcept { return last_edits_; }
 
   // No allocation: the id is hashed and compared as a string_view.
   std::optional<page_index> find(std::string_view id) const;
@@ -111,6 +138,7 @@ class page_table {
   std::vector<slot> index_;
   std::uint64_t generation_;
   page_removal last_removal_;
+  page_edits last_edits_;
 };
 
 template <typename Pred>

@@ -94,6 +94,10 @@ struct selection_request {
   // cache_aware only (SEL-11): each page's position in the last assembled prompt (RP-11),
   // UINT32_MAX for a page not in it; empty: positions in page-table order.
   gsl::span<const std::uint32_t> prompt_positions = {};
+  // The table's last_edits(), or nullptr. When the scratch's orders were built for the
+  // generation the edits start from (after last_removal is followed, if it applies), the
+  // edited pages are re-placed in them (O(n) per page, no sort) instead of a rebuild.
+  const page_edits* last_edits = nullptr;
 };
 
 enum class install_step : std::uint8_t { required = 0, prefetch = 1, upgrade = 2 };
@@ -175,6 +179,8 @@ struct selector_scratch {
   // How many batches of appended pages were merged into the orders rather than rebuilt
   // (a count for tests and benchmarks, like removals_followed).
   std::uint64_t batches_merged = 0;
+  // How many page_edits records were followed by re-placing pages rather than rebuilt.
+  std::uint64_t edits_followed = 0;
   // Step 3 walks over a few candidates (sorted) and over many (a heap): counts for the
   // tests, which must reach both sides of the threshold.
   std::uint64_t sorted_walks = 0;
