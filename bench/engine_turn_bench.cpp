@@ -145,11 +145,6 @@ void bm_select(benchmark::State& st, case_args a) {
   st.counters["pages"] = static_cast<double>(table.size());
 }
 
-// The first selection after a removal (a session-ending boundary removes the session's
-// pages), with the scratch's orders cached for the table before it: `follow` passes the
-// table's last_removal (the orders are filtered), `rebuild` does not (they are re-sorted).
-// Untimed per iteration: a copy of the session's table, a selection to warm the scratch,
-// and the removal of every tenth page.
 // Untimed set-up of the cache benchmarks: a fresh copy of the session's table and a
 // scratch warmed by one selection of it. The previous iteration's table and scratch are
 // freed here, while the timer is paused (several ms at 100 000 pages).
@@ -163,96 +158,83 @@ void warm_copy(const live_session& s, case_args a, const clawvm::selector_policy
   clawvm::select_representations({table->pages(), a.budget, {}, {}, table->generation()}, policy, out, *scratch, false);
 }
 
-void bm_select_after_removal(benchmark::State& st, case_args a, bool follow) {
+// The cache benchmarks' loop: per iteration, untimed, a warm copy and `change` (which
+// changes the table and the scratch and returns the request to time); timed, the one
+// selection; then `counted` (a scratch counter: how often the cache was kept) is summed
+// into the counter `counter`.
+template <typename Change>
+void time_first_selection(benchmark::State& st, case_args a, const char* counter,
+                          std::uint64_t clawvm::selector_scratch::*counted, Change change) {
   live_session& s = session_for(a.pages, a.budget, clawvm::policy_clawvm);
   const clawvm::selector_policy policy = s.eng->config().policy.selector;
   clawvm::selection out;
-  std::uint64_t followed = 0;
+  std::uint64_t kept = 0;
   std::optional<clawvm::page_table> table;
   std::optional<clawvm::selector_scratch> scratch;
   for (auto _ : st) {
     st.PauseTiming();
     warm_copy(s, a, policy, table, scratch, out);
-    std::size_t k = 0;
-    table->remove_if([&](const clawvm::page&) { return ++k % 10 == 0; });
-    const clawvm::selection_request request{table->pages(), a.budget, {}, {}, table->generation(),
-                                            follow ? &table->last_removal() : nullptr};
+    const clawvm::selection_request request = change(*s.script, *table, scratch);
     st.ResumeTiming();
     clawvm::select_representations(request, policy, out, *scratch, /*record_decisions=*/false);
     benchmark::DoNotOptimize(out.tokens_used);
     st.PauseTiming();
-    followed += scratch->removals_followed;
+    kept += (*scratch).*counted;
     st.ResumeTiming();
   }
-  st.counters["removals_followed"] = static_cast<double>(followed);
+  st.counters[counter] = static_cast<double>(kept);
+}
+
+// The first selection after a removal (a session-ending boundary removes the session's
+// pages), with the scratch's orders cached for the table before it: `follow` passes the
+// table's last_removal (the orders are filtered), `rebuild` does not (they are re-sorted).
+// The change: every tenth page removed.
+void bm_select_after_removal(benchmark::State& st, case_args a, bool follow) {
+  time_first_selection(st, a, "removals_followed", &clawvm::selector_scratch::removals_followed,
+                       [&](const session_script&, clawvm::page_table& table, std::optional<clawvm::selector_scratch>&) {
+                         std::size_t k = 0;
+                         table.remove_if([&](const clawvm::page&) { return ++k % 10 == 0; });
+                         return clawvm::selection_request{table.pages(), a.budget, {}, {}, table.generation(),
+                                                          follow ? &table.last_removal() : nullptr};
+                       });
 }
 
 // The first selection after a batch of new pages (a tenth of the session, appended as new
 // evidence): `merge` keeps the scratch's orders and merges the batch in, `rebuild` starts
-// from an empty scratch (every id sorted again). Untimed per iteration: a copy of the
-// table, a selection to warm the scratch, the appends.
+// from an empty scratch (every id sorted again).
 void bm_select_after_append(benchmark::State& st, case_args a, bool merge) {
-  live_session& s = session_for(a.pages, a.budget, clawvm::policy_clawvm);
-  const clawvm::selector_policy policy = s.eng->config().policy.selector;
-  const clawvm::bench::session_script& sc = *s.script;
-  clawvm::selection out;
-  std::uint64_t merged = 0;
-  std::optional<clawvm::page_table> table;
-  std::optional<clawvm::selector_scratch> scratch;
-  for (auto _ : st) {
-    st.PauseTiming();
-    warm_copy(s, a, policy, table, scratch, out);
-    for (std::size_t k = 0; k < a.pages / 10; ++k) {
-      clawvm::page_spec spec = sc.tools[k % sc.tools.size()].result;
-      spec.id = "appended/" + std::to_string(k);
-      table->ingest(spec);
-    }
-    if (!merge) scratch.emplace();
-    const clawvm::selection_request request{table->pages(), a.budget, {}, {}, table->generation()};
-    st.ResumeTiming();
-    clawvm::select_representations(request, policy, out, *scratch, /*record_decisions=*/false);
-    benchmark::DoNotOptimize(out.tokens_used);
-    st.PauseTiming();
-    merged += scratch->batches_merged;
-    st.ResumeTiming();
-  }
-  st.counters["batches_merged"] = static_cast<double>(merged);
+  time_first_selection(st, a, "batches_merged", &clawvm::selector_scratch::batches_merged,
+                       [&](const session_script& sc, clawvm::page_table& table,
+                           std::optional<clawvm::selector_scratch>& scratch) {
+                         for (std::size_t k = 0; k < a.pages / 10; ++k) {
+                           clawvm::page_spec spec = sc.tools[k % sc.tools.size()].result;
+                           spec.id = "appended/" + std::to_string(k);
+                           table.ingest(spec);
+                         }
+                         if (!merge) scratch.emplace();
+                         return clawvm::selection_request{table.pages(), a.budget, {}, {}, table.generation()};
+                       });
 }
 
 // The first selection after a few replaces that change pages' sort keys (an update or a
 // tool re-run with new utility, recompute cost or token counts): `follow` passes the
 // table's last_edits (the pages are re-placed in the cached orders), `rebuild` does not
-// (every order is sorted again). Untimed per iteration: a copy of the table, a selection
-// to warm the scratch, and 4 replaces, each raising a page's base utility by 0.5.
+// (every order is sorted again). The change: 4 replaces, each raising a page's base
+// utility by 0.5 (a different page each time).
 void bm_select_after_edit(benchmark::State& st, case_args a, bool follow) {
-  live_session& s = session_for(a.pages, a.budget, clawvm::policy_clawvm);
-  const clawvm::selector_policy policy = s.eng->config().policy.selector;
-  const clawvm::bench::session_script& sc = *s.script;
-  clawvm::selection out;
-  std::uint64_t followed = 0;
-  std::optional<clawvm::page_table> table;
-  std::optional<clawvm::selector_scratch> scratch;
   std::size_t k = 0;
-  for (auto _ : st) {
-    st.PauseTiming();
-    warm_copy(s, a, policy, table, scratch, out);
-    for (int r = 0; r < 4; ++r) {
-      clawvm::page_spec spec = sc.specs[(k++ * 7919) % sc.specs.size()];
-      spec.pin.reset();  // kept from the page (PG-9)
-      spec.scope.reset();
-      spec.base_utility += 0.5;
-      if (table->replace(spec) != clawvm::reason_code::ok) st.SkipWithError("replace refused");
-    }
-    const clawvm::selection_request request{table->pages(), a.budget, {}, {}, table->generation(), nullptr, {},
-                                            follow ? &table->last_edits() : nullptr};
-    st.ResumeTiming();
-    clawvm::select_representations(request, policy, out, *scratch, /*record_decisions=*/false);
-    benchmark::DoNotOptimize(out.tokens_used);
-    st.PauseTiming();
-    followed += scratch->edits_followed;
-    st.ResumeTiming();
-  }
-  st.counters["edits_followed"] = static_cast<double>(followed);
+  time_first_selection(st, a, "edits_followed", &clawvm::selector_scratch::edits_followed,
+                       [&](const session_script& sc, clawvm::page_table& table, std::optional<clawvm::selector_scratch>&) {
+                         for (int r = 0; r < 4; ++r) {
+                           clawvm::page_spec spec = sc.specs[(k++ * 7919) % sc.specs.size()];
+                           spec.pin.reset();  // kept from the page (PG-9)
+                           spec.scope.reset();
+                           spec.base_utility += 0.5;
+                           if (table.replace(spec) != clawvm::reason_code::ok) st.SkipWithError("replace refused");
+                         }
+                         return clawvm::selection_request{table.pages(), a.budget, {}, {}, table.generation(),
+                                                          nullptr, {}, follow ? &table.last_edits() : nullptr};
+                       });
 }
 
 // The canonical tool signature computed by every on_tool_call (JSON parse + dump).
