@@ -268,7 +268,7 @@ void engine::install_selection(gsl::span<page> all) {
     // A page once resident can be evicted: a later demand for it is a refetch (FT-2).
     if (levels[i] != level::none) all[i].ever_resident = true;
   };
-  if (resident_mirror_generation_ != pages_.generation()) {
+  if (resident_mirror_generation_ != pages_.layout_generation()) {
     for (std::size_t i = 0; i < all.size(); ++i) install(i);
     resident_mirror_.assign(levels.begin(), levels.begin() + static_cast<std::ptrdiff_t>(all.size()));
   } else {
@@ -285,7 +285,7 @@ void engine::install_selection(gsl::span<page> all) {
     for (const page_index i : selection_.installed) follow(i);
   }
   resident_pages_.assign(selection_.installed.begin(), selection_.installed.end());
-  resident_mirror_generation_ = pages_.generation();
+  resident_mirror_generation_ = pages_.layout_generation();
 #ifndef NDEBUG
   // Checked against the full pass it replaces in every debug build.
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -296,10 +296,11 @@ void engine::install_selection(gsl::span<page> all) {
 }
 
 const std::vector<page_index>& engine::hard_pinned_pages() {
-  if (hard_pinned_generation_ != pages_.generation()) {
+  // Keyed on the layout: a replace keeps a page's pin class (PG-9) and its index.
+  if (hard_pinned_generation_ != pages_.layout_generation()) {
     hard_pinned_.clear();
     hard_pinned_scanned_ = 0;
-    hard_pinned_generation_ = pages_.generation();
+    hard_pinned_generation_ = pages_.layout_generation();
   }
   const auto all = pages_.pages();
   for (; hard_pinned_scanned_ < all.size(); ++hard_pinned_scanned_) {
@@ -337,7 +338,7 @@ reason_code engine::replace_page(const page_spec& spec) {
 
 void engine::touch(page_index i) {
   pages_.at(i).recency += recency_gain_per_demand;
-  if (warm_generation_ != pages_.generation()) return;  // on_post_model rescans first
+  if (warm_generation_ != pages_.layout_generation()) return;  // on_post_model rescans first
   if (i >= is_warm_.size()) is_warm_.resize(pages_.size(), 0);
   if (is_warm_[i] == 0) {
     is_warm_[i] = 1;
@@ -348,7 +349,7 @@ void engine::touch(page_index i) {
 void engine::on_post_model() {
   // EN-6 decays every page; a page at 0 stays at 0, so only the warm ones are visited.
   auto all = pages_.pages();
-  if (warm_generation_ != pages_.generation()) {
+  if (warm_generation_ != pages_.layout_generation()) {
     warm_.clear();
     is_warm_.assign(all.size(), 0);
     for (page_index i = 0; i < all.size(); ++i) {
@@ -357,7 +358,7 @@ void engine::on_post_model() {
         is_warm_[i] = 1;
       }
     }
-    warm_generation_ = pages_.generation();
+    warm_generation_ = pages_.layout_generation();
   }
   // The decay of one page does not depend on another's: the order of warm_ is free.
   std::size_t still_warm = 0;

@@ -100,16 +100,20 @@ std::uint64_t page_table::next_generation() noexcept {
   return counter.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
-page_table::page_table() noexcept : generation_(next_generation()) {}
+page_table::page_table() noexcept : generation_(next_generation()), layout_generation_(next_generation()) {}
 
 page_table::page_table(const page_table& other)
-    : pages_(other.pages_), index_(other.index_), generation_(next_generation()) {}
+    : pages_(other.pages_), index_(other.index_), generation_(next_generation()), layout_generation_(next_generation()) {}
 
 page_table::page_table(page_table&& other) noexcept
-    : pages_(std::move(other.pages_)), index_(std::move(other.index_)), generation_(next_generation()) {
+    : pages_(std::move(other.pages_)),
+      index_(std::move(other.index_)),
+      generation_(next_generation()),
+      layout_generation_(next_generation()) {
   other.pages_.clear();
   other.index_.clear();
   other.renew_generation();
+  other.layout_generation_ = next_generation();
 }
 
 page_table& page_table::operator=(const page_table& other) {
@@ -117,6 +121,7 @@ page_table& page_table::operator=(const page_table& other) {
     pages_ = other.pages_;
     index_ = other.index_;
     renew_generation();
+    layout_generation_ = next_generation();
   }
   return *this;
 }
@@ -129,6 +134,8 @@ page_table& page_table::operator=(page_table&& other) noexcept {
     other.index_.clear();
     renew_generation();
     other.renew_generation();
+    layout_generation_ = next_generation();
+    other.layout_generation_ = next_generation();
   }
   return *this;
 }

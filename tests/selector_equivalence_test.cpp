@@ -340,7 +340,9 @@ TEST_CASE("page_table generation contract and id index", "[page_table][generatio
   rng_t rng(99);
   page_table t;
   const std::uint64_t g0 = t.generation();
+  const std::uint64_t layout0 = t.layout_generation();
   CHECK(g0 != 0);
+  CHECK(layout0 != 0);
   CHECK_FALSE(t.find("nothing"));
   std::vector<std::string> ids;
   for (std::uint64_t i = 0; i < 300; ++i) {
@@ -389,11 +391,15 @@ TEST_CASE("page_table generation contract and id index", "[page_table][generatio
     CHECK(t.generation() != before_pointer);
   }
   const std::uint64_t g1 = t.generation();
+  // Appends and replaces keep every page at its index: the layout generation stays.
+  CHECK(t.layout_generation() == layout0);
 
   // Removal renews it and reindexes.
   std::size_t k = 0;
   CHECK(t.remove_if([&](const page&) { return ++k % 3 == 0; }) == 100);
   CHECK(t.generation() != g1);
+  CHECK(t.layout_generation() != layout0);
+  const std::uint64_t layout1 = t.layout_generation();
   CHECK(t.size() == 200);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const auto where = t.find(ids[i]);
@@ -403,10 +409,18 @@ TEST_CASE("page_table generation contract and id index", "[page_table][generatio
   const std::uint64_t g2 = t.generation();
   CHECK(t.remove_if([](const page&) { return false; }) == 0);
   CHECK(t.generation() == g2);
+  CHECK(t.layout_generation() == layout1);
+  {
+    const page_table copy = t;
+    CHECK(copy.layout_generation() != layout1);
+    CHECK(t.layout_generation() == layout1);
+  }
 
   // Moves renew both sides; the moved-from table is empty and usable.
   page_table moved = std::move(t);
   CHECK(moved.generation() != g2);
+  CHECK(moved.layout_generation() != layout1);
+  CHECK(t.layout_generation() != layout1);  // NOLINT(bugprone-use-after-move): specified state
   CHECK(t.generation() != g2);  // NOLINT(bugprone-use-after-move): specified state
   CHECK(t.size() == 0);         // NOLINT(bugprone-use-after-move)
   CHECK_FALSE(t.find(ids[0]));  // NOLINT(bugprone-use-after-move)

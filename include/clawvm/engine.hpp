@@ -124,8 +124,8 @@ class engine {
   // The model reads page i this turn: its recency grows (EN-6) and it joins warm_.
   void touch(page_index i);
   // Pages the end of a turn must decay, and the hard-pinned pages FT-7 checks: lists of
-  // indices kept for one page-table generation, so a turn's bookkeeping costs what is
-  // warm or pinned, not every page of the table (issue 14). A new generation (pages
+  // indices kept for one page_table::layout_generation(), so a turn's bookkeeping costs
+  // what is warm or pinned, not every page of the table (issue 14). A new layout (pages
   // removed or reordered) rebuilds them by one scan; an ingest only appends.
   const std::vector<page_index>& hard_pinned_pages();
 
@@ -146,11 +146,11 @@ class engine {
   std::uint64_t turn_ = 0;
   std::vector<page_index> warm_;         // every page whose recency is not 0, once
   std::vector<std::uint8_t> is_warm_;    // by page index: 1 when in warm_
-  std::uint64_t warm_generation_ = 0;    // the generation warm_ indexes (0: none yet)
+  std::uint64_t warm_generation_ = 0;    // the layout generation warm_ indexes (0: none yet)
   std::vector<page_index> hard_pinned_;  // pin == hard, in index order
   std::uint64_t hard_pinned_generation_ = 0;
   std::size_t hard_pinned_scanned_ = 0;  // pages [0, this) are in hard_pinned_ when hard
-  // page.resident of pages [0, size) for one generation (0: forgotten), so that
+  // page.resident of pages [0, size) for one layout generation (0: forgotten), so that
   // installing a selection visits only what was or is resident and writes only the pages
   // whose level changed. Every write of page.resident outside run_selection goes through
   // forget_residency or replace_page.

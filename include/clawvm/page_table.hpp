@@ -108,6 +108,12 @@ class page_table {
   // renew_generation() before the next selection that passes the generation.
   std::uint64_t generation() const noexcept { return generation_; }
   void renew_generation() noexcept { generation_ = next_generation(); }
+  // Generation of the pages' places: it changes when a page may now be at another index,
+  // or the table holds other pages (a remove_if that removes, a copy, a move); ingest
+  // (appends) and replace keep it. A cache indexed by page over what is not static (the
+  // engine's residency mirror, its warm and hard-pinned lists) keys on it, so an update
+  // that renews generation() does not make it rescan the table (issue 14). Never 0.
+  std::uint64_t layout_generation() const noexcept { return layout_generation_; }
 
   // Builds a page from a spec without inserting it (shared by ingest and replace).
   static reason_code build(const page_spec& spec, page& out);
@@ -137,6 +143,7 @@ class page_table {
   static constexpr page_index empty_slot = UINT32_MAX;
   std::vector<slot> index_;
   std::uint64_t generation_;
+  std::uint64_t layout_generation_;
   page_removal last_removal_;
   page_edits last_edits_;
 };
@@ -157,6 +164,7 @@ std::size_t page_table::remove_if(Pred doomed) {
   reindex();
   const std::uint64_t from = generation_;
   renew_generation();
+  layout_generation_ = next_generation();
   last_removal_ = page_removal{from, generation_, std::move(new_index)};
   return before - kept;
 }
