@@ -164,8 +164,8 @@ void set_selection_fields(sidecar::response_fields& out, const engine& e, const 
                           std::uint64_t turn) {
   const auto pages = e.pages().pages();
   const std::size_t n = std::min(pages.size(), sel.levels.size());
-  // The resident pages in table order: the selection's installed pages sorted, or a scan
-  // of every page when most of them are resident anyway.
+  // The resident pages in table order: the selection's installed pages sorted while they
+  // are fewer than an eighth of the pages, else a scan of every page.
   std::vector<page_index> listed;
   if (sel.installed.size() * 8 < n) {
     for (const page_index i : sel.installed) {

@@ -330,3 +330,26 @@ TEST_CASE("tool_signature_memo answers what canonical_tool_signature answers", "
   }
   CHECK(remembered == 3);
 }
+
+TEST_CASE("tool_signature_memo keeps its bytes bounded", "[engine][FT-3]") {
+  // 12 800 bytes at most; a call over 200 bytes is answered without being remembered.
+  tool_signature_memo memo(1000, 64 * 200);
+  const std::string big = R"({"content": ")" + std::string(300, 'x') + R"("})";
+  const std::string* got = memo.signature("write", big);
+  REQUIRE(got != nullptr);
+  CHECK(*got == *canonical_tool_signature("write", big));
+  CHECK(memo.size() == 0);
+  std::size_t largest = 0;
+  for (int i = 0; i < 400; ++i) {
+    const std::string arguments = R"({"n": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'p') + R"("})";
+    got = memo.signature("read", arguments);
+    REQUIRE(got != nullptr);
+    CHECK(*got == *canonical_tool_signature("read", arguments));
+    CHECK(memo.bytes() <= 64 * 200);
+    largest = std::max(largest, memo.size());
+  }
+  // It remembered many calls, and forgot them when the bytes ran out (400 calls of about
+  // 150 bytes each do not fit in 12 800).
+  CHECK(largest > 50);
+  CHECK(largest < 400);
+}

@@ -38,8 +38,8 @@ class line_reader {
   bool unterminated() const noexcept { return unterminated_; }
   // Bytes of the line last skipped as too long (at least max_line_bytes + 1).
   std::uint64_t skipped_bytes() const noexcept { return skipped_bytes_; }
-  // Bytes of input already read and not yet handed out: next() returns without waiting
-  // for the stream when this is true.
+  // Bytes of input already read and not yet handed out (perhaps only part of a line:
+  // next() may still wait for the rest).
   bool buffered() const noexcept { return begin_ != end_; }
   // Stream failed with something other than end of file (an I/O error).
   bool io_error() const noexcept { return io_error_; }

@@ -94,9 +94,10 @@ struct selection_request {
   // cache_aware only (SEL-11): each page's position in the last assembled prompt (RP-11),
   // UINT32_MAX for a page not in it; empty: positions in page-table order.
   gsl::span<const std::uint32_t> prompt_positions = {};
-  // The table's last_edits(), or nullptr. When the scratch's orders were built for the
-  // generation the edits start from (after last_removal is followed, if it applies), the
-  // edited pages are re-placed in them (O(n) per page, no sort) instead of a rebuild.
+  // The table's last_edits(), or nullptr. When the scratch's orders were built for a
+  // generation the record reaches (where it starts or one of its replaces left the table;
+  // after last_removal is followed, if it applies), the pages edited since are re-placed
+  // in them (O(n) per page, no sort) instead of a rebuild.
   const page_edits* last_edits = nullptr;
 };
 
