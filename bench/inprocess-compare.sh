@@ -12,7 +12,9 @@
 # OTHER is a command that takes FILE BUDGET REPETITIONS and prints a JSON object with
 # "median_seconds_per_turn" and "faults_total" (bench/python_workload_turns.py, the
 # conformance kit's Python engine, by default). Large sessions get fewer timed turns
-# (LARGE_TURNS, default 20, from 10 000 pages on). Both engines must end with the same
+# (LARGE_TURNS, default 20, from 10 000 pages on) and a fixed number of iterations per
+# repetition (LARGE_ITERATIONS, default 5: every iteration ingests the session again,
+# untimed, which at 100 000 pages takes seconds). Both engines must end with the same
 # faults_total: a different count means they did not replay the same thing, and the
 # script says so and exits 1.
 # Build first:
@@ -34,6 +36,7 @@ other=${OTHER:-python3 $here/bench/python_workload_turns.py}
 sizes=${SIZES:-20 100 1000 10000 100000}
 turns=${TURNS:-200}
 large_turns=${LARGE_TURNS:-20}
+large_iterations=${LARGE_ITERATIONS:-5}
 budget=${BUDGET:-500}
 repetitions=${REPETITIONS:-3}
 out=$(mktemp -d)
@@ -47,11 +50,15 @@ printf '%-8s %-7s %-6s %14s %14s %9s %s\n' pages budget turns clawvm_us other_us
 status=0
 for pages in $sizes; do
   n_turns=$turns
-  (( pages >= 10000 )) && n_turns=$large_turns
+  timing=(--benchmark_min_time=0.2)
+  if (( pages >= 10000 )); then
+    n_turns=$large_turns
+    timing=(--iterations="$large_iterations")
+  fi
   file=$out/session-$pages.jsonl
   "$writer" --pages "$pages" --turns "$n_turns" "$file" >/dev/null
   "$bench" --workload="$file" --budget="$budget" --benchmark_repetitions="$repetitions" \
-    --benchmark_min_time=0.2 --benchmark_format=json >"$out/clawvm-$pages.json" 2>"$out/clawvm-$pages.err" || {
+    "${timing[@]}" --benchmark_format=json >"$out/clawvm-$pages.json" 2>"$out/clawvm-$pages.err" || {
     cat "$out/clawvm-$pages.err" >&2
     exit 1
   }

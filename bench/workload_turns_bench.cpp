@@ -4,7 +4,7 @@
 // apply_event. bench/inprocess-compare.sh sets it beside the Python engine's
 // bench/python_workload_turns.py on the same file.
 //
-//   clawvm_workload_turns_bench --workload=FILE --budget=B [--policy=clawvm] [benchmark flags]
+//   clawvm_workload_turns_bench --workload=FILE --budget=B [--policy=clawvm] [--iterations=N] [benchmark flags]
 //
 // Counters: turns (timed turn_end events), per_turn (seconds), faults_total (after the whole
 // workload, the same in every iteration: a cross-check against the other engine).
@@ -30,6 +30,10 @@ struct options {
   std::string workload_path;
   std::uint32_t budget = 500;
   std::string policy = "clawvm";
+  // 0: Google Benchmark picks the iteration count from --benchmark_min_time. A large
+  // session's untimed setup (every page ingested again per iteration) dwarfs its timed
+  // turns, so bench/inprocess-compare.sh fixes a few iterations there instead.
+  std::uint64_t iterations = 0;
 };
 
 std::uint64_t setup_turns_of(const workload& w) {
@@ -82,13 +86,16 @@ int main(int argc, char** argv) {
       o.budget = static_cast<std::uint32_t>(std::stoul(arg.substr(9)));
     } else if (arg.rfind("--policy=", 0) == 0) {
       o.policy = arg.substr(9);
+    } else if (arg.rfind("--iterations=", 0) == 0) {
+      o.iterations = std::stoull(arg.substr(13));
     } else {
       std::fprintf(stderr, "clawvm_workload_turns_bench: unknown argument %s\n", argv[i]);
       return 2;
     }
   }
   if (o.workload_path.empty()) {
-    std::fputs("usage: clawvm_workload_turns_bench --workload=FILE --budget=B [--policy=NAME] [benchmark flags]\n",
+    std::fputs("usage: clawvm_workload_turns_bench --workload=FILE --budget=B [--policy=NAME] [--iterations=N] "
+               "[benchmark flags]\n",
                stderr);
     return 2;
   }
@@ -111,10 +118,10 @@ int main(int argc, char** argv) {
     seen += std::holds_alternative<workload_events::turn_end>(w.events[first_timed]) ? 1U : 0U;
   }
   static const engine_policy chosen = *policy;
-  benchmark::RegisterBenchmark(w.header.name.c_str(), bm_workload_turns, std::cref(w), first_timed, o.budget,
-                               std::cref(chosen))
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime();
+  auto* registered = benchmark::RegisterBenchmark(w.header.name.c_str(), bm_workload_turns, std::cref(w), first_timed,
+                                                  o.budget, std::cref(chosen));
+  registered->Unit(benchmark::kMillisecond)->UseRealTime();
+  if (o.iterations > 0) registered->Iterations(static_cast<benchmark::IterationCount>(o.iterations));
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -313,11 +313,30 @@ void follow_edits(gsl::span<const page> pages, const page_edits& edits, std::siz
   ++scratch.edits_followed;
 }
 
+// The bounds that end a walk early (selector_scratch::prefetch_tokens_floor, the suffix
+// minima of prefetch_tokens, and first_step_tokens_min): one pass over the dense arrays
+// whenever the orders changed (each change is O(n) already).
+void derive_walk_bounds(selector_scratch& scratch) {
+  const auto& tokens = scratch.prefetch_tokens;
+  auto& floor = scratch.prefetch_tokens_floor;
+  floor.resize(tokens.size());
+  std::uint32_t smallest = UINT32_MAX;
+  for (std::size_t k = tokens.size(); k-- > 0;) {
+    smallest = std::min(smallest, tokens[k]);
+    floor[k] = smallest;
+  }
+  const auto& first_steps = scratch.first_step_tokens;
+  scratch.first_step_tokens_min = first_steps.empty() ? UINT32_MAX : *std::min_element(first_steps.begin(), first_steps.end());
+}
+
 // Makes the scratch's static orders those of `pages` (see selection_request).
 void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation, const page_removal* removal,
                            const page_edits* edits, selector_scratch& scratch) {
   Expects(generation != 0);
   const std::size_t n = pages.size();
+  // Read before a removal or edits are followed: following them changes the orders.
+  const bool unchanged = scratch.cached_generation == generation && scratch.cached_pages == n &&
+                         scratch.prefetch_tokens_floor.size() == scratch.prefetch_tokens.size();
   // Edits apply when they end at this generation; a removal when it brought the table to
   // this generation, or to one the edits start from or pass through.
   const bool edits_recorded = edits != nullptr && !edits->generations.empty() && edits->generations.back() == generation;
@@ -349,6 +368,7 @@ void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation
   } else {
     rebuild_static_orders(pages, scratch);
   }
+  if (!unchanged) derive_walk_bounds(scratch);
   scratch.cached_generation = generation;
   scratch.cached_pages = n;
 }
@@ -386,7 +406,7 @@ class selection_run {
         remaining_(request.tokens_budget) {}
 
   void run() {
-    out_.levels.assign(pages_.size(), level::none);
+    reset_levels();
     out_.tokens_used = 0;
     out_.tokens_budget = request_.tokens_budget;
     out_.unmet.clear();
@@ -434,6 +454,21 @@ class selection_run {
     out_.floor_set_fits = floor_tokens <= request_.tokens_budget;
   }
 
+  // Every level none, for this table's pages. Only the pages the last selection into
+  // `out` installed can be above none (selection::installed), so only those are reset:
+  // a turn does not pass over the table (issue 14).
+  void reset_levels() {
+    auto& levels = out_.levels;
+    for (const page_index i : out_.installed) {
+      if (i < levels.size()) levels[i] = level::none;
+    }
+    levels.resize(pages_.size(), level::none);
+#ifndef NDEBUG
+    // Checked against the full reset it replaces in every debug build.
+    Ensures(std::all_of(levels.begin(), levels.end(), [](level l) { return l == level::none; }));
+#endif
+  }
+
   // Step 1, one page: its required level if that fits, else surfaced as unmet, never
   // silent; the page still gets its floor when that fits (SEL-3).
   void install_required(page_index i, level want) {
@@ -457,7 +492,9 @@ class selection_run {
   void install_required_set() {
     const std::size_t n = pages_.size();
     auto& required = scratch_.required;
-    required.assign(n, level::none);
+    if (!scratch_.required_clean) required.assign(required.size(), level::none);
+    if (required.size() < n) required.resize(n, level::none);
+    scratch_.required_clean = false;
     for (const demand& d : request_.demands) {
       Expects(d.page < n);
       required[d.page] = std::max(required[d.page], serving_level(pages_[d.page], d.wanted));
@@ -483,20 +520,26 @@ class selection_run {
     std::sort(order.begin(), order.end(),
               [&](page_index a, page_index b) { return required_before(pages_, id_cmp_, a, b); });
     for (page_index i : order) install_required(i, required[i]);
+    for (const demand& d : request_.demands) required[d.page] = level::none;
+    scratch_.required_clean = true;
+#ifndef NDEBUG
+    Ensures(std::all_of(required.begin(), required.end(), [](level l) { return l == level::none; }));
+#endif
   }
 
   // Step 2: pointer prefetch (SEL-4), a walk of the pages with a pointer in prefetch
   // order (cached: all of them; otherwise those not installed yet, sorted here). Installs
   // only touch the page being visited, so filtering on "not installed" during the walk is
-  // the same as filtering before it. Every pointer costs at least one token: once nothing
-  // is left, nothing more fits.
+  // the same as filtering before it. The cached walk stops once less is left than the
+  // smallest pointer still ahead (prefetch_tokens_floor): the budget only shrinks.
   void prefetch_pointers() {
     if (cached_) {
       // Pointer token counts are cached with the order (static: they renew the generation):
       // the walk reads two dense arrays and touches only the pages it installs.
       const auto& walk = scratch_.prefetch_order;
       const auto& walk_tokens = scratch_.prefetch_tokens;
-      for (std::size_t k = 0; k < walk.size() && remaining_ > 0; ++k) {
+      const auto& walk_floor = scratch_.prefetch_tokens_floor;
+      for (std::size_t k = 0; k < walk.size() && remaining_ >= walk_floor[k]; ++k) {
         if (out_.levels[walk[k]] == level::none && walk_tokens[k] <= remaining_) {
           install_extra(walk[k], level::pointer, install_step::prefetch, walk_tokens[k]);
         }
@@ -566,15 +609,26 @@ class selection_run {
     auto& heap = scratch_.candidates;
     heap.clear();
     candidate c{};
-    for (std::size_t i = 0; i < pages_.size(); ++i) {
-      // Cached: a page at none whose first step is larger than what is left has no step
-      // (next_step would say so after reading the page).
-      if (cached_ && out_.levels[i] == level::none && scratch_.first_step_tokens[i] > remaining_) continue;
-      if (held != nullptr && (*held)[i] != 0U) continue;
-      // Written in place: a candidate built aside and copied in was read back before its
-      // narrow fields' stores had landed (a store-forwarding stall per page).
+    // Written in place: a candidate built aside and copied in was read back before its
+    // narrow fields' stores had landed (a store-forwarding stall per page).
+    const auto add_step = [&](page_index i) {
       heap.emplace_back();
-      if (!next_step(gsl::narrow_cast<page_index>(i), out_.levels[i], heap.back())) heap.pop_back();
+      if (!next_step(i, out_.levels[i], heap.back())) heap.pop_back();
+    };
+    if (cached_ && held == nullptr && remaining_ < scratch_.first_step_tokens_min) {
+      // No page at none has a first step that fits: only the pages this selection
+      // installed (every page above none) can take one. Which pages are read does not
+      // change the pass: before() is a total order, so the walk is the same whatever
+      // order the candidates came in.
+      for (const page_index i : out_.installed) add_step(i);
+    } else {
+      for (std::size_t i = 0; i < pages_.size(); ++i) {
+        // Cached: a page at none whose first step is larger than what is left has no step
+        // (next_step would say so after reading the page).
+        if (cached_ && out_.levels[i] == level::none && scratch_.first_step_tokens[i] > remaining_) continue;
+        if (held != nullptr && (*held)[i] != 0U) continue;
+        add_step(gsl::narrow_cast<page_index>(i));
+      }
     }
     // No step in the heap is smaller than this (a lower bound: popping does not raise
     // it). Once less than that is left, nothing more can apply and the pass ends: the

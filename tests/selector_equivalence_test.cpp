@@ -185,7 +185,9 @@ void require_fresh_orders(const page_table& t, const selector_scratch& cached) {
   REQUIRE(cached.pinned_order == fresh.pinned_order);
   REQUIRE(cached.prefetch_order == fresh.prefetch_order);
   REQUIRE(cached.prefetch_tokens == fresh.prefetch_tokens);
+  REQUIRE(cached.prefetch_tokens_floor == fresh.prefetch_tokens_floor);
   REQUIRE(cached.first_step_tokens == fresh.first_step_tokens);
+  REQUIRE(cached.first_step_tokens_min == fresh.first_step_tokens_min);
 }
 
 // Replaces a random page (same id, type, pin class and scope), half the time with new

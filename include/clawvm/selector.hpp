@@ -135,7 +135,9 @@ struct selection {
   bool floor_set_fits = true;
   std::vector<unmet_requirement> unmet;
   std::vector<install_decision> decisions;  // only when asked to record them
-  // Every page whose level is not none, once each, in the order each got its first level:
+  // Every page whose level is not none, once each, in the order each got its first level
+  // (the next selection into this object resets only these pages' levels: a caller may
+  // lower levels, never raise one):
   // what a caller installing the selection visits besides what was resident before, so
   // that installing costs what is resident, not the table (issue 14).
   std::vector<page_index> installed;
@@ -157,7 +159,12 @@ struct selector_scratch {
     std::uint32_t tokens_extra;
   };
   std::vector<candidate> candidates;  // step 3 heap: at most one step per page
+  // By page index, each demanded page's required level during step 1; every entry is
+  // none between selections, so a selection resets only what its demands wrote (issue 14:
+  // no pass over the table per turn). `required_clean` is false while entries may be set
+  // (a selection that did not finish): the next one then clears every entry.
   std::vector<level> required;
+  bool required_clean = true;
   std::vector<std::uint8_t> held;  // cache_aware rebalance: 1 for the pages it keeps (SEL-11)
 
   // The cache key: (generation, page count) the orders below were built for; generation
@@ -169,11 +176,20 @@ struct selector_scratch {
   std::vector<page_index> pinned_order;   // hard-pinned pages in required (SEL-2) order
   std::vector<page_index> prefetch_order; // pages with a pointer, in prefetch (SEL-4) order
   std::vector<std::uint32_t> prefetch_tokens;  // their pointer token counts, same order
+  // prefetch_tokens_floor[k]: the fewest tokens of any pointer from position k of the
+  // prefetch order on. Once less than that is left, the prefetch walk can install nothing
+  // more and stops (issue 14: a budget spent down to a few tokens no longer walks every
+  // remaining pointer). Derived from prefetch_tokens whenever the orders change.
+  std::vector<std::uint32_t> prefetch_tokens_floor;
   // By page index: the tokens of the page's lowest present level (its first step up from
   // none), UINT32_MAX for a page without one. Step 3 skips, without reading the page, a
   // page at none whose first step cannot fit (issue 14: per-turn cost that does not grow
   // with idle pages).
   std::vector<std::uint32_t> first_step_tokens;
+  // The smallest of first_step_tokens (UINT32_MAX for no page). When less is left, no page
+  // at none can take a step, and step 3 reads only the pages the selection installed
+  // instead of every page (issue 14). Derived whenever the orders change.
+  std::uint32_t first_step_tokens_min = UINT32_MAX;
   // How many removals the orders followed by filtering rather than a rebuild (a count
   // for tests and benchmarks; the selection does not depend on it).
   std::uint64_t removals_followed = 0;
