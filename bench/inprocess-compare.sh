@@ -37,6 +37,10 @@ sizes=${SIZES:-20 100 1000 10000 100000}
 turns=${TURNS:-200}
 large_turns=${LARGE_TURNS:-20}
 large_iterations=${LARGE_ITERATIONS:-5}
+if ! [[ $large_iterations =~ ^[1-9][0-9]*$ ]]; then
+  echo "inprocess-compare: LARGE_ITERATIONS must be a whole number from 1 up (got '$large_iterations')" >&2
+  exit 2
+fi
 budget=${BUDGET:-500}
 repetitions=${REPETITIONS:-3}
 out=$(mktemp -d)

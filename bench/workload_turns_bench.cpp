@@ -8,11 +8,14 @@
 //
 // Counters: turns (timed turn_end events), per_turn (seconds), faults_total (after the whole
 // workload, the same in every iteration: a cross-check against the other engine).
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <benchmark/benchmark.h>
 
@@ -73,6 +76,19 @@ void bm_workload_turns(benchmark::State& st, const workload& w, std::size_t firs
   st.counters["faults_total"] = static_cast<double>(faults_total);
 }
 
+// A whole decimal number in [1, max], or nothing ("-1", "5x" and "" are not counts).
+std::optional<std::uint64_t> positive_count(std::string_view text, std::uint64_t max) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value == 0 || value > max) return std::nullopt;
+  return value;
+}
+
+int usage_error(const char* flag, const std::string& arg) {
+  std::fprintf(stderr, "clawvm_workload_turns_bench: %s takes a whole number from 1 up: %s\n", flag, arg.c_str());
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,11 +99,15 @@ int main(int argc, char** argv) {
     if (arg.rfind("--workload=", 0) == 0) {
       o.workload_path = arg.substr(11);
     } else if (arg.rfind("--budget=", 0) == 0) {
-      o.budget = static_cast<std::uint32_t>(std::stoul(arg.substr(9)));
+      const auto budget = positive_count(arg.substr(9), UINT32_MAX);
+      if (!budget) return usage_error("--budget", arg);
+      o.budget = static_cast<std::uint32_t>(*budget);
     } else if (arg.rfind("--policy=", 0) == 0) {
       o.policy = arg.substr(9);
     } else if (arg.rfind("--iterations=", 0) == 0) {
-      o.iterations = std::stoull(arg.substr(13));
+      const auto iterations = positive_count(arg.substr(13), 1'000'000'000);
+      if (!iterations) return usage_error("--iterations", arg);
+      o.iterations = *iterations;
     } else {
       std::fprintf(stderr, "clawvm_workload_turns_bench: unknown argument %s\n", argv[i]);
       return 2;

@@ -334,9 +334,8 @@ void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation
                            const page_edits* edits, selector_scratch& scratch) {
   Expects(generation != 0);
   const std::size_t n = pages.size();
-  // Read before a removal or edits are followed: following them changes the orders.
-  const bool unchanged = scratch.cached_generation == generation && scratch.cached_pages == n &&
-                         scratch.prefetch_tokens_floor.size() == scratch.prefetch_tokens.size();
+  // Set by every branch below that changes the orders: the walk bounds follow them.
+  bool changed = scratch.prefetch_tokens_floor.size() != scratch.prefetch_tokens.size();
   // Edits apply when they end at this generation; a removal when it brought the table to
   // this generation, or to one the edits start from or pass through.
   const bool edits_recorded = edits != nullptr && !edits->generations.empty() && edits->generations.back() == generation;
@@ -348,12 +347,14 @@ void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation
       scratch.first_step_tokens.size() == scratch.cached_pages &&
       scratch.prefetch_tokens.size() == scratch.prefetch_order.size()) {
     filter_static_orders(*removal, scratch);
+    changed = true;
   }
   if (const auto first = edits_recorded ? edits->first_after(scratch.cached_generation) : std::nullopt;
       first && *first < edits->pages.size() && scratch.cached_pages <= n &&
       scratch.id_rank.size() == scratch.cached_pages && scratch.first_step_tokens.size() == scratch.cached_pages &&
       scratch.prefetch_tokens.size() == scratch.prefetch_order.size()) {
     follow_edits(pages, *edits, *first, scratch);
+    changed = true;
   }
   const bool same_table = scratch.cached_generation == generation && scratch.cached_pages <= n &&
                           scratch.id_rank.size() == scratch.cached_pages &&
@@ -362,13 +363,16 @@ void refresh_static_orders(gsl::span<const page> pages, std::uint64_t generation
   if (same_table && n - scratch.cached_pages <= incremental_append_max(scratch.cached_pages)) {
     for (std::size_t j = scratch.cached_pages; j < n; ++j) {
       append_to_static_orders(pages, gsl::narrow_cast<page_index>(j), scratch);
+      changed = true;
     }
   } else if (same_table) {
     merge_into_static_orders(pages, scratch.cached_pages, scratch);
+    changed = true;
   } else {
     rebuild_static_orders(pages, scratch);
+    changed = true;
   }
-  if (!unchanged) derive_walk_bounds(scratch);
+  if (changed) derive_walk_bounds(scratch);
   scratch.cached_generation = generation;
   scratch.cached_pages = n;
 }
@@ -459,6 +463,10 @@ class selection_run {
   // a turn does not pass over the table (issue 14).
   void reset_levels() {
     auto& levels = out_.levels;
+    if (out_.installed.empty()) {
+      levels.assign(pages_.size(), level::none);  // a new selection, or one filled by hand
+      return;
+    }
     for (const page_index i : out_.installed) {
       if (i < levels.size()) levels[i] = level::none;
     }
@@ -539,11 +547,13 @@ class selection_run {
       const auto& walk = scratch_.prefetch_order;
       const auto& walk_tokens = scratch_.prefetch_tokens;
       const auto& walk_floor = scratch_.prefetch_tokens_floor;
-      for (std::size_t k = 0; k < walk.size() && remaining_ >= walk_floor[k]; ++k) {
+      std::size_t k = 0;
+      for (; k < walk.size() && remaining_ >= walk_floor[k]; ++k) {
         if (out_.levels[walk[k]] == level::none && walk_tokens[k] <= remaining_) {
           install_extra(walk[k], level::pointer, install_step::prefetch, walk_tokens[k]);
         }
       }
+      if (k < walk.size() && remaining_ > 0) ++scratch_.prefetch_early_stops;
       return;
     }
     auto& order = scratch_.order;
@@ -617,9 +627,11 @@ class selection_run {
     };
     if (cached_ && held == nullptr && remaining_ < scratch_.first_step_tokens_min) {
       // No page at none has a first step that fits: only the pages this selection
-      // installed (every page above none) can take one. Which pages are read does not
-      // change the pass: before() is a total order, so the walk is the same whatever
-      // order the candidates came in.
+      // installed (every page above none) can take one. The order they are read in does
+      // not change the pass: no two candidates compare equal under before() (one per
+      // page, ranks unique, scores never NaN: utilities are sums of finite attributes
+      // and every step costs at least one token), so sorting or a heap gives one order.
+      ++scratch_.installed_only_walks;
       for (const page_index i : out_.installed) add_step(i);
     } else {
       for (std::size_t i = 0; i < pages_.size(); ++i) {

@@ -145,8 +145,10 @@ void require_same(const selection& got, const selection& want) {
 }
 
 // Checks one request through a scratch that may hold cached orders (with the table's
-// generation) and through a fresh one, with and without recorded decisions.
-std::size_t check_one(rng_t& rng, const page_table& t, selector_scratch& shared) {
+// generation) and through a fresh one, with and without recorded decisions. `reused`
+// is a selection the caller keeps across requests (and tables): filling it again resets
+// only the pages it had installed.
+std::size_t check_one(rng_t& rng, const page_table& t, selector_scratch& shared, selection& reused) {
   const selector_policy policy = random_policy(rng);
   const request_data r = random_request(rng, t, policy);
   selection_request request{t.pages(), r.budget, r.demands, r.future};
@@ -159,10 +161,11 @@ std::size_t check_one(rng_t& rng, const page_table& t, selector_scratch& shared)
   select_representations(request, policy, got, shared, /*record_decisions=*/true);
   require_same(got, want);
 
-  // Without decisions: everything else identical (and the reused scratch again).
-  selection quiet;
-  select_representations(request, policy, quiet, shared, /*record_decisions=*/false);
-  REQUIRE(quiet.decisions.empty());
+  // Without decisions, into the reused selection: everything else identical (and the
+  // reused scratch again).
+  select_representations(request, policy, reused, shared, /*record_decisions=*/false);
+  REQUIRE(reused.decisions.empty());
+  selection quiet = reused;
   quiet.decisions = want.decisions;
   require_same(quiet, want);
 
@@ -217,6 +220,8 @@ TEST_CASE("optimised selector equals the reference on random sessions", "[select
   std::size_t requests = 0;
   std::uint64_t sorted_walks = 0;
   std::uint64_t heap_walks = 0;
+  std::uint64_t prefetch_early_stops = 0;
+  std::uint64_t installed_only_walks = 0;
   for (std::uint64_t seed = 1; seed <= 400; ++seed) {
     CAPTURE(seed);
     rng_t rng(seed * 0x9e3779b97f4a7c15ULL);
@@ -226,20 +231,25 @@ TEST_CASE("optimised selector equals the reference on random sessions", "[select
     std::uint64_t serial = 0;
     while (t.size() < n) REQUIRE(t.ingest(random_spec(rng, serial++, big)) == reason_code::ok);
     selector_scratch scratch;
+    selection reused;
     for (int turn = 0; turn < 12; ++turn) {
       randomise_recency(rng, t);  // dynamic attribute: the cache stays valid
-      decisions += check_one(rng, t, scratch);
+      decisions += check_one(rng, t, scratch, reused);
       ++requests;
     }
     sorted_walks += scratch.sorted_walks;
     heap_walks += scratch.heap_walks;
+    prefetch_early_stops += scratch.prefetch_early_stops;
+    installed_only_walks += scratch.installed_only_walks;
   }
-  // The cases are not degenerate: many installs were compared, and step 3 ran both as
-  // a sorted walk (a few candidates) and as a heap (many).
+  // The cases are not degenerate: many installs were compared, step 3 ran both as a
+  // sorted walk (a few candidates) and as a heap (many), and both bounds ended walks.
   CHECK(requests == 4800);
   CHECK(decisions > 50000);
   CHECK(sorted_walks > 1000);
   CHECK(heap_walks > 100);
+  CHECK(prefetch_early_stops > 50);  // 170 with these seeds
+  CHECK(installed_only_walks > 50);  // 126 with these seeds
 }
 
 TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equivalence]") {
@@ -253,6 +263,7 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
     rng_t rng(seed + 7777);
     page_table t;
     selector_scratch scratch;
+    selection reused;  // across removals too: the table shrinks under it
     std::uint64_t serial = 0;
     for (int step = 0; step < 60; ++step) {
       CAPTURE(step);
@@ -294,7 +305,7 @@ TEST_CASE("cached orders follow appends, replaces and removals", "[selector][equ
         default: break;  // no change: the cache is reused as it is
       }
       randomise_recency(rng, t);
-      check_one(rng, t, scratch);
+      check_one(rng, t, scratch, reused);
       require_fresh_orders(t, scratch);
     }
     followed += scratch.removals_followed;
@@ -329,11 +340,12 @@ TEST_CASE("one scratch shared by several tables never mixes them", "[selector][e
   REQUIRE(twin_a.ingest(random_spec(rng, serial++, true)) == reason_code::ok);
   REQUIRE(twin_b.ingest(random_spec(rng, serial++, true)) == reason_code::ok);
   selector_scratch shared;
+  selection reused;  // shared across the tables too (different sizes)
   for (int round = 0; round < 200; ++round) {
     CAPTURE(round);
     const std::uint32_t which = below(rng, 5);
     const page_table& t = which < 3 ? tables[which] : which == 3 ? twin_a : twin_b;
-    check_one(rng, t, shared);
+    check_one(rng, t, shared, reused);
     if (coin(rng, 20)) REQUIRE(tables[below(rng, 3)].ingest(random_spec(rng, serial++, true)) == reason_code::ok);
   }
 }

@@ -136,8 +136,8 @@ struct selection {
   std::vector<unmet_requirement> unmet;
   std::vector<install_decision> decisions;  // only when asked to record them
   // Every page whose level is not none, once each, in the order each got its first level
-  // (the next selection into this object resets only these pages' levels: a caller may
-  // lower levels, never raise one):
+  // (the next selection into this object resets only these pages' levels: see
+  // select_representations):
   // what a caller installing the selection visits besides what was resident before, so
   // that installing costs what is resident, not the table (issue 14).
   std::vector<page_index> installed;
@@ -202,6 +202,11 @@ struct selector_scratch {
   // tests, which must reach both sides of the threshold.
   std::uint64_t sorted_walks = 0;
   std::uint64_t heap_walks = 0;
+  // Walks the bounds ended early: a prefetch walk that stopped with tokens left but no
+  // pointer ahead that fits them, and a step 3 that read only the installed pages (counts
+  // for the tests, which must reach both).
+  std::uint64_t prefetch_early_stops = 0;
+  std::uint64_t installed_only_walks = 0;
 };
 
 // The level a demand for `wanted` is served at (SEL-3): the lowest present level at or
@@ -231,6 +236,11 @@ inline double page_utility(const page& p, upgrade_mode mode, const utility_weigh
 
 // Fills `out` (resized to the page count). Deterministic: the same request and policy
 // give the same selection, byte for byte, whatever the scratch held before.
+// Precondition on `out`: every page above none in out.levels is listed in out.installed
+// (true of a default-constructed selection and of any this function filled, whatever
+// table it was for; a caller may lower levels but must not raise one from none without
+// listing it). Only the listed pages are reset, so that a turn does not pass over the
+// table (issue 14); debug builds check the reset against a full clear.
 // Precondition (page_table::build guarantees it): every present representation has at
 // least one token and tokens strictly increase up each page's chain.
 void select_representations(const selection_request& request, const selector_policy& policy,
