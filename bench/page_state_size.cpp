@@ -2,35 +2,33 @@
 // <= 512 bytes per page). "Content" is the heap text of a page's std::string members (the
 // representations, and separately the id and provenance); their in-object headers count as
 // state. Everything else the engine keeps per page counts as state: the page object, the
-// page vector's growth slack, the id index, the tool-signature map, the selection and the
+// page vector's growth slack, the id index, the tool-call index, the selection and the
 // selector's scratch.
 //
 // Two figures per session size:
 //   * measured: every operator new/delete of this program is counted by usable size
 //     (malloc_usable_size: malloc rounding included, chunk headers excluded); the engine's
 //     live heap after ingest and 200 turns, minus content, divided by the page count;
-//   * breakdown: the same total attributed to components from sizeof and from replica
-//     containers built with the same keys (so the attribution is measured too); what is
-//     left over is the selector scratch and the vectors' slack.
+//   * breakdown: the same total attributed to components: the page vector and selection
+//     measured in the engine, the tool-call index rebuilt by its own class from the same
+//     calls (so the attribution is measured too); what is left over is the page id index,
+//     the selector scratch and the engine's per-page lists.
 //
 // Usage: clawvm_page_state_size [--pages=N]   (default: 100, 10000 and 100000)
 
 #include <malloc.h>
 
-#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <new>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "clawvm/engine.hpp"
 #include "clawvm/page.hpp"
 #include "clawvm/page_table.hpp"
-#include "clawvm/tool_signature.hpp"
+#include "clawvm/tool_result_index.hpp"
 #include "synthetic_session.hpp"
 
 // ---- allocation accounting (single-threaded program) ----
@@ -79,51 +77,47 @@ void report(std::size_t pages) {
     id_prov_content += heap_of(p.id) + heap_of(p.provenance);
   }
 
-  // Replicas, built and measured the same way as the engine's own containers.
-  std::size_t index_heap = 0;
+  // The engine's tool-call index, rebuilt by the same class from the same calls in the
+  // same order (its memo remembers what the engine's remembered, up to the calls of the
+  // 200 turns, which repeat signatures already recorded).
+  std::size_t tool_index_heap = 0;
   {
     const std::size_t at = live_bytes;
-    std::unordered_map<std::string, clawvm::page_index> index;
-    for (const clawvm::page& p : e.pages().pages()) index.emplace(p.id, clawvm::page_index{0});
-    index_heap = live_bytes - at;
-  }
-  std::size_t tool_map_heap = 0;
-  {
-    const std::size_t at = live_bytes;
-    std::map<std::string, std::string> tools;
+    clawvm::tool_result_index tools;
+    clawvm::page_index next = 0;
     for (const auto& call : script.tools) {
-      if (auto sig = clawvm::canonical_tool_signature(call.tool, call.arguments_json)) {
-        tools.emplace(std::move(*sig), call.result.id);
+      const clawvm::tool_result_index::call found = tools.resolve(call.tool, call.arguments_json);
+      if (found.signature != nullptr && !found.result_page) {
+        tools.record(call.tool, call.arguments_json, *found.signature, next++);
       }
     }
-    tool_map_heap = live_bytes - at;
+    tool_index_heap = live_bytes - at;
   }
 
   const std::size_t page_object = sizeof(clawvm::page);
-  const std::size_t capacity = std::bit_ceil(n);  // push_back growth from empty doubles
   const std::size_t page_vector = malloc_usable_size(const_cast<clawvm::page*>(e.pages().pages().data()));
+  const std::size_t capacity = page_vector / page_object;
   const std::size_t selection_levels = e.last_selection().levels.capacity() * sizeof(clawvm::level);
   const std::size_t session_object = sizeof(clawvm::bench::live_session) + sizeof(clawvm::engine);
 
   const std::size_t state_heap = engine_heap - rep_content - id_prov_content;
   const double state = per_page(state_heap + session_object, n);
   const double strict = per_page(state_heap + session_object + id_prov_content, n);
-  const std::size_t attributed = page_vector + index_heap + tool_map_heap + selection_levels;
+  const std::size_t attributed = page_vector + tool_index_heap + selection_levels;
   const double residual = per_page(state_heap > attributed ? state_heap - attributed : 0, n);
 
   std::printf("pages=%zu budget=%u (policy clawvm, after ingest + 200 turns)\n", n, budget);
-  std::printf("  sizeof(page)                      %8zu B  (representations %zu = 5 x %zu; id + provenance headers %zu; scalars %zu)\n",
-              page_object, sizeof(clawvm::page::representations), sizeof(clawvm::representation),
+  std::printf("  sizeof(page)                      %8zu B  (representations %zu = %zu x %zu; id + provenance headers %zu; scalars %zu)\n",
+              page_object, sizeof(clawvm::page::representations),
+              sizeof(clawvm::page::representations) / sizeof(clawvm::representation), sizeof(clawvm::representation),
               2 * sizeof(std::string),
               page_object - sizeof(clawvm::page::representations) - 2 * sizeof(std::string));
   std::printf("  page vector (capacity %zu)        %8.1f B/page  (slack %.1f B/page)\n", capacity,
               per_page(page_vector, n), per_page(page_vector, n) - static_cast<double>(page_object));
-  std::printf("  id index (unordered_map)          %8.1f B/page  (node + bucket + key copy)\n",
-              per_page(index_heap, n));
-  std::printf("  tool signature map (std::map)     %8.1f B/page  (%zu signatures, amortised over all pages)\n",
-              per_page(tool_map_heap, n), script.tools.size());
+  std::printf("  tool-call index + memo            %8.1f B/page  (%zu signatures, amortised over all pages)\n",
+              per_page(tool_index_heap, n), script.tools.size());
   std::printf("  selection levels                  %8.1f B/page\n", per_page(selection_levels, n));
-  std::printf("  selector scratch + other          %8.1f B/page  (order, candidates, required; residual)\n",
+  std::printf("  id index, scratch, lists          %8.1f B/page  (page id index, selector scratch, engine per-page lists; residual)\n",
               residual);
   std::printf("  engine + session objects          %8.1f B/page  (%zu B once)\n", per_page(session_object, n),
               session_object);

@@ -105,8 +105,8 @@ demand_outcome engine::on_demand(std::string_view page_id, level wanted) {
 tool_result engine::on_tool_call(std::string_view tool_name, std::string_view arguments_json,
                                  const page_spec& result) {
   tool_result out;
-  const std::string* signature = signatures_.signature(tool_name, arguments_json);
-  if (signature == nullptr) {
+  const tool_result_index::call call = tool_results_.resolve(tool_name, arguments_json);
+  if (call.signature == nullptr) {
     out.outcome = tool_outcome::rejected;
     out.reason = reason_code::schema_invalid;
     if (trace_.enabled()) {
@@ -114,10 +114,8 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     }
     return out;
   }
-  out.signature = *signature;
-  auto known = tool_results_.find(*signature);
-  std::optional<page_index> previous;
-  if (known != tool_results_.end()) previous = pages_.find(known->second);
+  out.signature = *call.signature;
+  const std::optional<page_index> previous = call.result_page;
   std::optional<page_index> result_page;  // the page that holds the call's result
 
   if (previous) {
@@ -146,8 +144,9 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     out.reason = pages_.ingest(result);
     trace_ingest(result.id, out.reason);
     if (out.reason == reason_code::ok) {
-      tool_results_[out.signature] = result.id;
       result_page = pages_.find(result.id);
+      Expects(result_page.has_value());
+      tool_results_.record(tool_name, arguments_json, out.signature, *result_page);
     }
   }
   if (out.reason != reason_code::ok) out.outcome = tool_outcome::rejected;
@@ -168,6 +167,12 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     demands_.push_back({*result_page, level::full});
   }
   return out;
+}
+
+std::optional<std::string_view> engine::tool_result_page_id(std::string_view signature) const {
+  const std::optional<page_index> page = tool_results_.find(signature);
+  if (!page) return std::nullopt;
+  return std::string_view{pages_.at(*page).id};
 }
 
 recall_result engine::on_recall(clawvm::scope s, std::string_view field,
@@ -458,9 +463,7 @@ boundary_report engine::cross_boundary(boundary b) {
   }
   if (ends_session) {
     report.pages_destroyed = pages_.remove_if([](const page& p) { return p.scope == scope::session; });
-    for (auto it = tool_results_.begin(); it != tool_results_.end();) {
-      it = pages_.find(it->second) ? std::next(it) : tool_results_.erase(it);
-    }
+    if (report.pages_destroyed > 0) tool_results_.follow(pages_.last_removal());
     demands_.clear();
   }
 

@@ -68,7 +68,7 @@ class replayer {
   }
 
   std::vector<std::pair<std::string, std::uint32_t>> lookahead() const {
-    return oracle_future_demands(buffer_, options_.lookahead_turns, engine_.tool_results());
+    return oracle_future_demands(buffer_, options_.lookahead_turns, [this](std::string_view signature) { return engine_.tool_result_page_id(signature); });
   }
 
   void record_prompt() {
@@ -151,7 +151,7 @@ class replayer {
 
 std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
     const std::deque<workload_event>& after_current, std::uint32_t lookahead_turns,
-    const std::map<std::string, std::string>& result_page_by_signature) {
+    const result_page_lookup& result_page_of_signature) {
   std::map<std::string, std::uint32_t> counts;
   std::uint32_t turns_seen = 0;
   for (const auto& e : after_current) {
@@ -164,11 +164,22 @@ std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
       ++counts[d->page];
     } else if (const auto* t = std::get_if<workload_events::tool_call>(&e)) {
       const auto sig = canonical_tool_signature(t->tool, t->arguments_json);
-      auto known = sig ? result_page_by_signature.find(*sig) : result_page_by_signature.end();
-      ++counts[known != result_page_by_signature.end() ? known->second : t->result.id];
+      const std::optional<std::string_view> known = sig ? result_page_of_signature(*sig) : std::nullopt;
+      ++counts[known ? std::string{*known} : t->result.id];
     }
   }
   return {counts.begin(), counts.end()};
+}
+
+std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
+    const std::deque<workload_event>& after_current, std::uint32_t lookahead_turns,
+    const std::map<std::string, std::string, std::less<>>& result_page_by_signature) {
+  return oracle_future_demands(after_current, lookahead_turns,
+                               [&](std::string_view signature) -> std::optional<std::string_view> {
+                                 const auto known = result_page_by_signature.find(signature);
+                                 if (known == result_page_by_signature.end()) return std::nullopt;
+                                 return std::string_view{known->second};
+                               });
 }
 
 replay_outcome replay(const workload_header& header, const workload_pull& pull, const replay_options& options) {

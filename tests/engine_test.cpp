@@ -1,9 +1,12 @@
 // spec/engine.md EN-*, spec/faults.md FT-*: hooks, boundaries, writeback before
 // destruction, restore, fault detection under ClawVM and the baselines.
+#include <map>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "clawvm/engine.hpp"
+#include "clawvm/tool_signature.hpp"
 #include "clawvm/trace_validation.hpp"
 #include "test_pages.hpp"
 
@@ -308,48 +311,115 @@ TEST_CASE("thrash index is (faults + alerts) / (hits + 1)", "[engine][FT-8]") {
   CHECK(c.thrash_index() == Approx(6.0));
 }
 
-TEST_CASE("tool_signature_memo answers what canonical_tool_signature answers", "[engine][FT-3]") {
+TEST_CASE("tool_result_index answers what canonical_tool_signature answers", "[engine][FT-3]") {
   // A memo of 3 entries, so it forgets (clears) several times over the rounds.
-  tool_signature_memo memo(3);
+  tool_result_index index(3);
   const std::vector<std::pair<std::string, std::string>> calls{
       {"read", R"({"b":1, "a":2})"}, {"read", R"({"a":2,"b":1})"}, {"read", ""},  {"x", "[1, 2]"},
       // Concatenated, these two are the same text: only the first is a valid call.
       {"a(", "{}"},                  {"a", "({}"},                {"", "{}"},    {"read", "not json"},
+      {"y", "1"},                    {"z", "true"},
   };
+  std::map<std::string, page_index> recorded;  // what a correct index answers
   std::size_t remembered = 0;
   for (int round = 0; round < 3; ++round) {
     for (const auto& [tool, arguments] : calls) {
       CAPTURE(round, tool, arguments);
       const auto want = canonical_tool_signature(tool, arguments);
-      const std::string* got = memo.signature(tool, arguments);
-      REQUIRE((got != nullptr) == want.has_value());
-      if (got != nullptr) CHECK(*got == *want);
-      CHECK(memo.size() <= 3);
-      remembered = std::max(remembered, memo.size());
+      const tool_result_index::call got = index.resolve(tool, arguments);
+      REQUIRE((got.signature != nullptr) == want.has_value());
+      if (got.signature == nullptr) continue;
+      CHECK(*got.signature == *want);
+      const auto known = recorded.find(*want);
+      if (known == recorded.end()) {
+        CHECK_FALSE(got.result_page.has_value());
+        const auto page = static_cast<page_index>(recorded.size() * 7);
+        index.record(tool, arguments, *got.signature, page);
+        recorded.emplace(*want, page);
+      } else {
+        CHECK(got.result_page == known->second);
+      }
+      CHECK(index.find(*want) == recorded.at(*want));
+      CHECK(index.memo_size() <= 3);
+      remembered = std::max(remembered, index.memo_size());
     }
   }
   CHECK(remembered == 3);
+  CHECK(index.size() == recorded.size());
+  CHECK(recorded.size() == 6);  // read(a,b) twice over, read({}), x, a(, y, z
 }
 
-TEST_CASE("tool_signature_memo keeps its bytes bounded", "[engine][FT-3]") {
+TEST_CASE("tool_result_index keeps its memo bytes bounded", "[engine][FT-3]") {
   // 12 800 bytes at most; a call over 200 bytes is answered without being remembered.
-  tool_signature_memo memo(1000, 64 * 200);
+  tool_result_index index(1000, 64 * 200);
   const std::string big = R"({"content": ")" + std::string(300, 'x') + R"("})";
-  const std::string* got = memo.signature("write", big);
-  REQUIRE(got != nullptr);
-  CHECK(*got == *canonical_tool_signature("write", big));
-  CHECK(memo.size() == 0);
+  const tool_result_index::call first = index.resolve("write", big);
+  REQUIRE(first.signature != nullptr);
+  CHECK(*first.signature == *canonical_tool_signature("write", big));
+  index.record("write", big, *first.signature, 0);
+  CHECK(index.memo_size() == 0);
+  CHECK(index.resolve("write", big).result_page == page_index{0});
   std::size_t largest = 0;
-  for (int i = 0; i < 400; ++i) {
+  for (page_index i = 1; i < 400; ++i) {
     const std::string arguments = R"({"n": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'p') + R"("})";
-    got = memo.signature("read", arguments);
-    REQUIRE(got != nullptr);
-    CHECK(*got == *canonical_tool_signature("read", arguments));
-    CHECK(memo.bytes() <= 64 * 200);
-    largest = std::max(largest, memo.size());
+    const tool_result_index::call got = index.resolve("read", arguments);
+    REQUIRE(got.signature != nullptr);
+    CHECK(*got.signature == *canonical_tool_signature("read", arguments));
+    index.record("read", arguments, *got.signature, i);
+    CHECK(index.memo_bytes() <= 64 * 200);
+    largest = std::max(largest, index.memo_size());
   }
   // It remembered many calls, and forgot them when the bytes ran out (400 calls of about
-  // 150 bytes each do not fit in 12 800).
+  // 90 bytes each do not fit in 12 800); the signatures themselves are all kept.
   CHECK(largest > 50);
-  CHECK(largest < 400);
+  CHECK(largest < 399);
+  CHECK(index.size() == 400);
+}
+
+TEST_CASE("tool_result_index follows a removal: results move with their pages, removed ones are forgotten",
+          "[engine][FT-3]") {
+  tool_result_index index;
+  for (page_index i = 0; i < 6; ++i) {
+    const std::string arguments = R"({"n":)" + std::to_string(i) + "}";
+    const auto sig = index.resolve("read", arguments);
+    REQUIRE(sig.signature != nullptr);
+    index.record("read", arguments, *sig.signature, i);
+  }
+  REQUIRE(index.memo_size() == 6);
+  // Pages 1 and 4 are removed; the others shift down.
+  page_removal removal;
+  removal.new_index = {0, page_removal::removed_page, 1, 2, page_removal::removed_page, 3};
+  index.follow(removal);
+  CHECK(index.memo_size() == 0);
+  CHECK(index.size() == 4);
+  const std::vector<std::optional<page_index>> want{0, std::nullopt, 1, 2, std::nullopt, 3};
+  for (page_index i = 0; i < 6; ++i) {
+    CAPTURE(i);
+    const std::string arguments = R"({"n":)" + std::to_string(i) + "}";
+    CHECK(index.find(*canonical_tool_signature("read", arguments)) == want[i]);
+    CHECK(index.resolve("read", arguments).result_page == want[i]);
+  }
+}
+
+TEST_CASE("a repeated call after a session end finds its project-scoped result at its new place", "[engine][FT-3]") {
+  session c(policy_clawvm(), 400);
+  // A session-scoped result first, so the project-scoped one moves down at the session end.
+  REQUIRE(c.call("read", R"({"f":1})").outcome == tool_outcome::new_call);
+  page_spec kept = ladder("tool:keep", page_type::evidence, 120, 8, 5);
+  kept.scope = scope::project;
+  REQUIRE(c.e.on_tool_call("grep", R"({"q":"x"})", kept).outcome == tool_outcome::new_call);
+  c.turn();
+  const page_index before = *c.e.pages().find("tool:keep");
+  c.e.on_session_end();
+  c.e.on_session_start("s2");
+  const page_index after = *c.e.pages().find("tool:keep");
+  REQUIRE(after < before);
+  CHECK(c.e.tool_result_page_id(R"(grep({"q":"x"}))") == std::optional<std::string_view>{"tool:keep"});
+  CHECK_FALSE(c.e.tool_result_page_id(R"(read({"f":1}))").has_value());
+  // The repeated call is a duplicate of the kept page, not a new call on some other page.
+  const tool_result again = c.e.on_tool_call("grep", R"({ "q" : "x" })", kept);
+  CHECK(again.outcome != tool_outcome::new_call);
+  CHECK(again.outcome != tool_outcome::rejected);
+  // The session's result is gone: its call is new again.
+  CHECK(c.call("read", R"({"f":1})").outcome == tool_outcome::new_call);
 }

@@ -21,7 +21,7 @@
 #include "clawvm/policy.hpp"
 #include "clawvm/selector.hpp"
 #include "clawvm/stable_assembly.hpp"
-#include "clawvm/tool_signature.hpp"
+#include "clawvm/tool_result_index.hpp"
 
 namespace clawvm {
 
@@ -105,9 +105,10 @@ class engine {
   const engine_config& config() const noexcept { return config_; }
   std::uint64_t turn() const noexcept { return turn_; }
   std::size_t pending_updates() const noexcept;
-  // Canonical signature -> the id of the page holding that call's result (FT-3): what a
-  // repeated call would reuse (the oracle's lookahead and the optimum read it).
-  const std::map<std::string, std::string>& tool_results() const noexcept { return tool_results_; }
+  // The id of the page holding the result of a call with this canonical signature (FT-3):
+  // what a repeated call would reuse (the oracle's lookahead and the optimum read it).
+  // Valid until the page table next changes.
+  std::optional<std::string_view> tool_result_page_id(std::string_view signature) const;
 
  private:
   boundary_report cross_boundary(boundary b);
@@ -140,8 +141,7 @@ class engine {
   std::vector<demand> demands_;
   std::vector<std::uint32_t> future_demands_;
   std::map<std::string, std::vector<update>> pending_;  // by page id: ordered, deterministic
-  std::map<std::string, std::string> tool_results_;     // signature -> result page id
-  tool_signature_memo signatures_;                      // FT-3 signatures of calls seen
+  tool_result_index tool_results_;  // FT-3: calls seen, their signatures and result pages
   std::string session_id_;
   std::uint64_t turn_ = 0;
   std::vector<page_index> warm_;         // every page whose recency is not 0, once

@@ -107,11 +107,16 @@ replay_outcome replay_file(std::istream& in, const std::string& source_name, con
 // RP-5: the oracle's future demands. `after_current` holds the buffered events after the
 // current turn_end; the events of the next `lookahead_turns` turns (up to that many
 // turn_ends) count: a demand adds 1 to its page, a tool call to the page that holds its
-// canonical signature's result (`result_page_by_signature`) or else to its own result
-// page. Pairs in page-id order.
+// canonical signature's result (`result_page_of_signature`: the page id, or nullopt for a
+// signature not seen) or else to its own result page. Pairs in page-id order.
+using result_page_lookup = std::function<std::optional<std::string_view>(std::string_view signature)>;
 std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
     const std::deque<workload_event>& after_current, std::uint32_t lookahead_turns,
-    const std::map<std::string, std::string>& result_page_by_signature);
+    const result_page_lookup& result_page_of_signature);
+// The same, with the signatures of calls seen so far in a map (signature -> page id).
+std::vector<std::pair<std::string, std::uint32_t>> oracle_future_demands(
+    const std::deque<workload_event>& after_current, std::uint32_t lookahead_turns,
+    const std::map<std::string, std::string, std::less<>>& result_page_by_signature);
 
 // Metrics as JSON (sorted keys; spec/replay.md RP-6 lists the keys).
 nlohmann::json to_json(const replay_metrics& m);

@@ -46,7 +46,7 @@ std::string compact(const json& j) { return j.dump(-1, ' ', false, json::error_h
 // The requests of a workload's events (ids by position), with lookahead for the oracle.
 std::vector<std::string> requests_of(const std::vector<workload_event>& events, bool oracle) {
   std::vector<std::string> out;
-  std::map<std::string, std::string> result_page_by_signature;
+  std::map<std::string, std::string, std::less<>> result_page_by_signature;
   std::uint64_t id = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (oracle && std::holds_alternative<workload_events::turn_end>(events[i])) {

@@ -213,7 +213,7 @@ std::vector<std::string> oracle_requests(const std::vector<workload_event>& even
     out.push_back(compact(json{{"id", "writer"}, {"op", "principal"}, {"session", source["writer"]["session"]},
                                {"project", source["writer"]["project"]}}));
   }
-  std::map<std::string, std::string> result_page_by_signature;
+  std::map<std::string, std::string, std::less<>> result_page_by_signature;
   std::uint64_t id = 0;
   std::uint64_t look = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {

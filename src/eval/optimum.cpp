@@ -109,8 +109,7 @@ class optimum_run {
     if (const auto* d = std::get_if<workload_events::demand>(&event)) return d->page;
     if (const auto* t = std::get_if<workload_events::tool_call>(&event)) {
       if (const auto signature = canonical_tool_signature(t->tool, t->arguments_json)) {
-        if (const auto known = engine_.tool_results().find(*signature); known != engine_.tool_results().end())
-          return known->second;
+        if (const auto known = engine_.tool_result_page_id(*signature)) return std::string{*known};
       }
     }
     return {};

@@ -230,7 +230,7 @@ TEST_CASE("RP-5: the oracle counts the demands of exactly the next h turns", "[r
   after.emplace_back(workload_events::turn_end{});
   after.emplace_back(workload_events::demand{"d", level::full});  // turn t+4: beyond h = 3
   after.emplace_back(workload_events::turn_end{});
-  const std::map<std::string, std::string> by_signature{{*canonical_tool_signature("read", R"({"p":1})"), "r-old"}};
+  const std::map<std::string, std::string, std::less<>> by_signature{{*canonical_tool_signature("read", R"({"p":1})"), "r-old"}};
   using counts = std::vector<std::pair<std::string, std::uint32_t>>;
   CHECK(oracle_future_demands(after, 3, by_signature) == counts{{"a", 2}, {"b", 1}, {"c", 1}, {"r-fresh", 1}, {"r-old", 1}});
   CHECK(oracle_future_demands(after, 1, by_signature) == counts{{"a", 2}, {"r-fresh", 1}, {"r-old", 1}});
