@@ -6,7 +6,7 @@
 #include <gsl/assert>
 
 #include "clawvm/merge_rules.hpp"
-#include "clawvm/tool_signature.hpp"
+#include "clawvm/per_page_growth.hpp"
 
 namespace clawvm {
 
@@ -280,6 +280,7 @@ void engine::install_selection(gsl::span<page> all) {
     // The mirror is the pages' residency: only a page resident before (resident_pages_)
     // or now (selection_.installed) can differ from its level, and only those are
     // visited. Pages ingested since the last install are not resident.
+    reserve_by_quarter(resident_mirror_, all.size());
     resident_mirror_.resize(all.size(), level::none);
     const auto follow = [&](page_index i) {
       if (resident_mirror_[i] == levels[i]) return;
@@ -344,7 +345,10 @@ reason_code engine::replace_page(const page_spec& spec) {
 void engine::touch(page_index i) {
   pages_.at(i).recency += recency_gain_per_demand;
   if (warm_generation_ != pages_.layout_generation()) return;  // on_post_model rescans first
-  if (i >= is_warm_.size()) is_warm_.resize(pages_.size(), 0);
+  if (i >= is_warm_.size()) {
+    reserve_by_quarter(is_warm_, pages_.size());
+    is_warm_.resize(pages_.size(), 0);
+  }
   if (is_warm_[i] == 0) {
     is_warm_[i] = 1;
     warm_.push_back(i);

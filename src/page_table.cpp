@@ -9,6 +9,8 @@
 
 #include <gsl/narrow>
 
+#include "clawvm/per_page_growth.hpp"
+
 namespace clawvm {
 
 namespace {
@@ -147,8 +149,8 @@ reason_code page_table::ingest(const page_spec& spec) {
   const auto i = gsl::narrow<page_index>(pages_.size());
   Expects(i != empty_slot);
   // Grow by a quarter rather than doubling: a page is ~256 B, and doubling leaves up to
-  // half the vector unused (~80-190 B per page measured). Amortised O(1) still.
-  if (pages_.size() == pages_.capacity()) pages_.reserve(pages_.size() + pages_.size() / 4 + 8);
+  // half the vector unused (~80-190 B per page measured).
+  reserve_by_quarter(pages_, pages_.size() + 1);
   if (2 * (pages_.size() + 1) > index_.size()) {
     pages_.push_back(std::move(fresh));
     reindex();  // grows the index to keep its load at most 1/2

@@ -10,6 +10,8 @@
 #include <gsl/assert>
 #include <gsl/narrow>
 
+#include "clawvm/per_page_growth.hpp"
+
 namespace clawvm {
 
 namespace {
@@ -104,6 +106,7 @@ std::uint32_t first_step_tokens(const page& p) noexcept {
 void rebuild_static_orders(gsl::span<const page> pages, selector_scratch& scratch) {
   const std::size_t n = pages.size();
   auto& ids = scratch.by_id;
+  reserve_by_quarter(ids, n);
   ids.resize(n);
   for (std::size_t i = 0; i < n; ++i) ids[i] = gsl::narrow_cast<page_index>(i);
   std::sort(ids.begin(), ids.end(), [&](page_index a, page_index b) {
@@ -111,6 +114,7 @@ void rebuild_static_orders(gsl::span<const page> pages, selector_scratch& scratc
     return cmp != 0 ? cmp < 0 : a < b;
   });
   auto& rank = scratch.id_rank;
+  reserve_by_quarter(rank, n);
   rank.resize(n);
   for (std::size_t r = 0; r < n; ++r) rank[ids[r]] = gsl::narrow_cast<std::uint32_t>(r);
 
@@ -125,17 +129,22 @@ void rebuild_static_orders(gsl::span<const page> pages, selector_scratch& scratc
   sort_pinned(pages, by_rank{rank.data()}, pinned);
   sort_prefetch(pages, by_rank{rank.data()}, prefetch);
   auto& tokens = scratch.prefetch_tokens;
+  reserve_by_quarter(tokens, prefetch.size());
   tokens.resize(prefetch.size());
   for (std::size_t k = 0; k < prefetch.size(); ++k) tokens[k] = pages[prefetch[k]].tokens_at(level::pointer);
+  reserve_by_quarter(scratch.first_step_tokens, n);
   scratch.first_step_tokens.resize(n);
   for (std::size_t i = 0; i < n; ++i) scratch.first_step_tokens[i] = first_step_tokens(pages[i]);
 }
 
 // Inserts page `j` (the highest index so far) into orders that hold pages [0, j).
 void append_to_static_orders(gsl::span<const page> pages, page_index j, selector_scratch& scratch) {
+  reserve_by_quarter(scratch.first_step_tokens, std::size_t{j} + 1);
   scratch.first_step_tokens.push_back(first_step_tokens(pages[j]));
   auto& ids = scratch.by_id;
   auto& rank = scratch.id_rank;
+  reserve_by_quarter(ids, ids.size() + 1);
+  reserve_by_quarter(rank, rank.size() + 1);
   const std::string& id = pages[j].id;
   // (id, index) order, and j exceeds every index present: after all ids <= id.
   const auto at = std::upper_bound(ids.begin(), ids.end(), id,
@@ -155,9 +164,11 @@ void append_to_static_orders(gsl::span<const page> pages, page_index j, selector
   }
   if (p.has(level::pointer)) {
     auto& prefetch = scratch.prefetch_order;
+    reserve_by_quarter(prefetch, prefetch.size() + 1);  // before `pos`: growing moves it
     const auto pos = std::upper_bound(prefetch.begin(), prefetch.end(), j, [&](page_index a, page_index b) {
       return prefetch_before(pages, cmp, a, b);
     });
+    reserve_by_quarter(scratch.prefetch_tokens, prefetch.size() + 1);
     scratch.prefetch_tokens.insert(scratch.prefetch_tokens.begin() + (pos - prefetch.begin()),
                                    p.tokens_at(level::pointer));
     prefetch.insert(pos, j);
@@ -170,6 +181,7 @@ void append_to_static_orders(gsl::span<const page> pages, page_index j, selector
 // exactly the order a rebuild sorts.
 void merge_into_static_orders(gsl::span<const page> pages, std::size_t first_new, selector_scratch& scratch) {
   const std::size_t n = pages.size();
+  reserve_by_quarter(scratch.first_step_tokens, n);
   for (std::size_t j = first_new; j < n; ++j) scratch.first_step_tokens.push_back(first_step_tokens(pages[j]));
   const auto id_before = [&](page_index a, page_index b) {
     const int cmp = pages[a].id.compare(pages[b].id);
@@ -182,6 +194,7 @@ void merge_into_static_orders(gsl::span<const page> pages, std::size_t first_new
   merged.reserve(n);
   std::merge(scratch.by_id.begin(), scratch.by_id.end(), fresh.begin(), fresh.end(), std::back_inserter(merged), id_before);
   scratch.by_id.swap(merged);
+  reserve_by_quarter(scratch.id_rank, n);
   scratch.id_rank.resize(n);
   for (std::size_t r = 0; r < n; ++r) scratch.id_rank[scratch.by_id[r]] = gsl::narrow_cast<std::uint32_t>(r);
 
@@ -319,6 +332,7 @@ void follow_edits(gsl::span<const page> pages, const page_edits& edits, std::siz
 void derive_walk_bounds(selector_scratch& scratch) {
   const auto& tokens = scratch.prefetch_tokens;
   auto& floor = scratch.prefetch_tokens_floor;
+  reserve_by_quarter(floor, tokens.size());
   floor.resize(tokens.size());
   std::uint32_t smallest = UINT32_MAX;
   for (std::size_t k = tokens.size(); k-- > 0;) {
@@ -470,6 +484,7 @@ class selection_run {
     for (const page_index i : out_.installed) {
       if (i < levels.size()) levels[i] = level::none;
     }
+    reserve_by_quarter(levels, pages_.size());
     levels.resize(pages_.size(), level::none);
 #ifndef NDEBUG
     // Checked against the full reset it replaces in every debug build.
@@ -501,7 +516,10 @@ class selection_run {
     const std::size_t n = pages_.size();
     auto& required = scratch_.required;
     if (!scratch_.required_clean) required.assign(required.size(), level::none);
-    if (required.size() < n) required.resize(n, level::none);
+    if (required.size() < n) {
+      reserve_by_quarter(required, n);
+      required.resize(n, level::none);
+    }
     scratch_.required_clean = false;
     for (const demand& d : request_.demands) {
       Expects(d.page < n);
@@ -622,6 +640,7 @@ class selection_run {
     // Written in place: a candidate built aside and copied in was read back before its
     // narrow fields' stores had landed (a store-forwarding stall per page).
     const auto add_step = [&](page_index i) {
+      reserve_one_more(heap, pages_.size());  // one step per page at most
       heap.emplace_back();
       if (!next_step(i, out_.levels[i], heap.back())) heap.pop_back();
     };
