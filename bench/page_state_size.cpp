@@ -73,13 +73,12 @@ void report(std::size_t pages) {
   std::size_t rep_content = 0;
   std::size_t id_prov_content = 0;
   for (const clawvm::page& p : e.pages().pages()) {
-    for (const auto& r : p.representations) rep_content += heap_of(r.content);
+    for (std::size_t i = 0; i < clawvm::level_count; ++i) rep_content += heap_of(p.representations[i].content);
     id_prov_content += heap_of(p.id) + heap_of(p.provenance);
   }
 
   // The engine's tool-call index, rebuilt by the same class from the same calls in the
-  // same order (its memo remembers what the engine's remembered, up to the calls of the
-  // 200 turns, which repeat signatures already recorded).
+  // same order (the 200 turns' calls repeat signatures already recorded, and add nothing).
   std::size_t tool_index_heap = 0;
   {
     const std::size_t at = live_bytes;
@@ -87,7 +86,7 @@ void report(std::size_t pages) {
     clawvm::page_index next = 0;
     for (const auto& call : script.tools) {
       const clawvm::tool_result_index::call found = tools.resolve(call.tool, call.arguments_json);
-      if (found.signature != nullptr && !found.result_page) {
+      if (found.signature && !found.result_page) {
         tools.record(call.tool, call.arguments_json, *found.signature, next++);
       }
     }
@@ -107,14 +106,13 @@ void report(std::size_t pages) {
   const double residual = per_page(state_heap > attributed ? state_heap - attributed : 0, n);
 
   std::printf("pages=%zu budget=%u (policy clawvm, after ingest + 200 turns)\n", n, budget);
-  std::printf("  sizeof(page)                      %8zu B  (representations %zu = %zu x %zu; id + provenance headers %zu; scalars %zu)\n",
-              page_object, sizeof(clawvm::page::representations),
-              sizeof(clawvm::page::representations) / sizeof(clawvm::representation), sizeof(clawvm::representation),
+  std::printf("  sizeof(page)                      %8zu B  (representations %zu = %zu x (content header + tokens); id + provenance headers %zu; scalars %zu)\n",
+              page_object, sizeof(clawvm::page::representations), clawvm::representation_set::slot_count,
               2 * sizeof(std::string),
               page_object - sizeof(clawvm::page::representations) - 2 * sizeof(std::string));
   std::printf("  page vector (capacity %zu)        %8.1f B/page  (slack %.1f B/page)\n", capacity,
               per_page(page_vector, n), per_page(page_vector, n) - static_cast<double>(page_object));
-  std::printf("  tool-call index + memo            %8.1f B/page  (%zu signatures, amortised over all pages)\n",
+  std::printf("  tool-call index                   %8.1f B/page  (%zu signatures, amortised over all pages)\n",
               per_page(tool_index_heap, n), script.tools.size());
   std::printf("  selection levels                  %8.1f B/page\n", per_page(selection_levels, n));
   std::printf("  id index, scratch, lists          %8.1f B/page  (page id index, selector scratch, engine per-page lists; residual)\n",

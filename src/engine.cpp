@@ -106,7 +106,7 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
                                  const page_spec& result) {
   tool_result out;
   const tool_result_index::call call = tool_results_.resolve(tool_name, arguments_json);
-  if (call.signature == nullptr) {
+  if (!call.signature) {
     out.outcome = tool_outcome::rejected;
     out.reason = reason_code::schema_invalid;
     if (trace_.enabled()) {
@@ -114,7 +114,7 @@ tool_result engine::on_tool_call(std::string_view tool_name, std::string_view ar
     }
     return out;
   }
-  out.signature = *call.signature;
+  out.signature = *call.signature;  // a copy: the view lasts until the index next changes
   const std::optional<page_index> previous = call.result_page;
   std::optional<page_index> result_page;  // the page that holds the call's result
 

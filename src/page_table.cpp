@@ -74,13 +74,10 @@ void page_table::fill(const page_spec& spec, const page_shape& shape, page& out)
   for (level l : all_levels) {
     if (l == level::none) continue;  // never present (checked above); it has no slot
     const auto& rep = spec.representations[index_of(l)];
-    representation& slot = out.representations[index_of(l)];
     if (rep) {
-      slot.content = rep->content;
-      slot.tokens = rep->tokens;
+      out.representations.assign(index_of(l), rep->content, rep->tokens);
     } else {
-      slot.content.clear();
-      slot.tokens = 0;
+      out.representations.clear(index_of(l));
     }
   }
 }

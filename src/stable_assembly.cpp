@@ -13,7 +13,7 @@ prompt table_order_prompt(gsl::span<const page> pages, const std::vector<level>&
   for (std::size_t i = 0; i < pages.size() && i < levels.size(); ++i) {
     const level l = levels[i];
     if (l == level::none) continue;
-    const representation& rep = pages[i].representations.at(l);
+    const representation_set::view rep = pages[i].representations.at(l);
     out.push_back({pages[i].id, l, fnv1a64(rep.content), rep.tokens});
   }
   return out;

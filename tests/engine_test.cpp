@@ -312,8 +312,7 @@ TEST_CASE("thrash index is (faults + alerts) / (hits + 1)", "[engine][FT-8]") {
 }
 
 TEST_CASE("tool_result_index answers what canonical_tool_signature answers", "[engine][FT-3]") {
-  // A memo of 3 entries, so it forgets (clears) several times over the rounds.
-  tool_result_index index(3);
+  tool_result_index index;
   const std::vector<std::pair<std::string, std::string>> calls{
       {"read", R"({"b":1, "a":2})"}, {"read", R"({"a":2,"b":1})"}, {"read", ""},  {"x", "[1, 2]"},
       // Concatenated, these two are the same text: only the first is a valid call.
@@ -321,14 +320,13 @@ TEST_CASE("tool_result_index answers what canonical_tool_signature answers", "[e
       {"y", "1"},                    {"z", "true"},
   };
   std::map<std::string, page_index> recorded;  // what a correct index answers
-  std::size_t remembered = 0;
   for (int round = 0; round < 3; ++round) {
     for (const auto& [tool, arguments] : calls) {
       CAPTURE(round, tool, arguments);
       const auto want = canonical_tool_signature(tool, arguments);
       const tool_result_index::call got = index.resolve(tool, arguments);
-      REQUIRE((got.signature != nullptr) == want.has_value());
-      if (got.signature == nullptr) continue;
+      REQUIRE(got.signature.has_value() == want.has_value());
+      if (!got.signature) continue;
       CHECK(*got.signature == *want);
       const auto known = recorded.find(*want);
       if (known == recorded.end()) {
@@ -340,40 +338,33 @@ TEST_CASE("tool_result_index answers what canonical_tool_signature answers", "[e
         CHECK(got.result_page == known->second);
       }
       CHECK(index.find(*want) == recorded.at(*want));
-      CHECK(index.memo_size() <= 3);
-      remembered = std::max(remembered, index.memo_size());
     }
   }
-  CHECK(remembered == 3);
-  CHECK(index.size() == recorded.size());
-  CHECK(recorded.size() == 6);  // read(a,b) twice over, read({}), x, a(, y, z
+  CHECK(recorded.size() == 6);  // read(a,b) in two spellings, read({}), x, a(, y, z
+  CHECK(index.size() == 6);
+  // Each entry remembers the call that first produced it; the second spelling of
+  // read(a,b) is found through its signature.
+  CHECK(index.remembered_calls() == 6);
 }
 
-TEST_CASE("tool_result_index keeps its memo bytes bounded", "[engine][FT-3]") {
-  // 12 800 bytes at most; a call over 200 bytes is answered without being remembered.
-  tool_result_index index(1000, 64 * 200);
-  const std::string big = R"({"content": ")" + std::string(300, 'x') + R"("})";
+TEST_CASE("tool_result_index does not remember a call longer than call_bytes_max", "[engine][FT-3]") {
+  tool_result_index index;
+  const std::string big = R"({"content": ")" + std::string(tool_result_index::call_bytes_max, 'x') + R"("})";
   const tool_result_index::call first = index.resolve("write", big);
-  REQUIRE(first.signature != nullptr);
+  REQUIRE(first.signature.has_value());
   CHECK(*first.signature == *canonical_tool_signature("write", big));
-  index.record("write", big, *first.signature, 0);
-  CHECK(index.memo_size() == 0);
-  CHECK(index.resolve("write", big).result_page == page_index{0});
-  std::size_t largest = 0;
-  for (page_index i = 1; i < 400; ++i) {
-    const std::string arguments = R"({"n": )" + std::to_string(i) + R"(, "pad": ")" + std::string(60, 'p') + R"("})";
-    const tool_result_index::call got = index.resolve("read", arguments);
-    REQUIRE(got.signature != nullptr);
-    CHECK(*got.signature == *canonical_tool_signature("read", arguments));
-    index.record("read", arguments, *got.signature, i);
-    CHECK(index.memo_bytes() <= 64 * 200);
-    largest = std::max(largest, index.memo_size());
-  }
-  // It remembered many calls, and forgot them when the bytes ran out (400 calls of about
-  // 90 bytes each do not fit in 12 800); the signatures themselves are all kept.
-  CHECK(largest > 50);
-  CHECK(largest < 399);
-  CHECK(index.size() == 400);
+  index.record("write", big, *first.signature, 3);
+  CHECK(index.size() == 1);
+  CHECK(index.remembered_calls() == 0);
+  const tool_result_index::call again = index.resolve("write", big);
+  REQUIRE(again.signature.has_value());
+  CHECK(*again.signature == *first.signature);
+  CHECK(again.result_page == page_index{3});
+  // Just under the limit: remembered.
+  const std::string small = R"({"n": 1})";
+  index.record("read", small, *index.resolve("read", small).signature, 4);
+  CHECK(index.remembered_calls() == 1);
+  CHECK(index.resolve("read", small).result_page == page_index{4});
 }
 
 TEST_CASE("tool_result_index follows a removal: results move with their pages, removed ones are forgotten",
@@ -382,23 +373,28 @@ TEST_CASE("tool_result_index follows a removal: results move with their pages, r
   for (page_index i = 0; i < 6; ++i) {
     const std::string arguments = R"({"n":)" + std::to_string(i) + "}";
     const auto sig = index.resolve("read", arguments);
-    REQUIRE(sig.signature != nullptr);
+    REQUIRE(sig.signature.has_value());
     index.record("read", arguments, *sig.signature, i);
   }
-  REQUIRE(index.memo_size() == 6);
+  REQUIRE(index.remembered_calls() == 6);
   // Pages 1 and 4 are removed; the others shift down.
   page_removal removal;
   removal.new_index = {0, page_removal::removed_page, 1, 2, page_removal::removed_page, 3};
   index.follow(removal);
-  CHECK(index.memo_size() == 0);
   CHECK(index.size() == 4);
+  CHECK(index.remembered_calls() == 4);
   const std::vector<std::optional<page_index>> want{0, std::nullopt, 1, 2, std::nullopt, 3};
   for (page_index i = 0; i < 6; ++i) {
     CAPTURE(i);
     const std::string arguments = R"({"n":)" + std::to_string(i) + "}";
     CHECK(index.find(*canonical_tool_signature("read", arguments)) == want[i]);
-    CHECK(index.resolve("read", arguments).result_page == want[i]);
+    CHECK(index.resolve("read", arguments).result_page == want[i]);          // by the call's text
+    CHECK(index.resolve("read", R"({ "n" : )" + std::to_string(i) + " }").result_page == want[i]);  // by signature
   }
+  // A forgotten call can be recorded again, on another page.
+  const std::string arguments = R"({"n":1})";
+  index.record("read", arguments, *index.resolve("read", arguments).signature, 9);
+  CHECK(index.resolve("read", arguments).result_page == page_index{9});
 }
 
 TEST_CASE("a repeated call after a session end finds its project-scoped result at its new place", "[engine][FT-3]") {

@@ -448,8 +448,12 @@ TEST_CASE("page_table generation contract and id index", "[page_table][generatio
   CHECK(moved.at(0).representations[index_of(level::none)] == representation{});
   const page& const_view = moved.at(0);
   CHECK(const_view.representations[index_of(level::none)] == representation{});
-  moved.at(0).representations[index_of(level::none)] = representation{"discarded", 7};
+  moved.at(0).representations.assign(index_of(level::none), "discarded", 7);
   CHECK(const_view.representations[index_of(level::none)] == representation{});
   CHECK(moved.at(0).representations[index_of(level::none)].tokens == 0);
-  CHECK(std::distance(const_view.representations.begin(), const_view.representations.end()) == 4);
+  moved.at(0).representations.clear(index_of(level::none));
+  CHECK(const_view.representations[index_of(level::none)] == representation{});
+  CHECK(representation_set::slot_count == 4);
+  // A page is 240 B: four content headers and four counts, without padding after each.
+  static_assert(sizeof(representation_set) == 4 * sizeof(std::string) + 4 * sizeof(std::uint32_t));
 }

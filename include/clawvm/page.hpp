@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <gsl/assert>
 
@@ -36,41 +37,56 @@ struct page_spec {
   std::array<std::optional<representation>, level_count> representations{};
 };
 
-// A page's representations by level, indexed like an array by index_of(level).
-// level::none never has a representation, so it has no slot (40 B less per page than an
-// array of level_count): [index_of(level::none)] reads as an empty representation, and
-// what is written through it is discarded. Iteration visits the slots pointer..full.
+// A page's representations by level, read like an array indexed by index_of(level).
+// level::none never has a representation, so it has no slot: [index_of(level::none)]
+// reads as an empty representation, and assign() to it is discarded. The contents and
+// the token counts are kept in two arrays rather than as four `representation`s, whose
+// padding after each count cost 16 B per page (issue 14: policy state per page).
 class representation_set {
  public:
-  using slots = std::array<representation, level_count - 1>;
+  static constexpr std::size_t slot_count = level_count - 1;  // pointer..full
 
-  const representation& operator[](std::size_t i) const noexcept {
-    return i == 0 ? empty() : slots_[i - 1];
-  }
-  representation& operator[](std::size_t i) noexcept {
-    Expects(i < level_count);
-    if (i == 0) {
-      thread_local representation discarded;
-      discarded = representation{};
-      return discarded;
+  // One level's representation, read in place.
+  struct view {
+    const std::string& content;
+    std::uint32_t tokens;
+    friend bool operator==(const view& a, const representation& b) noexcept {
+      return a.content == b.content && a.tokens == b.tokens;
     }
-    return slots_[i - 1];
-  }
-  const representation& at(level l) const noexcept { return (*this)[index_of(l)]; }
+  };
 
-  slots::const_iterator begin() const noexcept { return slots_.begin(); }
-  slots::const_iterator end() const noexcept { return slots_.end(); }
-  slots::iterator begin() noexcept { return slots_.begin(); }
-  slots::iterator end() noexcept { return slots_.end(); }
+  view operator[](std::size_t i) const noexcept {
+    if (i == 0) return {empty_content(), 0};
+    Expects(i <= slot_count);
+    return {contents_[i - 1], tokens_[i - 1]};
+  }
+  view at(level l) const noexcept { return (*this)[index_of(l)]; }
+  std::uint32_t tokens(std::size_t i) const noexcept { return i == 0 ? 0U : tokens_[i - 1]; }
+
+  // Sets level i's representation (copying `content`, reusing the slot's buffer); a
+  // write to level none is discarded.
+  void assign(std::size_t i, std::string_view content, std::uint32_t tokens) {
+    Expects(i < level_count);
+    if (i == 0) return;
+    contents_[i - 1].assign(content);
+    tokens_[i - 1] = tokens;
+  }
+  void clear(std::size_t i) noexcept {
+    Expects(i < level_count);
+    if (i == 0) return;
+    contents_[i - 1].clear();
+    tokens_[i - 1] = 0;
+  }
 
   friend bool operator==(const representation_set&, const representation_set&) = default;
 
  private:
-  static const representation& empty() noexcept {
-    static const representation none_slot{};
+  static const std::string& empty_content() noexcept {
+    static const std::string none_slot;
     return none_slot;
   }
-  slots slots_{};
+  std::array<std::string, slot_count> contents_{};
+  std::array<std::uint32_t, slot_count> tokens_{};
 };
 
 // Limits on ingest (PG-7).
@@ -95,7 +111,7 @@ struct page {
     return (present_levels & (1U << index_of(l))) != 0U;
   }
   std::uint32_t tokens_at(level l) const noexcept {
-    return l == level::none ? 0U : representations[index_of(l)].tokens;
+    return representations.tokens(index_of(l));
   }
   level floor() const noexcept { return floor_of(type); }
 

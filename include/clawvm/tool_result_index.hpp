@@ -1,19 +1,22 @@
 #pragma once
 // The tool calls an engine has seen (spec/faults.md FT-3): each canonical signature's
-// result page, and a memo from a call's exact text to its signature.
+// result page, and the exact text of the call that first produced it.
 //
-// One structure for both, so that a call is stored once (issue 14: policy state per page).
-// The signatures live in one hash map, signature -> page index (a result page's index,
-// not a copy of its id); the memo maps the exact text of a call (tool name, arguments) to
-// that map's entry, so a repeated call costs one lookup and no JSON parse, and the memo
-// holds no second copy of the signature.
+// One entry per signature holds both, in one allocation (issue 14: policy state per page).
+// The result page is kept as a page index, not a copy of its id, and renumbered when a
+// boundary removes pages. The call's text lets a repeat of that call, byte for byte
+// (what a harness sends most), find its signature by one hash lookup instead of a JSON
+// parse and dump; a call spelled differently (other key order or spacing) is canonicalised
+// again each time, and finds the same entry.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "clawvm/page_table.hpp"
 
@@ -21,25 +24,19 @@ namespace clawvm {
 
 class tool_result_index {
  public:
-  // The memo forgets every call it remembers once it holds `memo_entries_max` calls or
-  // `memo_bytes_max` bytes of call text; a call longer than a sixty-fourth of
-  // `memo_bytes_max` is answered without being remembered (a 1 MB file write is rarely
-  // repeated byte for byte). The signatures themselves are never forgotten.
-  explicit tool_result_index(std::size_t memo_entries_max = 4096,
-                             std::size_t memo_bytes_max = std::size_t{8} << 20U)
-      : memo_entries_max_(memo_entries_max), memo_bytes_max_(memo_bytes_max) {}
+  // A call whose text (tool name and arguments) is longer than this is not remembered:
+  // it would double the entry's size, and a large write is rarely repeated byte for byte.
+  static constexpr std::size_t call_bytes_max = 4096;
 
   struct call {
-    // canonical_tool_signature of the call; nullptr when the arguments are not valid JSON
+    // canonical_tool_signature of the call; nullopt when the arguments are not valid JSON
     // or the tool name is empty. Valid until the next non-const member call.
-    const std::string* signature = nullptr;
+    std::optional<std::string_view> signature;
     // The page holding the result of an equivalent call, if one was recorded.
     std::optional<page_index> result_page;
   };
-  // What the index knows of a call. Only calls with a recorded result are remembered by
-  // the memo (invalid calls, and calls whose result was rejected, are rare: they are
-  // recomputed). What the memo holds never changes an answer: the signature is a
-  // function of the two texts.
+  // What the index knows of a call. What it remembers never changes an answer: the
+  // signature is a function of the two texts.
   call resolve(std::string_view tool_name, std::string_view arguments_json);
 
   // Records `result_page` as the page holding the result of `signature`, the signature of
@@ -51,36 +48,60 @@ class tool_result_index {
   std::optional<page_index> find(std::string_view signature) const;
 
   // Follows a page_table::remove_if: results on removed pages are forgotten, the others
-  // move to their new index. The memo is forgotten (it points at forgotten entries).
+  // move to their new index.
   void follow(const page_removal& removal);
 
   std::size_t size() const noexcept { return by_signature_.size(); }
-  std::size_t memo_size() const noexcept { return memo_.size(); }
-  std::size_t memo_bytes() const noexcept { return memo_bytes_; }
+  // How many entries remember the text of their first call.
+  std::size_t remembered_calls() const noexcept { return by_call_.size(); }
 
  private:
-  struct text_hash {
+  struct entry {
+    std::unique_ptr<char[]> text;  // the signature, then the key of its first call (if remembered)
+    std::uint32_t signature_bytes = 0;
+    std::uint32_t call_bytes = 0;  // 0: no call remembered
+    mutable page_index page = 0;   // not part of the key: follow() renumbers it in place
+    std::string_view signature() const noexcept { return {text.get(), signature_bytes}; }
+    std::string_view call_key() const noexcept { return {text.get() + signature_bytes, call_bytes}; }
+  };
+  // Entries by signature, and remembered entries by call key; both look up by string_view.
+  struct by_signature_hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(const entry& e) const noexcept { return (*this)(e.signature()); }
   };
-  using signature_map = std::unordered_map<std::string, page_index, text_hash, std::equal_to<>>;
+  struct by_signature_equal {
+    using is_transparent = void;
+    static std::string_view of(std::string_view s) noexcept { return s; }
+    static std::string_view of(const entry& e) noexcept { return e.signature(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const noexcept { return of(a) == of(b); }
+  };
+  struct by_call_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(const entry* e) const noexcept { return (*this)(e->call_key()); }
+  };
+  struct by_call_equal {
+    using is_transparent = void;
+    static std::string_view of(std::string_view s) noexcept { return s; }
+    static std::string_view of(const entry* e) noexcept { return e->call_key(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const noexcept { return of(a) == of(b); }
+  };
 
-  // The memo's key of a call: the tool name's length (8 bytes), the tool name, the
-  // arguments text. The length keeps (tool "a(", arguments "x") and (tool "a", arguments
-  // "(x") apart. Written into key_ (reused: no allocation once it is large enough);
-  // false when the call is too long to remember.
+  // The key of a call: the tool name's length (8 bytes), the tool name, the arguments
+  // text. The length keeps (tool "a(", arguments "x") and (tool "a", arguments "(x")
+  // apart. Written into key_ (reused: no allocation once it is large enough); false when
+  // the call is too long to remember.
   bool make_key(std::string_view tool_name, std::string_view arguments_json);
-  void remember(const signature_map::value_type& entry);
 
-  std::size_t memo_entries_max_;
-  std::size_t memo_bytes_max_;
-  std::size_t memo_bytes_ = 0;  // keys held by the memo
-  signature_map by_signature_;
-  // Values point at entries of by_signature_ (stable: an unordered_map never moves its
-  // elements); cleared whenever an entry is erased.
-  std::unordered_map<std::string, const signature_map::value_type*, text_hash, std::equal_to<>> memo_;
+  std::unordered_set<entry, by_signature_hash, by_signature_equal> by_signature_;
+  // Points at entries of by_signature_ (stable: an unordered_set never moves its
+  // elements); an entry leaves both sets together.
+  std::unordered_set<const entry*, by_call_hash, by_call_equal> by_call_;
   std::string key_;
-  std::string computed_;  // the signature of a call not found by the memo
+  std::string computed_;  // the signature of a call with no recorded result
 };
 
 }  // namespace clawvm
