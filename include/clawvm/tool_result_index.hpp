@@ -22,6 +22,7 @@
 
 namespace clawvm {
 
+// Movable, not copyable: an entry owns its text, and the call memo points at entries.
 class tool_result_index {
  public:
   // A call whose text (tool name and arguments) is longer than this is not remembered:
