@@ -640,7 +640,8 @@ class selection_run {
     // Written in place: a candidate built aside and copied in was read back before its
     // narrow fields' stores had landed (a store-forwarding stall per page).
     const auto add_step = [&](page_index i) {
-      reserve_one_more(heap, pages_.size());  // one step per page at most
+      // One step per page at most: grown up to the page count, not past it.
+      if (heap.size() == heap.capacity()) reserve_one_more(heap, pages_.size());
       heap.emplace_back();
       if (!next_step(i, out_.levels[i], heap.back())) heap.pop_back();
     };
