@@ -145,7 +145,7 @@ reason_code page_table::ingest(const page_spec& spec) {
   if (const auto rc = build(spec, fresh); rc != reason_code::ok) return rc;
   const auto i = gsl::narrow<page_index>(pages_.size());
   Expects(i != empty_slot);
-  // Grow by a quarter rather than doubling: a page is ~256 B, and doubling leaves up to
+  // Grow by a quarter rather than doubling: a page is 240 B, and doubling leaves up to
   // half the vector unused (~80-190 B per page measured).
   reserve_by_quarter(pages_, pages_.size() + 1);
   if (2 * (pages_.size() + 1) > index_.size()) {

@@ -68,7 +68,9 @@ class replayer {
   }
 
   std::vector<std::pair<std::string, std::uint32_t>> lookahead() const {
-    return oracle_future_demands(buffer_, options_.lookahead_turns, [this](std::string_view signature) { return engine_.tool_result_page_id(signature); });
+    return oracle_future_demands(buffer_, options_.lookahead_turns, [this](std::string_view signature) {
+      return engine_.tool_result_page_id(signature);
+    });
   }
 
   void record_prompt() {

@@ -640,7 +640,9 @@ class selection_run {
     // Written in place: a candidate built aside and copied in was read back before its
     // narrow fields' stores had landed (a store-forwarding stall per page).
     const auto add_step = [&](page_index i) {
-      // One step per page at most: grown up to the page count, not past it.
+      // Here one step per page at most: grown up to the page count, not past it (the
+      // sorted walk below inserts a few more into at most 32). Checked inline first: the
+      // call, not inlined, was 1.4 % of a 100-page turn.
       if (heap.size() == heap.capacity()) reserve_one_more(heap, pages_.size());
       heap.emplace_back();
       if (!next_step(i, out_.levels[i], heap.back())) heap.pop_back();

@@ -12,7 +12,7 @@ namespace clawvm {
 
 bool tool_result_index::make_key(std::string_view tool_name, std::string_view arguments_json) {
   const std::uint64_t name_bytes = tool_name.size();
-  if (sizeof name_bytes + tool_name.size() + arguments_json.size() > call_bytes_max) return false;
+  if (tool_name.size() + arguments_json.size() > call_bytes_max) return false;
   key_.resize(sizeof name_bytes);
   std::memcpy(key_.data(), &name_bytes, sizeof name_bytes);
   key_.append(tool_name).append(arguments_json);
@@ -36,6 +36,8 @@ tool_result_index::call tool_result_index::resolve(std::string_view tool_name, s
 
 void tool_result_index::record(std::string_view tool_name, std::string_view arguments_json,
                                std::string_view signature, page_index result_page) {
+  // `signature` may be the view of computed_ that resolve() returned: nothing here writes
+  // computed_ (make_key writes key_, which resolve() never returns).
   entry e;
   e.signature_bytes = gsl::narrow<std::uint32_t>(signature.size());
   e.call_bytes = make_key(tool_name, arguments_json) ? gsl::narrow<std::uint32_t>(key_.size()) : 0U;

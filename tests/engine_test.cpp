@@ -360,11 +360,34 @@ TEST_CASE("tool_result_index does not remember a call longer than call_bytes_max
   REQUIRE(again.signature.has_value());
   CHECK(*again.signature == *first.signature);
   CHECK(again.result_page == page_index{3});
-  // Just under the limit: remembered.
-  const std::string small = R"({"n": 1})";
-  index.record("read", small, *index.resolve("read", small).signature, 4);
+  // The limit counts the tool name and the arguments: exactly at it, remembered; one byte
+  // over, not.
+  const auto arguments_of = [](std::size_t call_bytes) {
+    const std::string frame = R"({"c":""})";
+    return R"({"c":")" + std::string(call_bytes - 1 - frame.size(), 'y') + R"("})";  // tool "r": 1 byte
+  };
+  const std::string at_limit = arguments_of(tool_result_index::call_bytes_max);
+  const std::string over_limit = arguments_of(tool_result_index::call_bytes_max + 1);
+  REQUIRE(1 + at_limit.size() == tool_result_index::call_bytes_max);
+  index.record("r", at_limit, *index.resolve("r", at_limit).signature, 4);
   CHECK(index.remembered_calls() == 1);
-  CHECK(index.resolve("read", small).result_page == page_index{4});
+  CHECK(index.resolve("r", at_limit).result_page == page_index{4});
+  index.record("r", over_limit, *index.resolve("r", over_limit).signature, 5);
+  CHECK(index.remembered_calls() == 1);
+  CHECK(index.resolve("r", over_limit).result_page == page_index{5});
+  CHECK(index.size() == 3);
+}
+
+TEST_CASE("a call whose result is rejected is not recorded: its retry is a new call", "[engine][FT-3]") {
+  session c(policy_clawvm());
+  // The result names a page that exists: ingest rejects it, and nothing is recorded.
+  const tool_result rejected = c.e.on_tool_call("read", R"({"f":2})", ladder("plan", page_type::evidence, 120, 8, 5));
+  CHECK(rejected.outcome == tool_outcome::rejected);
+  CHECK(rejected.reason == reason_code::duplicate_page_id);
+  CHECK_FALSE(c.e.tool_result_page_id(R"(read({"f":2}))").has_value());
+  const tool_result retried = c.e.on_tool_call("read", R"({"f":2})", ladder("tool:read", page_type::evidence, 120, 8, 5));
+  CHECK(retried.outcome == tool_outcome::new_call);
+  CHECK(c.e.tool_result_page_id(R"(read({"f":2}))") == std::optional<std::string_view>{"tool:read"});
 }
 
 TEST_CASE("tool_result_index follows a removal: results move with their pages, removed ones are forgotten",
@@ -412,10 +435,13 @@ TEST_CASE("a repeated call after a session end finds its project-scoped result a
   REQUIRE(after < before);
   CHECK(c.e.tool_result_page_id(R"(grep({"q":"x"}))") == std::optional<std::string_view>{"tool:keep"});
   CHECK_FALSE(c.e.tool_result_page_id(R"(read({"f":1}))").has_value());
-  // The repeated call is a duplicate of the kept page, not a new call on some other page.
+  // The restore after the session end brought the kept page back, so the repeated call
+  // (in another spelling) is a duplicate-signature alert on it: not a new call, and not a
+  // fault on whatever page now sits at its old index.
+  REQUIRE(c.e.pages().at(after).resident >= level::structured);
   const tool_result again = c.e.on_tool_call("grep", R"({ "q" : "x" })", kept);
-  CHECK(again.outcome != tool_outcome::new_call);
-  CHECK(again.outcome != tool_outcome::rejected);
+  CHECK(again.outcome == tool_outcome::duplicate_signature_alert);
+  CHECK(again.signature == R"(grep({"q":"x"}))");
   // The session's result is gone: its call is new again.
   CHECK(c.call("read", R"({"f":1})").outcome == tool_outcome::new_call);
 }

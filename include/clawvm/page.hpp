@@ -61,7 +61,11 @@ class representation_set {
     return {contents_[i - 1], tokens_[i - 1]};
   }
   view at(level l) const noexcept { return (*this)[index_of(l)]; }
-  std::uint32_t tokens(std::size_t i) const noexcept { return i == 0 ? 0U : tokens_[i - 1]; }
+  std::uint32_t tokens(std::size_t i) const noexcept {
+    if (i == 0) return 0U;
+    Expects(i <= slot_count);
+    return tokens_[i - 1];
+  }
 
   // Sets level i's representation (copying `content`, reusing the slot's buffer); a
   // write to level none is discarded.

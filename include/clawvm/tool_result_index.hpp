@@ -22,9 +22,17 @@
 
 namespace clawvm {
 
-// Movable, not copyable: an entry owns its text, and the call memo points at entries.
 class tool_result_index {
  public:
+  tool_result_index() = default;
+  // Movable, not copyable: an entry owns its text, and the call memo points at entries
+  // (a copy of the memo would point into the source).
+  tool_result_index(const tool_result_index&) = delete;
+  tool_result_index& operator=(const tool_result_index&) = delete;
+  tool_result_index(tool_result_index&&) noexcept = default;
+  tool_result_index& operator=(tool_result_index&&) noexcept = default;
+  ~tool_result_index() = default;
+
   // A call whose text (tool name and arguments) is longer than this is not remembered:
   // it would double the entry's size, and a large write is rarely repeated byte for byte.
   static constexpr std::size_t call_bytes_max = 4096;
@@ -41,7 +49,9 @@ class tool_result_index {
   call resolve(std::string_view tool_name, std::string_view arguments_json);
 
   // Records `result_page` as the page holding the result of `signature`, the signature of
-  // the call (tool_name, arguments_json), which had no recorded result.
+  // the call (tool_name, arguments_json), which had no recorded result. `signature` may be
+  // the view the last resolve() returned: record() copies it before changing anything it
+  // could point into.
   void record(std::string_view tool_name, std::string_view arguments_json, std::string_view signature,
               page_index result_page);
 
@@ -94,7 +104,7 @@ class tool_result_index {
   // The key of a call: the tool name's length (8 bytes), the tool name, the arguments
   // text. The length keeps (tool "a(", arguments "x") and (tool "a", arguments "(x")
   // apart. Written into key_ (reused: no allocation once it is large enough); false when
-  // the call is too long to remember.
+  // the call (tool name and arguments) is longer than call_bytes_max.
   bool make_key(std::string_view tool_name, std::string_view arguments_json);
 
   std::unordered_set<entry, by_signature_hash, by_signature_equal> by_signature_;
